@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import dev.wail.core.intent.Entity;
 import dev.wail.core.intent.EntityKey;
 import dev.wail.core.intent.Intent;
 import dev.wail.core.intent.Operation;
@@ -150,12 +151,50 @@ public final class IntentCodec {
 
     /** The content-derived id of an intent: SHA-256 of its canonical encoding, first 96 bits, URL-safe base64. */
     public static String idOf(Intent intent) {
+        return digest(DEFAULT.encode(intent), 12);
+    }
+
+    /**
+     * A short, stable identifier of an entity (source, table, key) for places that need one string per entity with a
+     * restricted alphabet and length: the SQS FIFO message group id, the Kinesis partition key. URL-safe base64 of the
+     * first 128 bits of SHA-256 over the entity's canonical JSON.
+     */
+    public static String entityId(Entity entity) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(64);
+        try (JsonGenerator gen = DEFAULT.json.createGenerator(out)) {
+            gen.writeStartObject();
+            gen.writeStringField("s", entity.source());
+            gen.writeStringField("t", entity.table());
+            gen.writeFieldName("k");
+            writeKey(gen, entity.key());
+            gen.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return digest(out.toByteArray(), 16);
+    }
+
+    private static String digest(byte[] bytes, int length) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(DEFAULT.encode(intent));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(digest, 12));
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(bytes);
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(digest, length));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required of every Java runtime", e);
         }
+    }
+
+    private static void writeKey(JsonGenerator gen, EntityKey key) throws IOException {
+        gen.writeStartObject();
+        for (int i = 0; i < key.size(); i++) {
+            gen.writeFieldName(key.columns().get(i));
+            Object value = key.value(i);
+            if (value instanceof Long number) {
+                gen.writeNumber(number);
+            } else {
+                gen.writeString((String) value);
+            }
+        }
+        gen.writeEndObject();
     }
 
     private Intent readSingle(JsonParser parser) throws IOException {
@@ -179,18 +218,8 @@ public final class IntentCodec {
         gen.writeNumberField("v", FORMAT_VERSION);
         gen.writeStringField("s", intent.source());
         gen.writeStringField("t", intent.table());
-        gen.writeObjectFieldStart("k");
-        EntityKey key = intent.key();
-        for (int i = 0; i < key.size(); i++) {
-            gen.writeFieldName(key.columns().get(i));
-            Object value = key.value(i);
-            if (value instanceof Long number) {
-                gen.writeNumber(number);
-            } else {
-                gen.writeString((String) value);
-            }
-        }
-        gen.writeEndObject();
+        gen.writeFieldName("k");
+        writeKey(gen, intent.key());
         if (intent.operation().wireCode() != null) {
             gen.writeStringField("o", intent.operation().wireCode());
         }

@@ -1,0 +1,191 @@
+package dev.wail.producer.hook;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.wail.core.intent.EntityKey;
+import dev.wail.core.intent.Intent;
+import dev.wail.core.intent.Operation;
+import dev.wail.core.intent.VersionHint;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns one PostgreSQL hook payload (see {@code wail/hooks.sql}) into intents, one per reported key:
+ *
+ * <pre>{"wail":1,"s":"shop","t":"orders","o":"u","x":752345,"l":439041101,"c":1764034800123,"kc":["id"],"k":[[42],[43]]}</pre>
+ *
+ * The reader is strict: a payload with a missing, wrongly typed or unknown field is refused as a whole with a
+ * {@link HookPayloadException} that names the field; the caller keeps the payload aside with the reason.
+ */
+public final class HookPayloadReader {
+
+    public static final int PAYLOAD_VERSION = 1;
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private HookPayloadReader() {
+    }
+
+    public static List<Intent> read(String payload) {
+        try (JsonParser parser = JSON.createParser(payload)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new HookPayloadException("expected a JSON object like {\"wail\":1,\"s\":...,\"kc\":[...],"
+                        + "\"k\":[[...]]}");
+            }
+            Fields fields = new Fields();
+            for (String field = parser.nextFieldName(); field != null; field = parser.nextFieldName()) {
+                parser.nextToken();
+                fields.read(field, parser);
+            }
+            return fields.toIntents();
+        } catch (JsonParseException e) {
+            throw new HookPayloadException("malformed JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static final class Fields {
+        private Long version;
+        private String source;
+        private String table;
+        private Operation operation;
+        private Long transactionId;
+        private Long walPosition;
+        private Long capturedAt;
+        private List<String> keyColumns;
+        private List<List<Object>> keys;
+
+        void read(String field, JsonParser parser) throws IOException {
+            switch (field) {
+                case "wail" -> version = number(field, parser);
+                case "s" -> source = text(field, parser);
+                case "t" -> table = text(field, parser);
+                case "o" -> operation = operation(parser);
+                case "x" -> transactionId = number(field, parser);
+                case "l" -> walPosition = number(field, parser);
+                case "c" -> capturedAt = number(field, parser);
+                case "kc" -> keyColumns = keyColumns(parser);
+                case "k" -> keys = keys(parser);
+                default -> throw new HookPayloadException(field, "unknown field (expected wail, s, t, o, x, l, c, kc, k)");
+            }
+        }
+
+        List<Intent> toIntents() {
+            if (version == null || version != PAYLOAD_VERSION) {
+                throw new HookPayloadException("wail", version == null ? "missing (the payload version)"
+                        : "unsupported payload version " + version + " (this producer reads " + PAYLOAD_VERSION + ")");
+            }
+            require("s", source);
+            require("t", table);
+            require("o", operation);
+            require("x", transactionId);
+            require("l", walPosition);
+            require("c", capturedAt);
+            require("kc", keyColumns);
+            require("k", keys);
+            VersionHint version = new VersionHint.Postgres(transactionId, walPosition);
+            Instant at = Instant.ofEpochMilli(capturedAt);
+            List<Intent> intents = new ArrayList<>(keys.size());
+            for (int row = 0; row < keys.size(); row++) {
+                intents.add(new Intent(source, table, key(row), operation, version, at));
+            }
+            return intents;
+        }
+
+        private EntityKey key(int row) {
+            List<Object> values = keys.get(row);
+            if (values.size() != keyColumns.size()) {
+                throw new HookPayloadException("k[" + row + "]", "has " + values.size() + " values for "
+                        + keyColumns.size() + " key columns " + keyColumns);
+            }
+            EntityKey.Builder key = EntityKey.builder();
+            for (int i = 0; i < values.size(); i++) {
+                key.add(keyColumns.get(i), values.get(i));
+            }
+            return key.build();
+        }
+
+        private static void require(String field, Object value) {
+            if (value == null) {
+                throw new HookPayloadException(field, "missing");
+            }
+        }
+
+        private static long number(String field, JsonParser parser) throws IOException {
+            if (parser.currentToken() != JsonToken.VALUE_NUMBER_INT) {
+                throw new HookPayloadException(field, "expected an integer, got " + parser.getText());
+            }
+            try {
+                return Long.parseUnsignedLong(parser.getText());
+            } catch (NumberFormatException e) {
+                throw new HookPayloadException(field, "expected an unsigned 64-bit integer, got " + parser.getText());
+            }
+        }
+
+        private static String text(String field, JsonParser parser) throws IOException {
+            if (parser.currentToken() != JsonToken.VALUE_STRING || parser.getText().isEmpty()) {
+                throw new HookPayloadException(field, "expected a non-empty string, got " + parser.getText());
+            }
+            return parser.getText();
+        }
+
+        private static Operation operation(JsonParser parser) throws IOException {
+            Operation op = parser.currentToken() == JsonToken.VALUE_STRING
+                    ? Operation.fromWireCode(parser.getText()) : null;
+            if (op == null) {
+                throw new HookPayloadException("o", "expected \"i\", \"u\" or \"d\", got " + parser.getText());
+            }
+            return op;
+        }
+
+        private static List<String> keyColumns(JsonParser parser) throws IOException {
+            if (parser.currentToken() != JsonToken.START_ARRAY) {
+                throw new HookPayloadException("kc", "expected an array of key column names");
+            }
+            List<String> columns = new ArrayList<>(2);
+            while (parser.nextToken() != JsonToken.END_ARRAY) {
+                columns.add(text("kc[" + columns.size() + "]", parser));
+            }
+            if (columns.isEmpty()) {
+                throw new HookPayloadException("kc", "is empty");
+            }
+            return columns;
+        }
+
+        private static List<List<Object>> keys(JsonParser parser) throws IOException {
+            if (parser.currentToken() != JsonToken.START_ARRAY) {
+                throw new HookPayloadException("k", "expected an array of key value arrays");
+            }
+            List<List<Object>> rows = new ArrayList<>();
+            while (parser.nextToken() != JsonToken.END_ARRAY) {
+                String field = "k[" + rows.size() + "]";
+                if (parser.currentToken() != JsonToken.START_ARRAY) {
+                    throw new HookPayloadException(field, "expected an array of key values");
+                }
+                List<Object> values = new ArrayList<>(2);
+                while (parser.nextToken() != JsonToken.END_ARRAY) {
+                    values.add(keyValue(field + "[" + values.size() + "]", parser));
+                }
+                rows.add(values);
+            }
+            return rows;
+        }
+
+        private static Object keyValue(String field, JsonParser parser) throws IOException {
+            JsonToken token = parser.currentToken();
+            if (token == JsonToken.VALUE_STRING) {
+                return parser.getText();
+            }
+            if (token == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+                return parser.getLongValue();
+            }
+            throw new HookPayloadException(field, "key values must be strings or 64-bit integers, got "
+                    + parser.getText());
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package dev.wail.producer.outbox;
+
+import dev.wail.core.intent.Intent;
+import dev.wail.core.log.IntentLog;
+import dev.wail.core.log.IntentLog.AppendResult;
+import dev.wail.producer.hook.HookPayloadException;
+import dev.wail.producer.hook.HookPayloadReader;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.jboss.logging.Logger;
+
+/**
+ * Moves hook payloads from {@code wail.outbox} to the intent log.
+ *
+ * <p>Each drain is one transaction: lock up to {@code batchRows} rows with {@code FOR UPDATE SKIP LOCKED} (so several
+ * drainers share the outbox without waiting on or repeating each other), append their intents, delete the rows whose
+ * intents were all accepted, and move unreadable rows to {@code wail.outbox_rejected} with the reason. A row with an
+ * intent the log refused stays, and is sent again, whole, by a later drain: duplicates are harmless downstream, gaps
+ * would not be.
+ */
+public final class OutboxDrain {
+
+    private static final Logger LOG = Logger.getLogger(OutboxDrain.class);
+    private static final String LOCK_BATCH =
+            "SELECT id, payload FROM wail.outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED";
+    private static final String DELETE_SENT = "DELETE FROM wail.outbox WHERE id = ANY($1)";
+    private static final String MOVE_REJECTED = """
+            WITH moved AS (DELETE FROM wail.outbox WHERE id = ANY($1) RETURNING id, payload)
+            INSERT INTO wail.outbox_rejected (id, payload, reason)
+            SELECT moved.id, moved.payload, r.reason
+              FROM moved JOIN unnest($1::bigint[], $2::text[]) AS r(id, reason) ON r.id = moved.id""";
+
+    private final Pool pool;
+    private final IntentLog log;
+    private final int batchRows;
+
+    public OutboxDrain(Pool pool, IntentLog log, int batchRows) {
+        if (batchRows < 1) {
+            throw new IllegalArgumentException("batchRows must be at least 1, got " + batchRows);
+        }
+        this.pool = pool;
+        this.log = log;
+        this.batchRows = batchRows;
+    }
+
+    /** Drains one batch in one transaction. */
+    public Uni<DrainReport> drainOnce() {
+        return pool.withTransaction(connection -> connection.preparedQuery(LOCK_BATCH).execute(Tuple.of(batchRows))
+                .map(Batch::read)
+                .chain(batch -> appendOffTheEventLoop(batch.intents)
+                        .chain(result -> settle(connection, batch, result))));
+    }
+
+    /** Drains batch after batch until the outbox is empty or {@code deadlineMillis} (epoch) is near. */
+    public DrainReport drainUntilEmpty(long deadlineMillis) {
+        DrainReport total = DrainReport.EMPTY;
+        while (System.currentTimeMillis() < deadlineMillis) {
+            DrainReport once = drainOnce().await().indefinitely();
+            total = total.plus(once);
+            if (once.rows() < batchRows || once.retainedRows() > 0) {
+                break; // empty, or the log is refusing: leave the rest for the next invocation
+            }
+        }
+        return total;
+    }
+
+    private Uni<AppendResult> appendOffTheEventLoop(List<Intent> intents) {
+        if (intents.isEmpty()) {
+            return Uni.createFrom().item(AppendResult.allAccepted());
+        }
+        // The SDK call blocks; it must not run on a Vert.x event loop thread.
+        return Uni.createFrom().item(() -> log.append(intents)).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+
+    private static Uni<DrainReport> settle(SqlConnection connection, Batch batch, AppendResult result) {
+        Set<Integer> failedIntents = new HashSet<>(result.failedIndexes());
+        List<Long> sent = new ArrayList<>();
+        int sentIntents = 0;
+        for (Batch.Span span : batch.spans) {
+            if (span.noneFailed(failedIntents)) {
+                sent.add(span.rowId);
+                sentIntents += span.count;
+            }
+        }
+        int retained = batch.spans.size() - sent.size();
+        if (retained > 0) {
+            LOG.warnf("kept %d outbox rows for a later drain: the log did not accept %d of their intents (%s)",
+                    retained, failedIntents.size(), result.firstError());
+        }
+        DrainReport report = new DrainReport(batch.spans.size() + batch.rejectedIds.size(), sentIntents,
+                batch.rejectedIds.size(), retained);
+        Uni<?> deleteSent = sent.isEmpty() ? Uni.createFrom().voidItem()
+                : connection.preparedQuery(DELETE_SENT).execute(Tuple.of(sent.toArray(Long[]::new)));
+        return deleteSent.chain(() -> batch.rejectedIds.isEmpty() ? Uni.createFrom().voidItem()
+                : connection.preparedQuery(MOVE_REJECTED).execute(Tuple.of(
+                        batch.rejectedIds.toArray(Long[]::new), batch.rejectedReasons.toArray(String[]::new))))
+                .replaceWith(report);
+    }
+
+    /** The locked rows, read: their intents laid end to end, and which span of them each row owns. */
+    private static final class Batch {
+        final List<Intent> intents = new ArrayList<>();
+        final List<Span> spans = new ArrayList<>();
+        final List<Long> rejectedIds = new ArrayList<>();
+        final List<String> rejectedReasons = new ArrayList<>();
+
+        record Span(long rowId, int first, int count) {
+            boolean noneFailed(Set<Integer> failed) {
+                for (int i = first; i < first + count; i++) {
+                    if (failed.contains(i)) {
+                        return false;
+                    }
+                }
+                return true;
+            }
+        }
+
+        static Batch read(RowSet<Row> rows) {
+            Batch batch = new Batch();
+            for (Row row : rows) {
+                long id = row.getLong("id");
+                try {
+                    List<Intent> intents = HookPayloadReader.read(row.getString("payload"));
+                    batch.spans.add(new Span(id, batch.intents.size(), intents.size()));
+                    batch.intents.addAll(intents);
+                } catch (HookPayloadException | IllegalArgumentException bad) {
+                    LOG.errorf("outbox row %d is unreadable and was moved to wail.outbox_rejected: %s", id,
+                            bad.getMessage());
+                    batch.rejectedIds.add(id);
+                    batch.rejectedReasons.add(bad.getMessage());
+                }
+            }
+            return batch;
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package dev.wail.producer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.wail.core.intent.EntityKey;
+import dev.wail.core.intent.Intent;
+import dev.wail.core.intent.Operation;
+import dev.wail.core.intent.VersionHint;
+import dev.wail.producer.hook.HookPayloadReader;
+import dev.wail.testing.EmbeddedPostgresServer;
+import dev.wail.testing.RealServices;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The statement-level triggers on a real PostgreSQL: what lands in wail.outbox for each kind of write. */
+@RealServices
+class HookTriggerTest {
+
+    private final EmbeddedPostgresServer postgres;
+
+    HookTriggerTest(EmbeddedPostgresServer postgres) {
+        this.postgres = postgres;
+    }
+
+    @BeforeEach
+    void freshTables() {
+        Hooks.install(postgres);
+        postgres.execute("""
+                DROP TABLE IF EXISTS public.hook_orders, sales.hook_lines;
+                CREATE SCHEMA IF NOT EXISTS sales;
+                CREATE TABLE public.hook_orders (id bigint PRIMARY KEY, status text NOT NULL);
+                CREATE TABLE sales.hook_lines (tenant uuid, line_no int, sku text, PRIMARY KEY (tenant, line_no));
+                TRUNCATE wail.outbox;
+                SELECT wail.capture('public.hook_orders', source => 'shop');
+                SELECT wail.capture('sales.hook_lines', source => 'shop');
+                """);
+    }
+
+    private List<Intent> outboxIntents() throws SQLException {
+        List<Intent> intents = new ArrayList<>();
+        try (Connection c = postgres.dataSource().getConnection(); Statement s = c.createStatement();
+                ResultSet rows = s.executeQuery("SELECT payload FROM wail.outbox ORDER BY id")) {
+            while (rows.next()) {
+                intents.addAll(HookPayloadReader.read(rows.getString(1)));
+            }
+        }
+        return intents;
+    }
+
+    private long outboxRows() throws SQLException {
+        try (Connection c = postgres.dataSource().getConnection(); Statement s = c.createStatement();
+                ResultSet rows = s.executeQuery("SELECT count(*) FROM wail.outbox")) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+
+    @Test
+    void oneMultiRowStatementMakesOnePayloadWithEveryKey() throws SQLException {
+        postgres.execute("INSERT INTO hook_orders SELECT g, 'new' FROM generate_series(1, 1000) g");
+
+        List<Intent> intents = outboxIntents();
+
+        assertThat(outboxRows()).isEqualTo(1);
+        assertThat(intents).hasSize(1000).allSatisfy(i -> {
+            assertThat(i.source()).isEqualTo("shop");
+            assertThat(i.table()).isEqualTo("hook_orders");
+            assertThat(i.operation()).isEqualTo(Operation.INSERT);
+            assertThat(i.version()).isInstanceOf(VersionHint.Postgres.class);
+        });
+        assertThat(intents).extracting(Intent::key).extracting(k -> k.value(0))
+                .containsExactlyInAnyOrderElementsOf(java.util.stream.LongStream.rangeClosed(1, 1000).boxed().toList());
+    }
+
+    @Test
+    void versionHintCarriesTheWritingTransactionAndGrowsForLaterWritesOfARow() throws SQLException {
+        long txid;
+        try (Connection c = postgres.dataSource().getConnection(); Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            s.execute("INSERT INTO hook_orders VALUES (7, 'new')");
+            try (ResultSet r = s.executeQuery("SELECT pg_current_xact_id()::text::bigint")) {
+                r.next();
+                txid = r.getLong(1);
+            }
+            c.commit();
+        }
+        postgres.execute("UPDATE hook_orders SET status = 'paid' WHERE id = 7");
+
+        List<Intent> intents = outboxIntents();
+
+        assertThat(intents).hasSize(2);
+        VersionHint.Postgres insert = (VersionHint.Postgres) intents.get(0).version();
+        assertThat(insert.transactionId()).isEqualTo(txid);
+        assertThat(intents.get(1).operation()).isEqualTo(Operation.UPDATE);
+        assertThat(intents.get(1).version()).isGreaterThan(insert);
+    }
+
+    @Test
+    void compositeKeysKeepKeyOrderAndTypesAndNonPublicTablesAreSchemaQualified() throws SQLException {
+        postgres.execute("INSERT INTO sales.hook_lines VALUES "
+                + "('6f1c2a9e-3b1d-4c6e-9f0a-1b2c3d4e5f60', 1, 'A'), ('6f1c2a9e-3b1d-4c6e-9f0a-1b2c3d4e5f60', 2, 'B')");
+
+        assertThat(outboxIntents()).extracting(Intent::table, Intent::key).containsExactlyInAnyOrder(
+                org.assertj.core.groups.Tuple.tuple("sales.hook_lines", EntityKey.builder()
+                        .add("tenant", "6f1c2a9e-3b1d-4c6e-9f0a-1b2c3d4e5f60").add("line_no", 1L).build()),
+                org.assertj.core.groups.Tuple.tuple("sales.hook_lines", EntityKey.builder()
+                        .add("tenant", "6f1c2a9e-3b1d-4c6e-9f0a-1b2c3d4e5f60").add("line_no", 2L).build()));
+    }
+
+    @Test
+    void anUpdateThatChangesTheKeyReportsTheOldAndTheNewKey() throws SQLException {
+        postgres.execute("INSERT INTO hook_orders VALUES (1, 'new'); TRUNCATE wail.outbox;"
+                + "UPDATE hook_orders SET id = 2 WHERE id = 1");
+
+        assertThat(outboxIntents()).extracting(i -> i.key().value(0), Intent::operation)
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple(1L, Operation.UPDATE),
+                        org.assertj.core.groups.Tuple.tuple(2L, Operation.UPDATE));
+    }
+
+    @Test
+    void deletesAreReported() throws SQLException {
+        postgres.execute("INSERT INTO hook_orders VALUES (1, 'new'), (2, 'new'); TRUNCATE wail.outbox;"
+                + "DELETE FROM hook_orders WHERE id = 2");
+
+        assertThat(outboxIntents()).singleElement().satisfies(i -> {
+            assertThat(i.operation()).isEqualTo(Operation.DELETE);
+            assertThat(i.key()).isEqualTo(EntityKey.of("id", 2L));
+        });
+    }
+
+    @Test
+    void aRolledBackTransactionLeavesNothingInTheOutbox() throws SQLException {
+        try (Connection c = postgres.dataSource().getConnection(); Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            s.execute("INSERT INTO hook_orders VALUES (1, 'new')");
+            s.execute("UPDATE hook_orders SET status = 'paid'");
+            c.rollback();
+        }
+
+        assertThat(outboxRows()).isZero();
+    }
+
+    @Test
+    void largeStatementsAreChunked() throws SQLException {
+        postgres.execute("SELECT wail.capture('public.hook_orders', source => 'shop', chunk_keys => 100);"
+                + "INSERT INTO hook_orders SELECT g, 'new' FROM generate_series(1, 250) g");
+
+        assertThat(outboxRows()).isEqualTo(3);
+        assertThat(outboxIntents()).hasSize(250).extracting(Intent::key).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void uncaptureRemovesTheHooksAndCaptureRefusesTablesWithoutPrimaryKey() throws SQLException {
+        postgres.execute("SELECT wail.uncapture('public.hook_orders'); INSERT INTO hook_orders VALUES (1, 'new')");
+        assertThat(outboxRows()).isZero();
+
+        postgres.execute("DROP TABLE IF EXISTS no_pk; CREATE TABLE no_pk (a int)");
+        assertThatThrownBy(() -> postgres.execute("SELECT wail.capture('no_pk', source => 'shop')"))
+                .hasMessageContaining("table no_pk has no primary key");
+    }
+}

@@ -1,0 +1,174 @@
+package dev.wail.producer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wail.core.intent.EntityKey;
+import dev.wail.core.intent.Intent;
+import dev.wail.core.intent.Operation;
+import dev.wail.core.wire.IntentCodec;
+import dev.wail.producer.log.SqsIntentLog;
+import dev.wail.producer.outbox.DrainReport;
+import dev.wail.producer.outbox.OutboxDrain;
+import dev.wail.testing.EmbeddedPostgresServer;
+import dev.wail.testing.EmbeddedSqsServer;
+import dev.wail.testing.RealServices;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.pgclient.PgBuilder;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.PoolOptions;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+
+/** Outbox rows through the real drain to a real SQS API (ElasticMQ). */
+@RealServices
+class OutboxDrainTest {
+
+    private final EmbeddedPostgresServer postgres;
+    private final EmbeddedSqsServer sqs;
+    private Vertx vertx;
+    private Pool pool;
+
+    OutboxDrainTest(EmbeddedPostgresServer postgres, EmbeddedSqsServer sqs) {
+        this.postgres = postgres;
+        this.sqs = sqs;
+    }
+
+    @BeforeEach
+    void setUp() {
+        Hooks.install(postgres);
+        postgres.execute("""
+                DROP TABLE IF EXISTS public.drain_orders;
+                CREATE TABLE public.drain_orders (id bigint PRIMARY KEY, status text NOT NULL);
+                TRUNCATE wail.outbox, wail.outbox_rejected;
+                SELECT wail.capture('public.drain_orders', source => 'shop');
+                """);
+        vertx = Vertx.vertx();
+        pool = PgBuilder.pool()
+                .connectingTo(new PgConnectOptions().setHost("127.0.0.1").setPort(postgres.port())
+                        .setDatabase(EmbeddedPostgresServer.DATABASE).setUser(EmbeddedPostgresServer.USER))
+                .with(new PoolOptions().setMaxSize(4))
+                .using(vertx)
+                .build();
+    }
+
+    @AfterEach
+    void tearDown() {
+        pool.closeAndAwait();
+        vertx.closeAndAwait();
+    }
+
+    private List<Message> receiveAll(String queueUrl) {
+        List<Message> all = new ArrayList<>();
+        List<Message> batch;
+        do {
+            batch = sqs.client().receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(10)
+                    .messageSystemAttributeNames(MessageSystemAttributeName.ALL).waitTimeSeconds(0)).messages();
+            all.addAll(batch);
+        } while (!batch.isEmpty());
+        return all;
+    }
+
+    private long count(String table) throws SQLException {
+        try (Connection c = postgres.dataSource().getConnection(); Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("SELECT count(*) FROM " + table)) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+
+    @Test
+    void committedChangesReachTheQueueAsOneIntentPerMessageAndLeaveTheOutbox() throws SQLException {
+        String queue = sqs.createQueue("drain-standard");
+        postgres.execute("INSERT INTO drain_orders SELECT g, 'new' FROM generate_series(1, 25) g;"
+                + "UPDATE drain_orders SET status = 'paid' WHERE id <= 5");
+        OutboxDrain drain = new OutboxDrain(pool, new SqsIntentLog(sqs.client(), queue, 3, Duration.ofMillis(10)), 100);
+
+        DrainReport report = drain.drainOnce().await().indefinitely();
+
+        assertThat(report).isEqualTo(new DrainReport(2, 30, 0, 0));
+        assertThat(count("wail.outbox")).isZero();
+        List<Intent> received = receiveAll(queue).stream()
+                .map(m -> IntentCodec.DEFAULT.decode(m.body())).toList();
+        assertThat(received).hasSize(30);
+        assertThat(received).filteredOn(i -> i.operation() == Operation.UPDATE)
+                .extracting(i -> i.key().value(0)).containsExactlyInAnyOrder(1L, 2L, 3L, 4L, 5L);
+        assertThat(received).filteredOn(i -> i.operation() == Operation.INSERT).hasSize(25);
+    }
+
+    @Test
+    void fifoMessagesAreGroupedByEntityAndDeduplicatedByIntentId() {
+        String queue = sqs.createQueue("drain-orders.fifo");
+        postgres.execute("INSERT INTO drain_orders VALUES (1, 'new'), (2, 'new');"
+                + "UPDATE drain_orders SET status = 'paid' WHERE id = 1");
+        OutboxDrain drain = new OutboxDrain(pool, new SqsIntentLog(sqs.client(), queue, 3, Duration.ofMillis(10)), 100);
+
+        drain.drainOnce().await().indefinitely();
+        List<Message> messages = receiveAll(queue);
+
+        assertThat(messages).hasSize(3).allSatisfy(m -> {
+            Intent intent = IntentCodec.DEFAULT.decode(m.body());
+            assertThat(m.attributes().get(MessageSystemAttributeName.MESSAGE_GROUP_ID))
+                    .isEqualTo(IntentCodec.entityId(intent.entity()));
+            assertThat(m.attributes().get(MessageSystemAttributeName.MESSAGE_DEDUPLICATION_ID)).isEqualTo(intent.id());
+        });
+        assertThat(messages).extracting(m -> m.attributes().get(MessageSystemAttributeName.MESSAGE_GROUP_ID))
+                .containsOnly(IntentCodec.entityId(new dev.wail.core.intent.Entity("shop", "drain_orders",
+                        EntityKey.of("id", 1L))), IntentCodec.entityId(new dev.wail.core.intent.Entity("shop",
+                        "drain_orders", EntityKey.of("id", 2L))));
+    }
+
+    @Test
+    void anUnreadablePayloadIsSetAsideWithItsReasonAndDoesNotHoldUpTheOthers() throws SQLException {
+        String queue = sqs.createQueue("drain-bad-payload");
+        postgres.execute("INSERT INTO wail.outbox (payload) VALUES ('{\"wail\":1,\"s\":\"shop\",\"kc\":7}');"
+                + "INSERT INTO drain_orders VALUES (1, 'new')");
+        OutboxDrain drain = new OutboxDrain(pool, new SqsIntentLog(sqs.client(), queue, 3, Duration.ofMillis(10)), 100);
+
+        DrainReport report = drain.drainOnce().await().indefinitely();
+
+        assertThat(report).isEqualTo(new DrainReport(2, 1, 1, 0));
+        assertThat(receiveAll(queue)).hasSize(1);
+        try (Connection c = postgres.dataSource().getConnection(); Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("SELECT reason FROM wail.outbox_rejected")) {
+            assertThat(r.next()).isTrue();
+            assertThat(r.getString(1)).isEqualTo("hook payload field 'kc': expected an array of key column names");
+        }
+        assertThat(count("wail.outbox")).isZero();
+    }
+
+    @Test
+    void rowsStayInTheOutboxWhenTheLogRefusesTheirIntents() throws SQLException {
+        // A queue that does not exist: every SendMessageBatch call fails, nothing may be deleted.
+        String missing = sqs.endpoint() + "/" + EmbeddedSqsServer.ACCOUNT + "/no-such-queue";
+        postgres.execute("INSERT INTO drain_orders VALUES (1, 'new'), (2, 'new')");
+        OutboxDrain drain = new OutboxDrain(pool, new SqsIntentLog(sqs.client(), missing, 2, Duration.ofMillis(5)), 100);
+
+        DrainReport report = drain.drainOnce().await().indefinitely();
+
+        assertThat(report).isEqualTo(new DrainReport(1, 0, 0, 1));
+        assertThat(count("wail.outbox")).isEqualTo(1);
+    }
+
+    @Test
+    void sendMessageBatchCallsRespectTheTenEntryLimit() {
+        String queue = sqs.createQueue("drain-many", Map.of());
+        postgres.execute("INSERT INTO drain_orders SELECT g, 'new' FROM generate_series(1, 95) g");
+        OutboxDrain drain = new OutboxDrain(pool, new SqsIntentLog(sqs.client(), queue, 3, Duration.ofMillis(10)), 100);
+
+        assertThat(drain.drainOnce().await().indefinitely().intents()).isEqualTo(95);
+        assertThat(receiveAll(queue)).extracting(m -> IntentCodec.DEFAULT.decode(m.body()).key().value(0))
+                .doesNotHaveDuplicates().hasSize(95);
+    }
+}

@@ -1,0 +1,100 @@
+package dev.wail.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.util.Map;
+import org.elasticmq.NodeAddress;
+import org.elasticmq.rest.sqs.SQSRestServer;
+import org.elasticmq.rest.sqs.SQSRestServerBuilder;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * ElasticMQ, a real implementation of the SQS API, embedded in the test JVM and bound to 127.0.0.1. It accepts any
+ * credentials; {@link #client()} uses dummy ones.
+ */
+public final class EmbeddedSqsServer implements AutoCloseable {
+
+    public static final String REGION = "us-east-1";
+    public static final String ACCOUNT = "000000000000";
+
+    private final SQSRestServer server;
+    private final int port;
+    private final SqsClient client;
+
+    private EmbeddedSqsServer(SQSRestServer server, int port) {
+        this.server = server;
+        this.port = port;
+        this.client = newClient();
+    }
+
+    public static EmbeddedSqsServer start() {
+        int port = freePort();
+        SQSRestServer server = SQSRestServerBuilder
+                .withInterface("127.0.0.1")
+                .withPort(port)
+                .withServerAddress(new NodeAddress("http", "127.0.0.1", port, ""))
+                .withAWSRegion(REGION)
+                .withAWSAccountId(ACCOUNT)
+                .start();
+        server.waitUntilStarted();
+        return new EmbeddedSqsServer(server, port);
+    }
+
+    public URI endpoint() {
+        return URI.create("http://127.0.0.1:" + port);
+    }
+
+    /** A client of this server; shared, closed with the server. */
+    public SqsClient client() {
+        return client;
+    }
+
+    /** A new client of this server, with dummy credentials; the caller closes it. */
+    public SqsClient newClient() {
+        return SqsClient.builder()
+                .endpointOverride(endpoint())
+                .region(Region.of(REGION))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("dummy", "dummy")))
+                .httpClient(UrlConnectionHttpClient.create())
+                .build();
+    }
+
+    /** Creates (or finds) a queue and returns its URL. Names ending in {@code .fifo} make FIFO queues. */
+    public String createQueue(String name, Map<QueueAttributeName, String> attributes) {
+        Map<QueueAttributeName, String> all = new java.util.HashMap<>(attributes);
+        if (name.endsWith(".fifo")) {
+            all.put(QueueAttributeName.FIFO_QUEUE, "true");
+        }
+        return client.createQueue(b -> b.queueName(name).attributes(all)).queueUrl();
+    }
+
+    public String createQueue(String name) {
+        return createQueue(name, Map.of());
+    }
+
+    public static String queueArn(String queueName) {
+        return "arn:aws:sqs:" + REGION + ":" + ACCOUNT + ":" + queueName;
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        server.stopAndWait();
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package dev.wail.testing;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/**
+ * Gives plain JUnit tests the real services as parameters: {@link EmbeddedPostgresServer}, {@link EmbeddedSqsServer}.
+ * Each is started on first use, shared by every test of the run, and stopped when the run ends (they live in the root
+ * extension store, which closes its {@link AutoCloseable} values).
+ *
+ * <p>Quarkus tests use {@link RealServicesResource} instead, which hands the same services to the application as
+ * configuration.
+ */
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.TYPE)
+@ExtendWith(RealServices.Extension.class)
+public @interface RealServices {
+
+    final class Extension implements ParameterResolver {
+
+        @Override
+        public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+            Class<?> type = parameter.getParameter().getType();
+            return type == EmbeddedPostgresServer.class || type == EmbeddedSqsServer.class;
+        }
+
+        @Override
+        public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+            Class<?> type = parameter.getParameter().getType();
+            ExtensionContext.Store store = context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL);
+            if (type == EmbeddedPostgresServer.class) {
+                return store.computeIfAbsent(EmbeddedPostgresServer.class, t -> EmbeddedPostgresServer.start(),
+                        EmbeddedPostgresServer.class);
+            }
+            return store.computeIfAbsent(EmbeddedSqsServer.class, t -> EmbeddedSqsServer.start(),
+                    EmbeddedSqsServer.class);
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package dev.wail.testing;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.util.Map;
+
+/**
+ * Starts an embedded PostgreSQL and an embedded SQS (ElasticMQ) before the Quarkus application under test, points the
+ * application at them through configuration, and stops them after the last test. Tests reach the same services
+ * through the {@code wail.test.*} properties it sets.
+ */
+public final class RealServicesResource implements QuarkusTestResourceLifecycleManager {
+
+    private EmbeddedPostgresServer postgres;
+    private EmbeddedSqsServer sqs;
+
+    @Override
+    public Map<String, String> start() {
+        postgres = EmbeddedPostgresServer.start();
+        sqs = EmbeddedSqsServer.start();
+        return Map.of(
+                "quarkus.datasource.reactive.url", postgres.reactiveUrl(),
+                "quarkus.datasource.username", EmbeddedPostgresServer.USER,
+                "quarkus.sqs.endpoint-override", sqs.endpoint().toString(),
+                "wail.test.jdbc-url", postgres.jdbcUrl(),
+                "wail.test.sqs-endpoint", sqs.endpoint().toString());
+    }
+
+    @Override
+    public void stop() {
+        if (sqs != null) {
+            sqs.close();
+        }
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+}
