@@ -59,8 +59,13 @@ public final class EmbeddedSqsServer implements AutoCloseable {
 
     /** A new client of this server, with dummy credentials; the caller closes it. */
     public SqsClient newClient() {
+        return clientFor(endpoint());
+    }
+
+    /** A client of an SQS-compatible endpoint on this machine, with dummy credentials; the caller closes it. */
+    public static SqsClient clientFor(URI endpoint) {
         return SqsClient.builder()
-                .endpointOverride(endpoint())
+                .endpointOverride(endpoint)
                 .region(Region.of(REGION))
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("dummy", "dummy")))
                 .httpClient(UrlConnectionHttpClient.create())

@@ -6,7 +6,7 @@ import java.util.Map;
 /**
  * Starts an embedded PostgreSQL and an embedded SQS (ElasticMQ) before the Quarkus application under test, points the
  * application at them through configuration, and stops them after the last test. Tests reach the same services
- * through the {@code wail.test.*} properties it sets.
+ * through the {@code test.wail.*} properties it sets.
  */
 public final class RealServicesResource implements QuarkusTestResourceLifecycleManager {
 
@@ -21,8 +21,8 @@ public final class RealServicesResource implements QuarkusTestResourceLifecycleM
                 "quarkus.datasource.reactive.url", postgres.reactiveUrl(),
                 "quarkus.datasource.username", EmbeddedPostgresServer.USER,
                 "quarkus.sqs.endpoint-override", sqs.endpoint().toString(),
-                "wail.test.jdbc-url", postgres.jdbcUrl(),
-                "wail.test.sqs-endpoint", sqs.endpoint().toString());
+                "test.wail.jdbc-url", postgres.jdbcUrl(),
+                "test.wail.sqs-endpoint", sqs.endpoint().toString());
     }
 
     @Override
