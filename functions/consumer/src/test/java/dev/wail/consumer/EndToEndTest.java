@@ -43,7 +43,7 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 @QuarkusTestResource(RealServicesResource.class)
 class EndToEndTest {
 
-    private static final String QUEUE = "wail-intents";
+    private static final String QUEUE = RealServicesResource.QUEUE;
 
     @Inject
     Pool pool;
@@ -74,7 +74,7 @@ class EndToEndTest {
                 + " WHERE id = 1001");
 
         try (SqsClient sqs = EmbeddedSqsServer.clientFor(sqsEndpoint)) {
-            String queueUrl = sqs.createQueue(b -> b.queueName(QUEUE)).queueUrl();
+            String queueUrl = sqs.getQueueUrl(b -> b.queueName(QUEUE)).queueUrl();
             OutboxDrain drain = new OutboxDrain(pool, new SqsIntentLog(sqs, queueUrl, 3, Duration.ofMillis(10)), 100);
             assertThat(drain.drainOnce().await().indefinitely()).isEqualTo(new DrainReport(2, 2, 0, 0));
 

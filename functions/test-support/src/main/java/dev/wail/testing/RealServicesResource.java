@@ -10,6 +10,9 @@ import java.util.Map;
  */
 public final class RealServicesResource implements QuarkusTestResourceLifecycleManager {
 
+    /** A standard queue created at start; its URL is {@code test.wail.queue-url}. */
+    public static final String QUEUE = "wail-intents";
+
     private EmbeddedPostgresServer postgres;
     private EmbeddedSqsServer sqs;
 
@@ -19,6 +22,7 @@ public final class RealServicesResource implements QuarkusTestResourceLifecycleM
         sqs = EmbeddedSqsServer.start();
         return Map.of(
                 "quarkus.datasource.reactive.url", postgres.reactiveUrl(),
+                "test.wail.queue-url", sqs.createQueue(QUEUE),
                 "quarkus.datasource.username", EmbeddedPostgresServer.USER,
                 "quarkus.sqs.endpoint-override", sqs.endpoint().toString(),
                 "test.wail.jdbc-url", postgres.jdbcUrl(),

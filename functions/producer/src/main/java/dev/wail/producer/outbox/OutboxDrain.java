@@ -60,16 +60,17 @@ public final class OutboxDrain {
                         .chain(result -> settle(connection, batch, result))));
     }
 
-    /** Drains batch after batch until the outbox is empty or {@code deadlineMillis} (epoch) is near. */
+    /**
+     * Drains one batch, then more while the outbox still had a full batch and {@code deadlineMillis} (epoch) is not
+     * reached. Stops early when the log refuses intents: the rest waits for the next invocation.
+     */
     public DrainReport drainUntilEmpty(long deadlineMillis) {
         DrainReport total = DrainReport.EMPTY;
-        while (System.currentTimeMillis() < deadlineMillis) {
-            DrainReport once = drainOnce().await().indefinitely();
+        DrainReport once;
+        do {
+            once = drainOnce().await().indefinitely();
             total = total.plus(once);
-            if (once.rows() < batchRows || once.retainedRows() > 0) {
-                break; // empty, or the log is refusing: leave the rest for the next invocation
-            }
-        }
+        } while (once.rows() == batchRows && once.retainedRows() == 0 && System.currentTimeMillis() < deadlineMillis);
         return total;
     }
 
