@@ -13,27 +13,19 @@ import dev.wail.producer.outbox.OutboxDrain;
 import dev.wail.testing.EmbeddedSqsServer;
 import dev.wail.testing.LambdaEvents;
 import dev.wail.testing.RealServicesResource;
+import dev.wail.testing.TestData;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /**
  * The whole path once, on real services: a PostgreSQL trigger, the producer's outbox drain, an SQS queue (ElasticMQ),
@@ -58,8 +50,8 @@ class EndToEndTest {
     int lambdaPort;
 
     @Test
-    void aRowInsertedThenUpdatedReachesTheReadModelExactlyAsTheSourceHasIt() throws Exception {
-        execute(hookInstaller());
+    void aRowInsertedThenUpdatedReachesTheReadModelExactlyAsTheSourceHasIt() {
+        execute(TestData.resource("/wail/hooks.sql"));
         execute("""
                 DROP TABLE IF EXISTS public.orders;
                 DROP SCHEMA IF EXISTS read_model CASCADE;
@@ -78,8 +70,7 @@ class EndToEndTest {
             OutboxDrain drain = new OutboxDrain(pool, new SqsIntentLog(sqs, queueUrl, 3, Duration.ofMillis(10)), 100);
             assertThat(drain.drainOnce().await().indefinitely()).isEqualTo(new DrainReport(2, 2, 0, 0));
 
-            List<Message> messages = sqs.receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(10)
-                    .messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages();
+            List<Message> messages = TestData.receiveAll(sqs, queueUrl);
             assertThat(messages).extracting(m -> IntentCodec.DEFAULT.decode(m.body()))
                     .extracting(Intent::operation).containsExactlyInAnyOrder(Operation.INSERT, Operation.UPDATE);
 
@@ -95,23 +86,11 @@ class EndToEndTest {
                 .contains("\"status\": \"paid\"", "\"total_cents\": 4500");
     }
 
-    private String hookInstaller() throws IOException {
-        try (InputStream in = OutboxDrain.class.getResourceAsStream("/wail/hooks.sql")) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
+    private void execute(String sql) {
+        TestData.execute(jdbcUrl, sql);
     }
 
-    private void execute(String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(jdbcUrl); Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
-    }
-
-    private String queryJson(String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(jdbcUrl); Statement s = c.createStatement();
-                ResultSet r = s.executeQuery(sql)) {
-            assertThat(r.next()).as("a row for: " + sql).isTrue();
-            return r.getString(1);
-        }
+    private String queryJson(String sql) {
+        return TestData.queryString(jdbcUrl, sql);
     }
 }

@@ -1,10 +1,7 @@
 package dev.wail.producer;
 
 import dev.wail.testing.EmbeddedPostgresServer;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import dev.wail.testing.TestData;
 
 /** The shipped hook installer, as tests apply it. */
 public final class Hooks {
@@ -13,11 +10,7 @@ public final class Hooks {
     }
 
     public static String installerSql() {
-        try (InputStream in = Hooks.class.getResourceAsStream("/wail/hooks.sql")) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return TestData.resource("/wail/hooks.sql");
     }
 
     public static void install(EmbeddedPostgresServer postgres) {

@@ -8,23 +8,15 @@ import dev.wail.core.intent.Intent;
 import dev.wail.core.wire.IntentCodec;
 import dev.wail.testing.EmbeddedSqsServer;
 import dev.wail.testing.RealServicesResource;
+import dev.wail.testing.TestData;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.Message;
 
 /** The deployable producer, invoked like Lambda invokes it, with the scheduled event EventBridge sends. */
 @QuarkusTest
@@ -44,8 +36,8 @@ class OutboxDrainHandlerTest {
     int lambdaPort;
 
     @Test
-    void aScheduledInvocationDrainsTheOutboxToTheQueue() throws Exception {
-        execute(Hooks.installerSql() + """
+    void aScheduledInvocationDrainsTheOutboxToTheQueue() {
+        TestData.execute(jdbcUrl, Hooks.installerSql() + """
                 DROP TABLE IF EXISTS public.orders;
                 CREATE TABLE public.orders (id bigint PRIMARY KEY, status text NOT NULL);
                 SELECT wail.capture('public.orders', source => 'shop');
@@ -53,33 +45,18 @@ class OutboxDrainHandlerTest {
                 DELETE FROM orders WHERE id = 12;
                 """);
 
-        given().contentType(ContentType.JSON).body(resource("/events/eventbridge-scheduled-event.json"))
+        given().contentType(ContentType.JSON).body(TestData.resource("/events/eventbridge-scheduled-event.json"))
                 .when().post("http://localhost:" + lambdaPort + "/_lambda_")
                 .then().statusCode(200)
                 .body("rows", equalTo(2)).body("intents", equalTo(13))
                 .body("rejectedRows", equalTo(0)).body("retainedRows", equalTo(0));
 
         try (SqsClient sqs = EmbeddedSqsServer.clientFor(sqsEndpoint)) {
-            List<Intent> intents = new ArrayList<>();
-            List<Message> batch;
-            do {
-                batch = sqs.receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(10)).messages();
-                batch.forEach(m -> intents.add(IntentCodec.DEFAULT.decode(m.body())));
-            } while (!batch.isEmpty());
+            List<Intent> intents = TestData.receiveAll(sqs, queueUrl).stream()
+                    .map(m -> IntentCodec.DEFAULT.decode(m.body())).toList();
             assertThat(intents).hasSize(13).allSatisfy(i -> assertThat(i.table()).isEqualTo("orders"));
             assertThat(intents).extracting(i -> i.key().value(0)).filteredOn(id -> id.equals(12L)).hasSize(2);
         }
     }
 
-    private static String resource(String path) throws IOException {
-        try (InputStream in = OutboxDrainHandlerTest.class.getResourceAsStream(path)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-    }
-
-    private void execute(String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(jdbcUrl); Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
-    }
 }

@@ -12,6 +12,7 @@ import dev.wail.producer.outbox.OutboxDrain;
 import dev.wail.testing.EmbeddedPostgresServer;
 import dev.wail.testing.EmbeddedSqsServer;
 import dev.wail.testing.RealServices;
+import dev.wail.testing.TestData;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.pgclient.PgBuilder;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -22,7 +23,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -70,14 +70,7 @@ class OutboxDrainTest {
     }
 
     private List<Message> receiveAll(String queueUrl) {
-        List<Message> all = new ArrayList<>();
-        List<Message> batch;
-        do {
-            batch = sqs.client().receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(10)
-                    .messageSystemAttributeNames(MessageSystemAttributeName.ALL).waitTimeSeconds(0)).messages();
-            all.addAll(batch);
-        } while (!batch.isEmpty());
-        return all;
+        return TestData.receiveAll(sqs.client(), queueUrl);
     }
 
     private long count(String table) throws SQLException {
