@@ -14,10 +14,7 @@ import dev.wail.testing.EmbeddedSqsServer;
 import dev.wail.testing.RealServices;
 import dev.wail.testing.TestData;
 import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.pgclient.PgBuilder;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.pgclient.PgConnectOptions;
-import io.vertx.sqlclient.PoolOptions;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -55,12 +52,7 @@ class OutboxDrainTest {
                 SELECT wail.capture('public.drain_orders', source => 'shop');
                 """);
         vertx = Vertx.vertx();
-        pool = PgBuilder.pool()
-                .connectingTo(new PgConnectOptions().setHost("127.0.0.1").setPort(postgres.port())
-                        .setDatabase(EmbeddedPostgresServer.DATABASE).setUser(EmbeddedPostgresServer.USER))
-                .with(new PoolOptions().setMaxSize(4))
-                .using(vertx)
-                .build();
+        pool = postgres.reactivePool(vertx, 4);
     }
 
     @AfterEach

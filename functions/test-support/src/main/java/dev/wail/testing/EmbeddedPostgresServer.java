@@ -1,5 +1,10 @@
 package dev.wail.testing;
 
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.pgclient.PgBuilder;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.PoolOptions;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -54,6 +59,16 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     /** The URL form the Vert.x reactive client and Quarkus' {@code quarkus.datasource.reactive.url} take. */
     public String reactiveUrl() {
         return "postgresql://127.0.0.1:" + port() + "/" + DATABASE;
+    }
+
+    /** A Vert.x reactive pool on this server, as the functions use; the caller closes it (before {@code vertx}). */
+    public Pool reactivePool(Vertx vertx, int maxSize) {
+        return PgBuilder.pool()
+                .connectingTo(new PgConnectOptions().setHost("127.0.0.1").setPort(port()).setDatabase(DATABASE)
+                        .setUser(USER))
+                .with(new PoolOptions().setMaxSize(maxSize))
+                .using(vertx)
+                .build();
     }
 
     public DataSource dataSource() {

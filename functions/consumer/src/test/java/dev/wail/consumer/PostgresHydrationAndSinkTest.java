@@ -1,0 +1,112 @@
+package dev.wail.consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wail.consumer.postgres.PgHydrator;
+import dev.wail.consumer.postgres.PgReadModelSink;
+import dev.wail.core.intent.EntityKey;
+import dev.wail.core.pipeline.EntityState;
+import dev.wail.core.pipeline.TableBinding;
+import dev.wail.testing.EmbeddedPostgresServer;
+import dev.wail.testing.RealServices;
+import dev.wail.testing.TestData;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The PostgreSQL hydrator and read-model sink on a real server, with a composite (uuid, integer) key. */
+@RealServices
+class PostgresHydrationAndSinkTest {
+
+    private static final UUID TENANT = UUID.fromString("6f1c2a9e-3b1d-4c6e-9f0a-1b2c3d4e5f60");
+    private static final TableBinding LINES = new TableBinding("shop", "sales.lines", List.of("tenant", "line_no"),
+            List.of("tenant", "line_no", "sku", "qty"), Optional.empty(), "read_model.lines");
+
+    private final EmbeddedPostgresServer postgres;
+    private Vertx vertx;
+    private Pool pool;
+
+    PostgresHydrationAndSinkTest(EmbeddedPostgresServer postgres) {
+        this.postgres = postgres;
+    }
+
+    @BeforeEach
+    void setUp() {
+        postgres.execute("""
+                CREATE EXTENSION IF NOT EXISTS pg_stat_statements;
+                DROP SCHEMA IF EXISTS sales CASCADE;
+                DROP SCHEMA IF EXISTS read_model CASCADE;
+                CREATE SCHEMA sales;
+                CREATE SCHEMA read_model;
+                CREATE TABLE sales.lines (tenant uuid, line_no int, sku text NOT NULL, qty int NOT NULL,
+                                          note text, PRIMARY KEY (tenant, line_no));
+                CREATE TABLE read_model.lines (tenant uuid, line_no int, sku text, qty int,
+                                               PRIMARY KEY (tenant, line_no));
+                """);
+        postgres.execute("INSERT INTO sales.lines SELECT '" + TENANT + "', g, 'sku-' || g, g % 7, 'not projected'"
+                + " FROM generate_series(1, 1000) g");
+        vertx = Vertx.vertx();
+        pool = postgres.reactivePool(vertx, 4);
+    }
+
+    @AfterEach
+    void tearDown() {
+        pool.closeAndAwait();
+        vertx.closeAndAwait();
+    }
+
+    private static List<EntityKey> keys(int from, int to) {
+        List<EntityKey> keys = new ArrayList<>();
+        for (int line = from; line <= to; line++) {
+            keys.add(EntityKey.builder().add("tenant", TENANT).add("line_no", line).build());
+        }
+        return keys;
+    }
+
+    private String rows(String table) {
+        return TestData.queryString(postgres.jdbcUrl(), "SELECT coalesce(jsonb_agg(jsonb_build_object('tenant', "
+                + "tenant, 'line_no', line_no, 'sku', sku, 'qty', qty) ORDER BY line_no), '[]')::text FROM " + table);
+    }
+
+    @Test
+    void aThousandKeysAreReadInOneQueryInRequestOrderWithAbsentKeysMarked() {
+        PgHydrator hydrator = new PgHydrator(pool);
+        hydrator.read(LINES, keys(1, 1)).await().indefinitely(); // first use looks up the key column types
+        postgres.execute("SELECT pg_stat_statements_reset()");
+        List<EntityKey> requested = new ArrayList<>(keys(1, 1000));
+        requested.add(0, EntityKey.builder().add("tenant", TENANT).add("line_no", 5000).build());
+
+        List<EntityState> states = hydrator.read(LINES, requested).await().indefinitely();
+
+        assertThat(states).hasSize(1001);
+        assertThat(states.get(0).exists()).isFalse();
+        assertThat(states.subList(1, 1001)).allMatch(EntityState::exists)
+                .extracting(EntityState::key).containsExactlyElementsOf(keys(1, 1000));
+        assertThat(states.get(42).document()).isEqualTo(
+                "{\"tenant\":\"" + TENANT + "\",\"line_no\":42,\"sku\":\"sku-42\",\"qty\":0}");
+        assertThat(TestData.queryString(postgres.jdbcUrl(), "SELECT sum(calls)::text FROM pg_stat_statements"
+                + " WHERE query LIKE '%FROM \"sales\".\"lines\"%'")).isEqualTo("1");
+    }
+
+    @Test
+    void theSinkMirrorsPresentStatesAndRemovesAbsentOnes() {
+        PgHydrator hydrator = new PgHydrator(pool);
+        PgReadModelSink sink = new PgReadModelSink(pool);
+        sink.write(LINES, hydrator.read(LINES, keys(1, 1000)).await().indefinitely()).await().indefinitely();
+        assertThat(rows("read_model.lines")).isEqualTo(rows("sales.lines"));
+
+        postgres.execute("UPDATE sales.lines SET qty = 99 WHERE line_no = 10; DELETE FROM sales.lines WHERE line_no > 990");
+        sink.write(LINES, hydrator.read(LINES, keys(981, 1000)).await().indefinitely()).await().indefinitely();
+        sink.write(LINES, hydrator.read(LINES, keys(10, 10)).await().indefinitely()).await().indefinitely();
+
+        assertThat(rows("read_model.lines")).isEqualTo(rows("sales.lines"));
+        assertThat(TestData.queryString(postgres.jdbcUrl(), "SELECT count(*)::text FROM read_model.lines"))
+                .isEqualTo("990");
+    }
+}
