@@ -98,11 +98,7 @@ public final class IntentCodec {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw new IntentFormatException("$", "expected a JSON object, got " + describe(parser));
             }
-            Intent intent = new IntentReader(parser).read();
-            if (parser.nextToken() != null) {
-                throw new IntentFormatException("$", "unexpected content after the intent object");
-            }
-            return intent;
+            return readSingle(parser);
         } catch (JsonParseException e) {
             throw malformed(e);
         } catch (IOException e) {
