@@ -13,6 +13,7 @@ import dev.wail.testing.EmbeddedPostgresServer;
 import dev.wail.testing.EmbeddedSqsServer;
 import dev.wail.testing.RealServices;
 import dev.wail.testing.TestData;
+import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import java.sql.Connection;
@@ -22,6 +23,9 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ForkJoinPool;
+import java.util.stream.IntStream;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -144,6 +148,33 @@ class OutboxDrainTest {
 
         assertThat(report).isEqualTo(new DrainReport(1, 0, 0, 1));
         assertThat(count("wail.outbox")).isEqualTo(1);
+    }
+
+    @Test
+    void concurrentDrainersSendEveryIntentExactlyOnce() throws SQLException {
+        String queue = sqs.createQueue("drain-concurrent");
+        // 400 single-row statements: 400 outbox rows for four drainers to compete over, 20 rows per transaction.
+        StringBuilder writes = new StringBuilder();
+        for (int id = 1; id <= 400; id++) {
+            writes.append("INSERT INTO drain_orders VALUES (").append(id).append(", 'new');");
+        }
+        postgres.execute(writes.toString());
+        SqsIntentLog log = new SqsIntentLog(sqs.client(), queue, 3, Duration.ofMillis(10));
+        List<OutboxDrain> drainers = IntStream.range(0, 4)
+                .mapToObj(i -> new OutboxDrain(pool, log, 20)).toList();
+
+        List<DrainReport> reports = Uni.join()
+                .all(drainers.stream().map(d -> Uni.createFrom()
+                        .item(() -> d.drainUntilEmpty(Long.MAX_VALUE))
+                        .runSubscriptionOn(ForkJoinPool.commonPool())).toList())
+                .andFailFast().await().indefinitely();
+
+        assertThat(reports.stream().mapToInt(DrainReport::intents).sum()).isEqualTo(400);
+        assertThat(reports).allSatisfy(r -> assertThat(r.retainedRows()).isZero());
+        assertThat(count("wail.outbox")).isZero();
+        assertThat(receiveAll(queue)).extracting(m -> IntentCodec.DEFAULT.decode(m.body()).key().value(0))
+                .doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(LongStream.rangeClosed(1, 400).boxed().toList());
     }
 
     @Test
