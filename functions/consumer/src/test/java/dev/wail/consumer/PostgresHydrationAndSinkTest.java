@@ -10,7 +10,6 @@ import dev.wail.core.pipeline.TableBinding;
 import dev.wail.testing.EmbeddedPostgresServer;
 import dev.wail.testing.RealServices;
 import dev.wail.testing.TestData;
-import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +28,7 @@ class PostgresHydrationAndSinkTest {
             List.of("tenant", "line_no", "sku", "qty"), Optional.empty(), "read_model.lines");
 
     private final EmbeddedPostgresServer postgres;
-    private Vertx vertx;
+    private EmbeddedPostgresServer.ReactivePool reactive;
     private Pool pool;
 
     PostgresHydrationAndSinkTest(EmbeddedPostgresServer postgres) {
@@ -51,14 +50,13 @@ class PostgresHydrationAndSinkTest {
                 """);
         postgres.execute("INSERT INTO sales.lines SELECT '" + TENANT + "', g, 'sku-' || g, g % 7, 'not projected'"
                 + " FROM generate_series(1, 1000) g");
-        vertx = Vertx.vertx();
-        pool = postgres.reactivePool(vertx, 4);
+        reactive = postgres.openReactivePool(4);
+        pool = reactive.pool();
     }
 
     @AfterEach
     void tearDown() {
-        pool.closeAndAwait();
-        vertx.closeAndAwait();
+        reactive.close();
     }
 
     private static List<EntityKey> keys(int from, int to) {

@@ -13,7 +13,6 @@ import dev.wail.testing.EmbeddedPostgresServer;
 import dev.wail.testing.EmbeddedSqsServer;
 import dev.wail.testing.RealServices;
 import dev.wail.testing.TestData;
-import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -41,7 +40,7 @@ class OutboxDrainTest {
 
     private final EmbeddedPostgresServer postgres;
     private final EmbeddedSqsServer sqs;
-    private Vertx vertx;
+    private EmbeddedPostgresServer.ReactivePool reactive;
     private Pool pool;
 
     OutboxDrainTest(EmbeddedPostgresServer postgres, EmbeddedSqsServer sqs) {
@@ -58,14 +57,13 @@ class OutboxDrainTest {
                 TRUNCATE wail.outbox, wail.outbox_rejected;
                 SELECT wail.capture('public.drain_orders', source => 'shop');
                 """);
-        vertx = Vertx.vertx();
-        pool = postgres.reactivePool(vertx, 4);
+        reactive = postgres.openReactivePool(4);
+        pool = reactive.pool();
     }
 
     @AfterEach
     void tearDown() {
-        pool.closeAndAwait();
-        vertx.closeAndAwait();
+        reactive.close();
     }
 
     private List<Message> receiveAll(String queueUrl) {

@@ -61,14 +61,25 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         return "postgresql://127.0.0.1:" + port() + "/" + DATABASE;
     }
 
-    /** A Vert.x reactive pool on this server, as the functions use; the caller closes it (before {@code vertx}). */
-    public Pool reactivePool(Vertx vertx, int maxSize) {
-        return PgBuilder.pool()
+    /** A Vert.x reactive pool on this server, as the functions use, with its own Vert.x instance. */
+    public ReactivePool openReactivePool(int maxSize) {
+        Vertx vertx = Vertx.vertx();
+        Pool pool = PgBuilder.pool()
                 .connectingTo(new PgConnectOptions().setHost("127.0.0.1").setPort(port()).setDatabase(DATABASE)
                         .setUser(USER))
                 .with(new PoolOptions().setMaxSize(maxSize))
                 .using(vertx)
                 .build();
+        return new ReactivePool(vertx, pool);
+    }
+
+    /** A pool and the Vert.x instance it runs on; closing it closes both, the pool first. */
+    public record ReactivePool(Vertx vertx, Pool pool) implements AutoCloseable {
+        @Override
+        public void close() {
+            pool.closeAndAwait();
+            vertx.closeAndAwait();
+        }
     }
 
     public DataSource dataSource() {
