@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Reads current rows from PostgreSQL with the Vert.x reactive client: one query per table per batch, whatever the
@@ -92,7 +93,7 @@ public final class PgHydrator implements Hydrator {
             unnestArgs.add("$" + (i + 1) + "::text[]::" + types.get(table.keyColumns().get(i)) + "[]");
         }
         String keyTextColumns = table.keyColumns().stream().map(c -> "t." + quote(c) + "::text")
-                .reduce((a, b) -> a + ", " + b).orElseThrow();
+                .collect(Collectors.joining(", "));
         return "SELECT " + keyTextColumns + ", row_to_json(t)::text FROM (SELECT " + quoteAll("", table.columns())
                 + " FROM " + quoteQualified(table.table()) + " WHERE (" + quoteAll("", table.keyColumns())
                 + ") IN (SELECT * FROM unnest(" + String.join(", ", unnestArgs) + "))) t";
