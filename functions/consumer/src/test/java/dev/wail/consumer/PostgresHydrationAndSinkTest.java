@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wail.consumer.postgres.PgHydrator;
 import dev.wail.consumer.postgres.PgReadModelSink;
+import dev.wail.consumer.postgres.PgSource;
+import dev.wail.consumer.postgres.SchemaInstaller;
 import dev.wail.core.intent.EntityKey;
 import dev.wail.core.pipeline.EntityState;
+import dev.wail.core.pipeline.Freshness;
 import dev.wail.core.pipeline.TableBinding;
 import dev.wail.testing.EmbeddedPostgresServer;
 import dev.wail.testing.RealServices;
@@ -14,6 +17,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -45,11 +49,13 @@ class PostgresHydrationAndSinkTest {
                 CREATE SCHEMA read_model;
                 CREATE TABLE sales.lines (tenant uuid, line_no int, sku text NOT NULL, qty int NOT NULL,
                                           note text, PRIMARY KEY (tenant, line_no));
+                DROP SCHEMA IF EXISTS wail CASCADE;
                 CREATE TABLE read_model.lines (tenant uuid, line_no int, sku text, qty int,
                                                PRIMARY KEY (tenant, line_no));
                 """);
         postgres.execute("INSERT INTO sales.lines SELECT '" + TENANT + "', g, 'sku-' || g, g % 7, 'not projected'"
                 + " FROM generate_series(1, 1000) g");
+        postgres.execute(SchemaInstaller.sql());
         reactive = postgres.openReactivePool(4);
         pool = reactive.pool();
     }
@@ -72,15 +78,21 @@ class PostgresHydrationAndSinkTest {
                 + "tenant, 'line_no', line_no, 'sku', sku, 'qty', qty) ORDER BY line_no), '[]')::text FROM " + table);
     }
 
+    private void refresh(List<EntityKey> keys) {
+        PgSource source = new PgSource("shop", pool, Optional.empty());
+        new PgReadModelSink(pool).refresh(LINES, keys, (requested, floor) -> source.read(LINES, requested,
+                new Freshness(floor, Set.of()))).await().indefinitely();
+    }
+
     @Test
     void aThousandKeysAreReadInOneQueryInRequestOrderWithAbsentKeysMarked() {
         PgHydrator hydrator = new PgHydrator(pool);
-        hydrator.read(LINES, keys(1, 1)).await().indefinitely(); // first use looks up the key column types
+        hydrator.read(LINES, keys(1, 1), Set.of()).await().indefinitely(); // first use looks up the key column types
         postgres.execute("SELECT pg_stat_statements_reset()");
         List<EntityKey> requested = new ArrayList<>(keys(1, 1000));
         requested.add(0, EntityKey.builder().add("tenant", TENANT).add("line_no", 5000).build());
 
-        List<EntityState> states = hydrator.read(LINES, requested).await().indefinitely();
+        List<EntityState> states = hydrator.read(LINES, requested, Set.of()).await().indefinitely().snapshot().states();
 
         assertThat(states).hasSize(1001);
         assertThat(states.get(0).exists()).isFalse();
@@ -94,14 +106,12 @@ class PostgresHydrationAndSinkTest {
 
     @Test
     void theSinkMirrorsPresentStatesAndRemovesAbsentOnes() {
-        PgHydrator hydrator = new PgHydrator(pool);
-        PgReadModelSink sink = new PgReadModelSink(pool);
-        sink.write(LINES, hydrator.read(LINES, keys(1, 1000)).await().indefinitely()).await().indefinitely();
+        refresh(keys(1, 1000));
         assertThat(rows("read_model.lines")).isEqualTo(rows("sales.lines"));
 
         postgres.execute("UPDATE sales.lines SET qty = 99 WHERE line_no = 10; DELETE FROM sales.lines WHERE line_no > 990");
-        sink.write(LINES, hydrator.read(LINES, keys(981, 1000)).await().indefinitely()).await().indefinitely();
-        sink.write(LINES, hydrator.read(LINES, keys(10, 10)).await().indefinitely()).await().indefinitely();
+        refresh(keys(981, 1000));
+        refresh(keys(10, 10));
 
         assertThat(rows("read_model.lines")).isEqualTo(rows("sales.lines"));
         assertThat(TestData.queryString(postgres.jdbcUrl(), "SELECT count(*)::text FROM read_model.lines"))

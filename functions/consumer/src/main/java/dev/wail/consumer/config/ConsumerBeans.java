@@ -1,20 +1,33 @@
 package dev.wail.consumer.config;
 
-import dev.wail.consumer.postgres.PgHydrator;
 import dev.wail.consumer.postgres.PgReadModelSink;
+import dev.wail.consumer.postgres.PgSource;
 import dev.wail.consumer.postgres.SqlIdentifiers;
 import dev.wail.core.pipeline.ConsumerPipeline;
+import dev.wail.core.pipeline.Source;
 import dev.wail.core.pipeline.TableBinding;
 import dev.wail.core.pipeline.TableRegistry;
 import dev.wail.core.wire.IntentCodec;
+import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.PoolOptions;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
-/** Wires the core pipeline to PostgreSQL from configuration. */
+/** Wires the core pipeline to its sources and to the PostgreSQL read model, from configuration. */
+@Singleton
 public class ConsumerBeans {
+
+    /** Pools this class opened for source endpoints (the consumer's own datasource is Quarkus's to close). */
+    private final List<Pool> openedPools = new ArrayList<>();
 
     @Produces
     @Singleton
@@ -31,7 +44,40 @@ public class ConsumerBeans {
 
     @Produces
     @Singleton
-    ConsumerPipeline pipeline(TableRegistry registry, Pool pool) {
-        return new ConsumerPipeline(IntentCodec.DEFAULT, registry, new PgHydrator(pool), new PgReadModelSink(pool));
+    ConsumerPipeline pipeline(ConsumerConfig config, TableRegistry registry, Pool sinkPool, Vertx vertx) {
+        Map<String, Source> sources = new HashMap<>();
+        config.sources().forEach((name, source) -> sources.put(name, source(name, source, sinkPool, vertx)));
+        return new ConsumerPipeline(IntentCodec.DEFAULT, registry, sources, new PgReadModelSink(sinkPool));
+    }
+
+    private Source source(String name, ConsumerConfig.Source source, Pool ownPool, Vertx vertx) {
+        return switch (source.kind()) {
+            case POSTGRESQL -> {
+                ConsumerConfig.Postgres endpoints = source.postgres();
+                Pool writer = endpoints.writerUrl().map(url -> open(url, endpoints, vertx)).orElse(ownPool);
+                Optional<Pool> reader = endpoints.readerUrl().map(url -> open(url, endpoints, vertx));
+                yield new PgSource(name, writer, reader);
+            }
+            case DYNAMODB -> throw new IllegalArgumentException("wail.sources." + name
+                    + ".kind=dynamodb is not available in this build");
+        };
+    }
+
+    private Pool open(String url, ConsumerConfig.Postgres endpoints, Vertx vertx) {
+        PgConnectOptions options = PgConnectOptions.fromUri(url);
+        endpoints.username().ifPresent(options::setUser);
+        endpoints.password().ifPresent(options::setPassword);
+        Pool pool = Pool.newInstance(PgBuilder.pool()
+                .with(new PoolOptions().setMaxSize(endpoints.maxConnections()))
+                .connectingTo(options)
+                .using(vertx.getDelegate())
+                .build());
+        openedPools.add(pool);
+        return pool;
+    }
+
+    @PreDestroy
+    void closePools() {
+        openedPools.forEach(pool -> pool.close().await().indefinitely());
     }
 }

@@ -1,15 +1,18 @@
 package dev.wail.consumer.config;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * The consumer's table registry, under {@code wail.sources.<source>.tables.<table>}. Example:
+ * The consumer's configuration, under {@code wail.}: its sources and their tables, and its own settings. Example:
  *
  * <pre>
+ * wail.sources.shop.postgres.writer-url=postgresql://aurora-writer.example:5432/shop
+ * wail.sources.shop.postgres.reader-url=postgresql://aurora-reader.example:5432/shop
  * wail.sources.shop.tables.orders.key-columns=id
  * wail.sources.shop.tables.orders.columns=id,customer,status,total
  * wail.sources.shop.tables.orders.sink-table=read_model.orders
@@ -25,9 +28,47 @@ public interface ConsumerConfig {
     /** Configured sources by name; intents naming any other source are rejected. */
     Map<String, Source> sources();
 
+    /** The consumer's own settings. */
+    Consumer consumer();
+
     interface Source {
+        /** What kind of database the source is. */
+        @WithDefault("postgresql")
+        Kind kind();
+
+        /** Endpoints of a PostgreSQL source. */
+        Postgres postgres();
+
         /** Configured tables of this source by name; intents naming any other table are rejected. */
         Map<String, Table> tables();
+    }
+
+    enum Kind {
+        POSTGRESQL, DYNAMODB
+    }
+
+    interface Postgres {
+        /**
+         * The writer (primary) endpoint, {@code postgresql://host:port/database}. Absent: the consumer's own datasource
+         * ({@code quarkus.datasource.reactive.url}), for a read model that lives next to its source.
+         */
+        @WithName("writer-url")
+        Optional<String> writerUrl();
+
+        /** A reader (replica) endpoint tried first for hydration; absent: every read goes to the writer. */
+        @WithName("reader-url")
+        Optional<String> readerUrl();
+
+        /** User for both endpoints, if not in the URLs. */
+        Optional<String> username();
+
+        /** Password for both endpoints, if not in the URLs; pass it through the environment, never in a file. */
+        Optional<String> password();
+
+        /** Connections per endpoint and function instance. */
+        @WithName("max-connections")
+        @WithDefault("4")
+        int maxConnections();
     }
 
     interface Table {
@@ -38,12 +79,27 @@ public interface ConsumerConfig {
         /** Columns read from the source and written to the sink; must include the key columns. */
         List<String> columns();
 
-        /** A column whose value grows with every write of a row, if the table has one. */
+        /**
+         * A column whose value grows with every write of a row, if the table has one: the sink then also refuses to
+         * replace a row by one with a lower value.
+         */
         @WithName("version-column")
         Optional<String> versionColumn();
 
         /** The read-model table ({@code schema.table} or {@code table}) the PostgreSQL sink writes to. */
         @WithName("sink-table")
         String sinkTable();
+    }
+
+    interface Consumer {
+        /** Create the consumer's bookkeeping tables ({@code wail/consumer-schema.sql}) at start-up if missing. */
+        @WithName("install-schema")
+        @WithDefault("true")
+        boolean installSchema();
+
+        /** The name of the log this function consumes, recorded with dead letters. */
+        @WithName("log-name")
+        @WithDefault("wail-intents")
+        String logName();
     }
 }

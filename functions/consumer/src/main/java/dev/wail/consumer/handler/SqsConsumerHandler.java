@@ -33,7 +33,7 @@ public class SqsConsumerHandler implements RequestHandler<SQSEvent, SQSBatchResp
         List<InboundMessage> messages = event.getRecords().stream()
                 .map(record -> new InboundMessage(record.getMessageId(), record.getBody()))
                 .toList();
-        List<MessageOutcome> outcomes = pipeline.process(messages).await().indefinitely();
+        List<MessageOutcome> outcomes = pipeline.process(messages).await().indefinitely().outcomes();
         List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
         for (MessageOutcome outcome : outcomes) {
             if (outcome.status() != MessageOutcome.Status.DONE) {

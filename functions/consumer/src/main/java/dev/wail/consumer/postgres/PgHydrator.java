@@ -6,7 +6,7 @@ import static dev.wail.consumer.postgres.SqlIdentifiers.quoteQualified;
 
 import dev.wail.core.intent.EntityKey;
 import dev.wail.core.pipeline.EntityState;
-import dev.wail.core.pipeline.Hydrator;
+import dev.wail.core.pipeline.SourceSnapshot;
 import dev.wail.core.pipeline.TableBinding;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -17,24 +17,35 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
- * Reads current rows from PostgreSQL with the Vert.x reactive client: one query per table per batch, whatever the
- * number of keys. Key values travel as one text array parameter per key column, cast in SQL to the column's own type
- * (looked up once per table in the catalog) so the primary key index serves the lookup:
+ * Reads current rows from one PostgreSQL endpoint (the writer or a reader) with the Vert.x reactive client: one query
+ * per table per batch, whatever the number of keys. Key values travel as one text array parameter per key column,
+ * cast in SQL to the column's own type (looked up once per table in the catalog) so the primary key index serves the
+ * lookup; the same statement reports the position the read includes and whether it sees given transactions:
  *
  * <pre>
- * SELECT t."id"::text, row_to_json(t)::text
- *   FROM (SELECT "id", "status" FROM "public"."orders" WHERE ("id") IN
- *         (SELECT * FROM unnest($1::text[]::bigint[]))) t
+ * WITH p AS MATERIALIZED (SELECT &lt;position&gt;, bool_and(pg_visible_in_snapshot(x, pg_current_snapshot()))
+ *                           FROM unnest($2::text[]::xid8[]) x)
+ * SELECT p.*, r.* FROM p LEFT JOIN (
+ *   SELECT t."id"::text, row_to_json(t)::text
+ *     FROM (SELECT "id", "status" FROM "public"."orders" WHERE ("id") IN
+ *           (SELECT * FROM unnest($1::text[]::bigint[]))) t) r ON true
  * </pre>
  *
- * Each row comes back as a JSON document of the projected columns, the form every sink takes.
+ * Both are evaluated while the statement runs, after its snapshot was taken: the position (the replay position on a
+ * replica, the WAL insert position on a primary) is at least that of every commit the read saw, and the visibility
+ * check is made against the very snapshot that read the rows. Each row comes back as a JSON document of the
+ * projected columns, the form every sink takes.
  */
-public final class PgHydrator implements Hydrator {
+public final class PgHydrator {
+
+    /** The position every read reports; on a primary {@code pg_last_wal_replay_lsn()} is null. */
+    static final String POSITION =
+            "(COALESCE(pg_last_wal_replay_lsn(), pg_current_wal_insert_lsn()) - '0/0'::pg_lsn)::bigint";
 
     private static final Pattern TYPE_NAME = Pattern.compile("[a-z][a-z0-9_ ]*");
     private static final String KEY_TYPES = """
@@ -49,14 +60,19 @@ public final class PgHydrator implements Hydrator {
         this.pool = pool;
     }
 
-    @Override
-    public Uni<List<EntityState>> read(TableBinding table, List<EntityKey> keys) {
-        if (keys.isEmpty()) {
-            return Uni.createFrom().item(List.of());
-        }
+    /** One read of {@code keys}, and whether it saw every one of {@code transactions}. */
+    public record Read(SourceSnapshot snapshot, boolean sawTransactions) {
+    }
+
+    /** @return the endpoint's current position, without reading anything */
+    public Uni<Long> position() {
+        return pool.query("SELECT " + POSITION).execute().map(rows -> rows.iterator().next().getLong(0));
+    }
+
+    public Uni<Read> read(TableBinding table, List<EntityKey> keys, Set<Long> transactions) {
         return query(table)
-                .chain(sql -> pool.preparedQuery(sql).execute(keyArrays(table, keys)))
-                .map(rows -> inRequestOrder(keys, rows));
+                .chain(sql -> pool.preparedQuery(sql).execute(parameters(table, keys, transactions)))
+                .map(rows -> toRead(keys, rows));
     }
 
     /** The table's query, built on first use from the catalog's key column types and then reused. */
@@ -88,18 +104,24 @@ public final class PgHydrator implements Hydrator {
     }
 
     private static String buildQuery(TableBinding table, Map<String, String> types) {
+        int keyColumns = table.keyColumns().size();
         List<String> unnestArgs = new ArrayList<>();
-        for (int i = 0; i < table.keyColumns().size(); i++) {
-            unnestArgs.add("$" + (i + 1) + "::text[]::" + types.get(table.keyColumns().get(i)) + "[]");
+        List<String> keyTexts = new ArrayList<>();
+        for (int i = 0; i < keyColumns; i++) {
+            String column = table.keyColumns().get(i);
+            unnestArgs.add("$" + (i + 1) + "::text[]::" + types.get(column) + "[]");
+            keyTexts.add("t." + quote(column) + "::text AS k" + i);
         }
-        String keyTextColumns = table.keyColumns().stream().map(c -> "t." + quote(c) + "::text")
-                .collect(Collectors.joining(", "));
-        return "SELECT " + keyTextColumns + ", row_to_json(t)::text FROM (SELECT " + quoteAll("", table.columns())
+        return "WITH p AS MATERIALIZED (SELECT " + POSITION + " AS position,"
+                + " coalesce(bool_and(pg_visible_in_snapshot(x, pg_current_snapshot())), true) AS visible"
+                + " FROM unnest($" + (keyColumns + 1) + "::text[]::xid8[]) x)"
+                + " SELECT p.position, p.visible, r.* FROM p LEFT JOIN (SELECT " + String.join(", ", keyTexts)
+                + ", row_to_json(t)::text AS document FROM (SELECT " + quoteAll("", table.columns())
                 + " FROM " + quoteQualified(table.table()) + " WHERE (" + quoteAll("", table.keyColumns())
-                + ") IN (SELECT * FROM unnest(" + String.join(", ", unnestArgs) + "))) t";
+                + ") IN (SELECT * FROM unnest(" + String.join(", ", unnestArgs) + "))) t) r ON true";
     }
 
-    private static Tuple keyArrays(TableBinding table, List<EntityKey> keys) {
+    private static Tuple parameters(TableBinding table, List<EntityKey> keys, Set<Long> transactions) {
         int columns = table.keyColumns().size();
         Tuple tuple = Tuple.tuple();
         for (int c = 0; c < columns; c++) {
@@ -109,24 +131,31 @@ public final class PgHydrator implements Hydrator {
             }
             tuple.addArrayOfString(values);
         }
-        return tuple;
+        return tuple.addArrayOfString(transactions.stream().map(Long::toUnsignedString).toArray(String[]::new));
     }
 
-    private static List<EntityState> inRequestOrder(List<EntityKey> keys, RowSet<Row> rows) {
-        int columns = keys.get(0).size();
+    private static Read toRead(List<EntityKey> keys, RowSet<Row> rows) {
+        int columns = keys.isEmpty() ? 0 : keys.get(0).size();
         Map<List<String>, String> documents = new HashMap<>();
+        long position = 0;
+        boolean visible = true;
         for (Row row : rows) {
-            List<String> keyText = new ArrayList<>(columns);
-            for (int c = 0; c < columns; c++) {
-                keyText.add(row.getString(c));
+            position = row.getLong(0);
+            visible = row.getBoolean(1);
+            String document = row.getString(2 + columns);
+            if (document != null) {
+                List<String> keyText = new ArrayList<>(columns);
+                for (int c = 0; c < columns; c++) {
+                    keyText.add(row.getString(2 + c));
+                }
+                documents.put(keyText, document);
             }
-            documents.put(keyText, row.getString(columns));
         }
         List<EntityState> states = new ArrayList<>(keys.size());
         for (EntityKey key : keys) {
             String document = documents.get(key.values().stream().map(String::valueOf).toList());
             states.add(document == null ? EntityState.absent(key) : EntityState.present(key, document));
         }
-        return states;
+        return new Read(new SourceSnapshot(states, position), visible);
     }
 }

@@ -13,48 +13,64 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToIntFunction;
+import java.util.stream.Stream;
 
 /**
  * The consumer's recipe for one batch of messages: decode -> route to a configured table -> coalesce per entity ->
- * hydrate from the source -> write the sink -> one outcome per message.
+ * verify write-ahead intents -> read the source and write the sink under the sink's per-entity guard -> one outcome
+ * per message.
  *
  * <p>A problem stays with the messages it concerns: a malformed message or an unconfigured table rejects only its
- * own messages, a failed table retries only the messages that carried that table's intents.
+ * own messages, a pending transaction retries only the messages of its entity, a failed table retries only the
+ * messages that carried that table's intents.
  */
 public final class ConsumerPipeline {
 
     private final IntentCodec codec;
     private final TableRegistry registry;
-    private final Hydrator hydrator;
+    private final Map<String, Source> sources;
     private final Sink sink;
 
-    public ConsumerPipeline(IntentCodec codec, TableRegistry registry, Hydrator hydrator, Sink sink) {
+    /** @param sources the source of every configured table, by source name */
+    public ConsumerPipeline(IntentCodec codec, TableRegistry registry, Map<String, Source> sources, Sink sink) {
         this.codec = codec;
         this.registry = registry;
-        this.hydrator = hydrator;
+        this.sources = Map.copyOf(sources);
         this.sink = sink;
+        for (TableBinding table : registry.tables()) {
+            if (!this.sources.containsKey(table.source())) {
+                throw new IllegalArgumentException("table " + table.qualifiedName() + ": source '" + table.source()
+                        + "' is not configured");
+            }
+        }
     }
 
     /** @return one outcome per message, in the order given; never fails (failures become outcomes). */
-    public Uni<List<MessageOutcome>> process(List<InboundMessage> messages) {
+    public Uni<BatchResult> process(List<InboundMessage> messages) {
         Map<String, MessageOutcome> outcomes = new LinkedHashMap<>();
         Map<TableBinding, List<DeliveredIntent>> byTable = new LinkedHashMap<>();
+        int intents = 0;
         for (InboundMessage message : messages) {
             outcomes.put(message.id(), MessageOutcome.done(message.id()));
-            route(message, byTable, outcomes);
+            intents += route(message, byTable, outcomes);
         }
-        List<Uni<List<MessageOutcome>>> tables = new ArrayList<>(byTable.size());
+        List<Uni<TableResult>> tables = new ArrayList<>(byTable.size());
         byTable.forEach((table, delivered) -> tables.add(processTable(table, Coalescer.coalesce(delivered))));
+        int decoded = intents;
         if (tables.isEmpty()) {
-            return Uni.createFrom().item(List.copyOf(outcomes.values()));
+            return Uni.createFrom().item(new BatchResult(List.copyOf(outcomes.values()), decoded, 0, 0, 0, 0));
         }
-        return Uni.join().all(tables).andFailFast().map(perTable -> {
-            perTable.forEach(failures -> failures.forEach(f -> outcomes.merge(f.messageId(), f, MessageOutcome::worse)));
-            return List.copyOf(outcomes.values());
+        return Uni.join().all(tables).andFailFast().map(results -> {
+            results.forEach(r -> r.failures().forEach(f -> outcomes.merge(f.messageId(), f, MessageOutcome::worse)));
+            return new BatchResult(List.copyOf(outcomes.values()), decoded,
+                    sum(results, TableResult::entities), sum(results, TableResult::refreshed),
+                    sum(results, TableResult::droppedAborted), sum(results, TableResult::pending));
         });
     }
 
-    private void route(InboundMessage message, Map<TableBinding, List<DeliveredIntent>> byTable,
+    /** @return the number of intents the message carried */
+    private int route(InboundMessage message, Map<TableBinding, List<DeliveredIntent>> byTable,
             Map<String, MessageOutcome> outcomes) {
         List<Intent> intents;
         try {
@@ -62,7 +78,7 @@ public final class ConsumerPipeline {
         } catch (IntentFormatException malformed) {
             outcomes.put(message.id(), new MessageOutcome(message.id(), Status.REJECTED,
                     "malformed intent: " + malformed.getMessage()));
-            return;
+            return 0;
         }
         for (Intent intent : intents) {
             TableBinding table = registry.find(intent.source(), intent.table()).orElse(null);
@@ -73,23 +89,52 @@ public final class ConsumerPipeline {
                 byTable.computeIfAbsent(table, t -> new ArrayList<>()).add(new DeliveredIntent(message.id(), intent));
             }
         }
+        return intents.size();
     }
 
-    /** Hydrates and writes one table's entities; a failure retries every message that carried one of them. */
-    private Uni<List<MessageOutcome>> processTable(TableBinding table, List<CoalescedIntent> entities) {
-        List<EntityKey> keys = entities.stream().map(c -> c.latest().key()).toList();
-        return hydrator.read(table, keys)
-                .chain(states -> sink.write(table, states))
-                .replaceWith(List.<MessageOutcome>of())
-                .onFailure().recoverWithItem(failure -> retryAll(table, entities, failure));
+    /** Verifies, then refreshes one table's entities; a failure retries every message that carried one of them. */
+    private Uni<TableResult> processTable(TableBinding table, List<CoalescedIntent> entities) {
+        Source source = sources.get(table.source());
+        return source.transactionStatus(Verification.transactionIds(entities))
+                .chain(statuses -> refresh(table, source, entities, statuses))
+                .onFailure().recoverWithItem(failure -> TableResult.retryAll(table, entities, failure));
     }
 
-    private static List<MessageOutcome> retryAll(TableBinding table, List<CoalescedIntent> entities, Throwable failure) {
-        String reason = "table " + table.qualifiedName() + " failed: " + failure;
-        return entities.stream()
-                .flatMap(entity -> entity.messageIds().stream())
-                .distinct()
-                .map(id -> new MessageOutcome(id, Status.RETRY, reason))
-                .toList();
+    private Uni<TableResult> refresh(TableBinding table, Source source, List<CoalescedIntent> entities,
+            Map<Long, TransactionStatus> statuses) {
+        Verification verification = Verification.of(entities, statuses);
+        List<MessageOutcome> failures = new ArrayList<>();
+        verification.pending().forEach(entity -> outcomes(entity, Status.RETRY,
+                Verification.reason(entity, statuses, TransactionStatus.IN_PROGRESS)).forEach(failures::add));
+        verification.unknown().forEach(entity -> outcomes(entity, Status.REJECTED,
+                Verification.reason(entity, statuses, TransactionStatus.UNKNOWN)).forEach(failures::add));
+        TableResult result = new TableResult(failures, entities.size(), verification.refresh().size(),
+                verification.aborted().size(), verification.pending().size());
+        if (verification.refresh().isEmpty()) {
+            return Uni.createFrom().item(result);
+        }
+        List<EntityKey> keys = verification.refresh().stream().map(c -> c.latest().key()).toList();
+        Sink.StateReader reader = (requested, minPosition) -> source.read(table, requested,
+                new Freshness(minPosition, verification.committedTransactions()));
+        return sink.refresh(table, keys, reader).replaceWith(result);
+    }
+
+    private static Stream<MessageOutcome> outcomes(CoalescedIntent entity, Status status, String reason) {
+        return entity.messageIds().stream().map(id -> new MessageOutcome(id, status, reason));
+    }
+
+    private static int sum(List<TableResult> results, ToIntFunction<TableResult> count) {
+        return results.stream().mapToInt(count).sum();
+    }
+
+    /** One table's part of a batch: the messages that did not succeed, and counts. */
+    private record TableResult(List<MessageOutcome> failures, int entities, int refreshed, int droppedAborted,
+            int pending) {
+
+        static TableResult retryAll(TableBinding table, List<CoalescedIntent> entities, Throwable failure) {
+            String reason = "table " + table.qualifiedName() + " failed: " + failure;
+            List<MessageOutcome> failures = entities.stream().flatMap(entity -> outcomes(entity, Status.RETRY, reason)).toList();
+            return new TableResult(failures, entities.size(), 0, 0, 0);
+        }
     }
 }

@@ -5,9 +5,9 @@ import io.smallrye.mutiny.Uni;
 import java.util.List;
 
 /**
- * Reads the current state of entities from their source of truth. Implementations read a whole batch of one table in
- * as few round trips as the source allows, bind key values as parameters, and take identifiers only from the
- * {@link TableBinding}.
+ * Reads the current state of entities from one endpoint of their source, with no notion of freshness; a
+ * {@link Source} builds on one or more hydrators. Implementations read a whole batch of one table in as few round
+ * trips as the source allows, bind key values as parameters, and take identifiers only from the {@link TableBinding}.
  */
 public interface Hydrator {
 

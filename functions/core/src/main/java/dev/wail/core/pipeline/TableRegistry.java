@@ -1,5 +1,7 @@
 package dev.wail.core.pipeline;
 
+import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +22,11 @@ public final class TableRegistry {
 
     public Optional<TableBinding> find(String source, String table) {
         return Optional.ofNullable(bindings.get(source + "/" + table));
+    }
+
+    /** Every configured table. */
+    public Collection<TableBinding> tables() {
+        return Collections.unmodifiableCollection(bindings.values());
     }
 
     public int size() {

@@ -1,6 +1,7 @@
 package dev.wail.core.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.wail.core.intent.EntityKey;
 import dev.wail.core.intent.Intent;
@@ -15,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,47 +31,71 @@ class ConsumerPipelineTest {
             List.of("id", "amount"), Optional.empty(), "read_model.payments");
 
     private final Map<String, Map<EntityKey, String>> source = new HashMap<>();
+    private final Map<Long, TransactionStatus> transactions = new HashMap<>();
     private final Map<String, Map<EntityKey, String>> sink = new HashMap<>();
     private final List<String> hydrationCalls = new ArrayList<>();
+    private final List<Freshness> freshnessAsked = new ArrayList<>();
     private String failingTable;
+    private long sinkPosition = 0;
 
-    private final Hydrator mapHydrator = (table, keys) -> {
-        hydrationCalls.add(table.table() + keys);
-        if (table.table().equals(failingTable)) {
-            return Uni.createFrom().failure(new IllegalStateException("connection refused"));
+    /** A source that is a map of tables, answering transaction statuses from a map (unknown ids are committed). */
+    private final Source mapSource = new Source() {
+        @Override
+        public Uni<Map<Long, TransactionStatus>> transactionStatus(Set<Long> ids) {
+            Map<Long, TransactionStatus> statuses = new HashMap<>();
+            ids.forEach(id -> statuses.put(id, transactions.getOrDefault(id, TransactionStatus.COMMITTED)));
+            return Uni.createFrom().item(statuses);
         }
-        Map<EntityKey, String> rows = source.getOrDefault(table.table(), Map.of());
-        return Uni.createFrom().item(keys.stream()
-                .map(k -> rows.containsKey(k) ? EntityState.present(k, rows.get(k)) : EntityState.absent(k))
-                .toList());
+
+        @Override
+        public Uni<SourceSnapshot> read(TableBinding table, List<EntityKey> keys, Freshness freshness) {
+            hydrationCalls.add(table.table() + keys);
+            freshnessAsked.add(freshness);
+            if (table.table().equals(failingTable)) {
+                return Uni.createFrom().failure(new IllegalStateException("connection refused"));
+            }
+            Map<EntityKey, String> rows = source.getOrDefault(table.table(), Map.of());
+            return Uni.createFrom().item(new SourceSnapshot(keys.stream()
+                    .map(k -> rows.containsKey(k) ? EntityState.present(k, rows.get(k)) : EntityState.absent(k))
+                    .toList(), 99));
+        }
     };
-    private final Sink mapSink = (table, states) -> {
+    /** A sink that is a map of tables; it hands the reader the position it last recorded. */
+    private final Sink mapSink = (table, keys, reader) -> reader.read(keys, sinkPosition).invoke(snapshot -> {
         Map<EntityKey, String> rows = sink.computeIfAbsent(table.sinkTable(), t -> new HashMap<>());
-        states.forEach(s -> {
+        snapshot.states().forEach(s -> {
             if (s.exists()) {
                 rows.put(s.key(), s.document());
             } else {
                 rows.remove(s.key());
             }
         });
-        return Uni.createFrom().voidItem();
-    };
+        sinkPosition = snapshot.position();
+    }).replaceWithVoid();
     private final ConsumerPipeline pipeline = new ConsumerPipeline(IntentCodec.DEFAULT,
-            new TableRegistry(List.of(ORDERS, PAYMENTS)), mapHydrator, mapSink);
+            new TableRegistry(List.of(ORDERS, PAYMENTS)), Map.of("shop", mapSource), mapSink);
 
     private static String intent(String table, long id, Operation op, long lsn) {
+        return intent(table, id, op, lsn, lsn);
+    }
+
+    private static String intent(String table, long id, Operation op, long transaction, long lsn) {
         return IntentCodec.DEFAULT.encodeToString(new Intent("shop", table, EntityKey.of("id", id), op,
-                new VersionHint.Postgres(lsn, lsn), Instant.EPOCH));
+                new VersionHint.Postgres(transaction, lsn), Instant.EPOCH));
+    }
+
+    private List<MessageOutcome> process(InboundMessage... messages) {
+        return pipeline.process(List.of(messages)).await().indefinitely().outcomes();
     }
 
     @Test
     void coalescesHydratesOncePerTableAndWritesCurrentState() {
         source.put("orders", Map.of(EntityKey.of("id", 1L), "{\"id\":1,\"status\":\"shipped\"}"));
 
-        List<MessageOutcome> outcomes = pipeline.process(List.of(
+        List<MessageOutcome> outcomes = process(
                 new InboundMessage("a", intent("orders", 1, Operation.INSERT, 1)),
                 new InboundMessage("b", intent("orders", 1, Operation.UPDATE, 2)),
-                new InboundMessage("c", intent("orders", 2, Operation.DELETE, 3)))).await().indefinitely();
+                new InboundMessage("c", intent("orders", 2, Operation.DELETE, 3)));
 
         assertThat(outcomes).extracting(MessageOutcome::status).containsExactly(Status.DONE, Status.DONE, Status.DONE);
         assertThat(hydrationCalls).containsExactly("orders[{id=1}, {id=2}]");
@@ -81,10 +107,10 @@ class ConsumerPipelineTest {
     void badMessagesAreRejectedWithReasonsWhileTheirNeighboursSucceed() {
         source.put("orders", Map.of(EntityKey.of("id", 7L), "{\"id\":7}"));
 
-        List<MessageOutcome> outcomes = pipeline.process(List.of(
+        List<MessageOutcome> outcomes = process(
                 new InboundMessage("garbage", "{not json"),
                 new InboundMessage("good", intent("orders", 7, Operation.UPDATE, 1)),
-                new InboundMessage("unknown", intent("audit_log", 7, Operation.UPDATE, 2)))).await().indefinitely();
+                new InboundMessage("unknown", intent("audit_log", 7, Operation.UPDATE, 2)));
 
         assertThat(outcomes).containsExactly(
                 new MessageOutcome("garbage", Status.REJECTED,
@@ -102,14 +128,85 @@ class ConsumerPipelineTest {
         String packed = "[" + intent("orders", 1, Operation.UPDATE, 1) + "," + intent("payments", 9, Operation.INSERT, 2)
                 + "]";
 
-        List<MessageOutcome> outcomes = pipeline.process(List.of(
+        List<MessageOutcome> outcomes = process(
                 new InboundMessage("orders-only", intent("orders", 1, Operation.UPDATE, 3)),
-                new InboundMessage("both", packed))).await().indefinitely();
+                new InboundMessage("both", packed));
 
         assertThat(outcomes.get(0)).isEqualTo(MessageOutcome.done("orders-only"));
         assertThat(outcomes.get(1).status()).isEqualTo(Status.RETRY);
         assertThat(outcomes.get(1).reason())
                 .isEqualTo("table shop/payments failed: java.lang.IllegalStateException: connection refused");
         assertThat(sink.get("read_model.orders")).containsKey(EntityKey.of("id", 1L));
+    }
+
+    @Test
+    void anEntityWithATransactionStillInProgressIsRetriedAndNotRead() {
+        transactions.put(500L, TransactionStatus.IN_PROGRESS);
+        source.put("orders", Map.of(EntityKey.of("id", 1L), "{\"id\":1}", EntityKey.of("id", 2L), "{\"id\":2}"));
+
+        List<MessageOutcome> outcomes = process(
+                new InboundMessage("committed", intent("orders", 1, Operation.UPDATE, 400, 10)),
+                new InboundMessage("early", intent("orders", 2, Operation.UPDATE, 500, 11)));
+
+        assertThat(outcomes).containsExactly(MessageOutcome.done("committed"), new MessageOutcome("early",
+                Status.RETRY, "transaction 500 of shop/orders{id=2} is still in progress"));
+        assertThat(hydrationCalls).containsExactly("orders[{id=1}]");
+        assertThat(freshnessAsked).containsExactly(new Freshness(0, Set.of(400L)));
+    }
+
+    @Test
+    void aTransactionTheSourceNeverAssignedRejectsItsEntitysMessagesWithTheReason() {
+        transactions.put(900L, TransactionStatus.UNKNOWN);
+        source.put("orders", Map.of(EntityKey.of("id", 1L), "{\"id\":1}"));
+
+        List<MessageOutcome> outcomes = process(
+                new InboundMessage("forged", intent("orders", 5, Operation.UPDATE, 900, 10)),
+                new InboundMessage("fine", intent("orders", 1, Operation.UPDATE, 400, 11)));
+
+        assertThat(outcomes).containsExactly(new MessageOutcome("forged", Status.REJECTED, "transaction 900 of "
+                + "shop/orders{id=5} is unknown to its source (never assigned there: is the source's endpoint the right"
+                + " cluster?)"), MessageOutcome.done("fine"));
+        assertThat(hydrationCalls).containsExactly("orders[{id=1}]");
+    }
+
+    @Test
+    void anEntityAnnouncedOnlyByRolledBackTransactionsIsDroppedAndCounted() {
+        transactions.put(600L, TransactionStatus.ABORTED);
+        transactions.put(601L, TransactionStatus.ABORTED);
+        source.put("orders", Map.of(EntityKey.of("id", 3L), "{\"id\":3,\"status\":\"new\"}"));
+
+        BatchResult result = pipeline.process(List.of(
+                new InboundMessage("rolled-back-1", intent("orders", 8, Operation.INSERT, 600, 20)),
+                new InboundMessage("rolled-back-2", intent("orders", 8, Operation.UPDATE, 601, 21)),
+                new InboundMessage("aborted-then-committed", intent("orders", 3, Operation.UPDATE, 601, 22)),
+                new InboundMessage("committed", intent("orders", 3, Operation.UPDATE, 602, 23))))
+                .await().indefinitely();
+
+        assertThat(result.outcomes()).extracting(MessageOutcome::status).containsOnly(Status.DONE);
+        assertThat(result).extracting(BatchResult::intents, BatchResult::entities, BatchResult::refreshed,
+                BatchResult::droppedAborted, BatchResult::pending).containsExactly(4, 2, 1, 1, 0);
+        assertThat(hydrationCalls).containsExactly("orders[{id=3}]");
+        assertThat(freshnessAsked).containsExactly(new Freshness(0, Set.of(602L)));
+        assertThat(sink.get("read_model.orders")).containsOnlyKeys(EntityKey.of("id", 3L));
+    }
+
+    @Test
+    void theSinksRecordedPositionIsPassedToTheSourceAsTheFloorOfTheRead() {
+        sinkPosition = 42;
+        source.put("orders", Map.of(EntityKey.of("id", 1L), "{\"id\":1}"));
+
+        process(new InboundMessage("m", intent("orders", 1, Operation.UPDATE, 700, 30)));
+
+        assertThat(freshnessAsked).containsExactly(new Freshness(42, Set.of(700L)));
+        assertThat(sinkPosition).isEqualTo(99);
+    }
+
+    @Test
+    void aTableWhoseSourceIsNotConfiguredStopsTheStartInsteadOfFailingBatches() {
+        TableRegistry registry = new TableRegistry(List.of(ORDERS, new TableBinding("crm", "people", List.of("id"),
+                List.of("id"), Optional.empty(), "read_model.people")));
+
+        assertThatThrownBy(() -> new ConsumerPipeline(IntentCodec.DEFAULT, registry, Map.of("shop", mapSource),
+                mapSink)).hasMessage("table crm/people: source 'crm' is not configured");
     }
 }

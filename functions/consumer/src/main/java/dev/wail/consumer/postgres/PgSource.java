@@ -1,0 +1,121 @@
+package dev.wail.consumer.postgres;
+
+import dev.wail.core.intent.EntityKey;
+import dev.wail.core.pipeline.Freshness;
+import dev.wail.core.pipeline.Source;
+import dev.wail.core.pipeline.SourceSnapshot;
+import dev.wail.core.pipeline.TableBinding;
+import dev.wail.core.pipeline.TransactionStatus;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.jboss.logging.Logger;
+
+/**
+ * A PostgreSQL (or Aurora PostgreSQL) source with a writer endpoint and an optional reader endpoint.
+ *
+ * <p><b>Verification</b> asks the writer for {@code pg_xact_status} of each transaction id.
+ *
+ * <p><b>Progressive consistency.</b> A read goes to the reader first and is used only if the reader provably is
+ * recent enough: its replay position, probed before the read, has reached the position the sink recorded for these
+ * entities (so the read cannot be older than what the sink holds), and the read's own snapshot sees every committed
+ * transaction the intents announced (so it contains the changes the intents are about). Otherwise the same read goes
+ * to the writer, whose answer is current by definition: at most one reader attempt, then the writer.
+ */
+public final class PgSource implements Source {
+
+    private static final Logger LOG = Logger.getLogger(PgSource.class);
+
+    /** {@code pg_xact_status} errors for ids the server has not reached yet; such an id is judged, not looked up. */
+    private static final String TRANSACTION_STATUS = """
+            SELECT x::text, CASE WHEN x >= pg_snapshot_xmax(pg_current_snapshot()) THEN 'not yet assigned'
+                                 ELSE pg_xact_status(x) END
+              FROM unnest($1::text[]::xid8[]) x""";
+
+    private final String name;
+    private final PgHydrator writer;
+    private final Pool writerPool;
+    private final Optional<PgHydrator> reader;
+
+    public PgSource(String name, Pool writerPool, Optional<Pool> readerPool) {
+        this.name = name;
+        this.writerPool = writerPool;
+        this.writer = new PgHydrator(writerPool);
+        this.reader = readerPool.map(PgHydrator::new);
+    }
+
+    @Override
+    public Uni<Map<Long, TransactionStatus>> transactionStatus(Set<Long> transactionIds) {
+        if (transactionIds.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        String[] ids = transactionIds.stream().map(Long::toUnsignedString).toArray(String[]::new);
+        return writerPool.preparedQuery(TRANSACTION_STATUS).execute(Tuple.of(ids)).map(rows -> {
+            Map<Long, TransactionStatus> statuses = new HashMap<>();
+            for (Row row : rows) {
+                statuses.put(Long.parseUnsignedLong(row.getString(0)), status(row.getString(1)));
+            }
+            return statuses;
+        });
+    }
+
+    /**
+     * {@code null} means the id is older than the server's commit log keeps: long finished, and a read now is safe.
+     * An id the server has not assigned yet cannot be this server's transaction.
+     */
+    private static TransactionStatus status(String pgStatus) {
+        if (pgStatus == null) {
+            return TransactionStatus.COMMITTED;
+        }
+        return switch (pgStatus) {
+            case "committed" -> TransactionStatus.COMMITTED;
+            case "not yet assigned" -> TransactionStatus.UNKNOWN;
+            case "aborted" -> TransactionStatus.ABORTED;
+            case "in progress" -> TransactionStatus.IN_PROGRESS;
+            default -> throw new IllegalStateException("pg_xact_status returned '" + pgStatus + "'");
+        };
+    }
+
+    @Override
+    public Uni<SourceSnapshot> read(TableBinding table, List<EntityKey> keys, Freshness freshness) {
+        if (reader.isEmpty()) {
+            return fromWriter(table, keys, freshness);
+        }
+        PgHydrator replica = reader.get();
+        Uni<Boolean> caughtUp = freshness.minPosition() == 0 ? Uni.createFrom().item(true)
+                : replica.position().map(position -> position >= freshness.minPosition());
+        return caughtUp.chain(ready -> ready
+                ? replica.read(table, keys, freshness.committedTransactions())
+                        .chain(read -> read.sawTransactions() && read.snapshot().position() >= freshness.minPosition()
+                                ? Uni.createFrom().item(read.snapshot())
+                                : fallBack(table, keys, freshness, "the reader does not see every committed change"))
+                : fallBack(table, keys, freshness, "the reader is behind the sink's position "
+                        + freshness.minPosition()));
+    }
+
+    private Uni<SourceSnapshot> fallBack(TableBinding table, List<EntityKey> keys, Freshness freshness, String why) {
+        LOG.debugf("source %s, table %s: reading %d keys from the writer: %s", name, table.table(), keys.size(), why);
+        return fromWriter(table, keys, freshness);
+    }
+
+    /**
+     * The writer is current, with one exception worth a check: PostgreSQL marks a transaction committed in its commit
+     * log a moment before it becomes visible to new snapshots, so a read right after verification can miss it. Such
+     * a read fails (and the batch is retried) rather than writing a state without the announced change.
+     */
+    private Uni<SourceSnapshot> fromWriter(TableBinding table, List<EntityKey> keys, Freshness freshness) {
+        return writer.read(table, keys, freshness.committedTransactions()).map(read -> {
+            if (!read.sawTransactions()) {
+                throw new IllegalStateException("source " + name + ": a transaction reported committed is not "
+                        + "visible yet to a new snapshot on the writer");
+            }
+            return read.snapshot();
+        });
+    }
+}
