@@ -96,10 +96,5 @@ public interface ConsumerConfig {
         @WithName("install-schema")
         @WithDefault("true")
         boolean installSchema();
-
-        /** The name of the log this function consumes, recorded with dead letters. */
-        @WithName("log-name")
-        @WithDefault("wail-intents")
-        String logName();
     }
 }

@@ -4,43 +4,74 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
+import dev.wail.consumer.deadletter.DeadLetterRecorder;
 import dev.wail.core.pipeline.ConsumerPipeline;
 import dev.wail.core.pipeline.InboundMessage;
 import dev.wail.core.pipeline.MessageOutcome;
+import dev.wail.core.pipeline.MessageOutcome.Status;
 import jakarta.inject.Named;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
-import org.jboss.logging.Logger;
+import java.util.Set;
 
 /**
  * {@code consumer-sqs}: an SQS event source mapping with {@code ReportBatchItemFailures} delivers a batch; every
- * message that is not done is reported failed so that SQS delivers it again (and, after the queue's
- * {@code maxReceiveCount}, moves it to the dead-letter queue).
+ * message that is not done is reported failed, so SQS delivers it again and, after the queue's
+ * {@code maxReceiveCount}, moves it to the dead-letter queue. Every failure, rejected or retried, is recorded in
+ * {@code wail.dead_letters} with its reason, under the message id the dead-letter queue keeps.
+ *
+ * <p>On a FIFO queue, a message may only be processed after the earlier messages of its group: once one fails,
+ * every later message of the same group in the batch is reported failed too.
  */
 @Named("consumer-sqs")
 public class SqsConsumerHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
 
-    private static final Logger LOG = Logger.getLogger(SqsConsumerHandler.class);
-
     private final ConsumerPipeline pipeline;
+    private final DeadLetterRecorder deadLetters;
 
-    public SqsConsumerHandler(ConsumerPipeline pipeline) {
+    public SqsConsumerHandler(ConsumerPipeline pipeline, DeadLetterRecorder deadLetters) {
         this.pipeline = pipeline;
+        this.deadLetters = deadLetters;
     }
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        List<InboundMessage> messages = event.getRecords().stream()
+        List<SQSMessage> records = BatchOutcomes.records(event.getRecords(), "an SQS event");
+        if (records.isEmpty()) {
+            return new SQSBatchResponse(List.of());
+        }
+        List<InboundMessage> messages = records.stream()
                 .map(record -> new InboundMessage(record.getMessageId(), record.getBody()))
                 .toList();
-        List<MessageOutcome> outcomes = pipeline.process(messages).await().indefinitely().outcomes();
-        List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
-        for (MessageOutcome outcome : outcomes) {
-            if (outcome.status() != MessageOutcome.Status.DONE) {
-                LOG.warnf("message %s %s: %s", outcome.messageId(), outcome.status(), outcome.reason());
-                failures.add(new SQSBatchResponse.BatchItemFailure(outcome.messageId()));
+        List<MessageOutcome> outcomes = failLaterMessagesOfFailedGroups(records,
+                pipeline.process(messages).await().indefinitely().outcomes());
+        deadLetters.record(records.get(0).getEventSourceArn(), BatchOutcomes.failures(messages, outcomes));
+        return new SQSBatchResponse(outcomes.stream()
+                .filter(outcome -> outcome.status() != Status.DONE)
+                .map(outcome -> new SQSBatchResponse.BatchItemFailure(outcome.messageId()))
+                .toList());
+    }
+
+    /** FIFO order: after the first failure in a message group, every later message of that group fails too. */
+    static List<MessageOutcome> failLaterMessagesOfFailedGroups(List<SQSMessage> records,
+            List<MessageOutcome> outcomes) {
+        Set<String> failedGroups = new HashSet<>();
+        List<MessageOutcome> ordered = new ArrayList<>(outcomes.size());
+        for (int i = 0; i < outcomes.size(); i++) {
+            MessageOutcome outcome = outcomes.get(i);
+            String group = records.get(i).getAttributes() == null ? null
+                    : records.get(i).getAttributes().get("MessageGroupId");
+            if (group != null && outcome.status() == Status.DONE && failedGroups.contains(group)) {
+                outcome = new MessageOutcome(outcome.messageId(), Status.RETRY,
+                        "an earlier message of FIFO group " + group + " in this batch failed");
             }
+            if (group != null && outcome.status() != Status.DONE) {
+                failedGroups.add(group);
+            }
+            ordered.add(outcome);
         }
-        return new SQSBatchResponse(failures);
+        return ordered;
     }
 }

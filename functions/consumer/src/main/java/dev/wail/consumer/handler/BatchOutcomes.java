@@ -1,0 +1,39 @@
+package dev.wail.consumer.handler;
+
+import dev.wail.consumer.deadletter.DeadLetter.Disposition;
+import dev.wail.consumer.deadletter.DeadLetterRecorder.Failure;
+import dev.wail.core.pipeline.InboundMessage;
+import dev.wail.core.pipeline.MessageOutcome;
+import dev.wail.core.pipeline.MessageOutcome.Status;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Turning the pipeline's outcomes into what the handlers report and record; shared by every event source. */
+final class BatchOutcomes {
+
+    private BatchOutcomes() {
+    }
+
+    /** @throws IllegalArgumentException naming what was expected, for an event that is not of the handler's shape */
+    static <T> List<T> records(List<T> records, String expected) {
+        if (records == null) {
+            throw new IllegalArgumentException("expected " + expected + " with a \"Records\" array; got an event "
+                    + "without one (is this function wired to the right event source?)");
+        }
+        return records;
+    }
+
+    /** The messages that did not succeed, with their bodies, for the dead-letter record. */
+    static List<Failure> failures(List<InboundMessage> messages, List<MessageOutcome> outcomes) {
+        List<Failure> failures = new ArrayList<>();
+        for (int i = 0; i < outcomes.size(); i++) {
+            MessageOutcome outcome = outcomes.get(i);
+            if (outcome.status() != Status.DONE) {
+                Disposition disposition = outcome.status() == Status.REJECTED ? Disposition.REJECTED
+                        : Disposition.RETRY;
+                failures.add(new Failure(outcome.messageId(), messages.get(i).body(), disposition, outcome.reason()));
+            }
+        }
+        return failures;
+    }
+}
