@@ -1,8 +1,11 @@
 package dev.wail.testing;
 
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -39,5 +42,31 @@ public final class LambdaEvents {
             record.put("awsRegion", EmbeddedSqsServer.REGION);
         }
         return event.toString();
+    }
+
+    /**
+     * The same event as {@link #sqsEvent}, as the object the Lambda runtime hands a handler: for tests that invoke a
+     * handler bean directly, several at once, as concurrent function instances do.
+     */
+    public static SQSEvent sqsEventObject(String queueName, List<Message> messages) {
+        List<SQSEvent.SQSMessage> records = new ArrayList<>(messages.size());
+        for (Message message : messages) {
+            SQSEvent.SQSMessage record = new SQSEvent.SQSMessage();
+            record.setMessageId(message.messageId());
+            record.setReceiptHandle(message.receiptHandle());
+            record.setBody(message.body());
+            Map<String, String> attributes = new HashMap<>();
+            message.attributes().forEach((name, value) -> attributes.put(name.toString(), value));
+            record.setAttributes(attributes);
+            record.setMessageAttributes(Map.of());
+            record.setMd5OfBody(message.md5OfBody());
+            record.setEventSource("aws:sqs");
+            record.setEventSourceArn(EmbeddedSqsServer.queueArn(queueName));
+            record.setAwsRegion(EmbeddedSqsServer.REGION);
+            records.add(record);
+        }
+        SQSEvent event = new SQSEvent();
+        event.setRecords(records);
+        return event;
     }
 }

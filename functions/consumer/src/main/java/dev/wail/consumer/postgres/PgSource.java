@@ -6,7 +6,9 @@ import dev.wail.core.pipeline.Source;
 import dev.wail.core.pipeline.SourceSnapshot;
 import dev.wail.core.pipeline.TableBinding;
 import dev.wail.core.pipeline.TransactionStatus;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.pgclient.PgException;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -32,11 +34,10 @@ public final class PgSource implements Source {
 
     private static final Logger LOG = Logger.getLogger(PgSource.class);
 
-    /** {@code pg_xact_status} errors for ids the server has not reached yet; such an id is judged, not looked up. */
-    private static final String TRANSACTION_STATUS = """
-            SELECT x::text, CASE WHEN x >= pg_snapshot_xmax(pg_current_snapshot()) THEN 'not yet assigned'
-                                 ELSE pg_xact_status(x) END
-              FROM unnest($1::text[]::xid8[]) x""";
+    private static final String TRANSACTION_STATUS =
+            "SELECT x::text, pg_xact_status(x) FROM unnest($1::text[]::xid8[]) x";
+    /** What {@code pg_xact_status} raises for an id the server has not assigned yet ("... is in the future"). */
+    private static final String INVALID_PARAMETER_VALUE = "22023";
 
     private final String name;
     private final PgHydrator writer;
@@ -55,6 +56,11 @@ public final class PgSource implements Source {
         if (transactionIds.isEmpty()) {
             return Uni.createFrom().item(Map.of());
         }
+        return statusOf(transactionIds).onFailure(PgSource::notAssignedYet)
+                .recoverWithUni(() -> statusOfEach(transactionIds));
+    }
+
+    private Uni<Map<Long, TransactionStatus>> statusOf(Set<Long> transactionIds) {
         String[] ids = transactionIds.stream().map(Long::toUnsignedString).toArray(String[]::new);
         return writerPool.preparedQuery(TRANSACTION_STATUS).execute(Tuple.of(ids)).map(rows -> {
             Map<Long, TransactionStatus> statuses = new HashMap<>();
@@ -66,16 +72,28 @@ public final class PgSource implements Source {
     }
 
     /**
-     * {@code null} means the id is older than the server's commit log keeps: long finished, and a read now is safe.
-     * An id the server has not assigned yet cannot be this server's transaction.
+     * The slow path, only for batches holding an id the server never assigned (an intent from another cluster, or a
+     * forged one): one query per id, so that only that id is judged {@link TransactionStatus#UNKNOWN}.
      */
+    private Uni<Map<Long, TransactionStatus>> statusOfEach(Set<Long> transactionIds) {
+        return Multi.createFrom().iterable(transactionIds)
+                .onItem().transformToUniAndConcatenate(id -> statusOf(Set.of(id)).onFailure(PgSource::notAssignedYet)
+                        .recoverWithItem(() -> Map.of(id, TransactionStatus.UNKNOWN)))
+                .collect().in(HashMap<Long, TransactionStatus>::new, Map::putAll)
+                .map(Map::copyOf);
+    }
+
+    private static boolean notAssignedYet(Throwable failure) {
+        return failure instanceof PgException pg && INVALID_PARAMETER_VALUE.equals(pg.getSqlState());
+    }
+
+    /** {@code null} means the id is older than the server's commit log keeps: long finished, a read now is safe. */
     private static TransactionStatus status(String pgStatus) {
         if (pgStatus == null) {
             return TransactionStatus.COMMITTED;
         }
         return switch (pgStatus) {
             case "committed" -> TransactionStatus.COMMITTED;
-            case "not yet assigned" -> TransactionStatus.UNKNOWN;
             case "aborted" -> TransactionStatus.ABORTED;
             case "in progress" -> TransactionStatus.IN_PROGRESS;
             default -> throw new IllegalStateException("pg_xact_status returned '" + pgStatus + "'");
