@@ -96,5 +96,14 @@ public interface ConsumerConfig {
         @WithName("install-schema")
         @WithDefault("true")
         boolean installSchema();
+
+        /**
+         * The SQS queue's redrive {@code maxReceiveCount} (Terraform sets both from one variable). A message that
+         * fails for a transient reason is recorded as a dead letter, with the reason, on its last receive, when SQS
+         * is about to move it to the dead-letter queue; earlier failures are only logged.
+         */
+        @WithName("max-receive-count")
+        @WithDefault("10")
+        int maxReceiveCount();
     }
 }

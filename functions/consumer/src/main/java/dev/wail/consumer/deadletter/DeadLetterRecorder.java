@@ -31,7 +31,6 @@ public class DeadLetterRecorder {
         if (failures.isEmpty()) {
             return true;
         }
-        failures.forEach(f -> LOG.warnf("%s message %s %s: %s", log, f.messageId(), f.disposition(), f.reason()));
         try {
             VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(() -> upsertAll(log, failures)));
             return true;

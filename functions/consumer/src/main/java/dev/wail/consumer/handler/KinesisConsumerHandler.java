@@ -14,6 +14,7 @@ import dev.wail.core.pipeline.MessageOutcome;
 import jakarta.inject.Named;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.jboss.logging.Logger;
 
 /**
  * {@code consumer-kinesis}: a Kinesis event source mapping with {@code ReportBatchItemFailures} delivers records of
@@ -26,6 +27,8 @@ import java.util.List;
  */
 @Named("consumer-kinesis")
 public class KinesisConsumerHandler implements RequestHandler<KinesisEvent, StreamsEventResponse> {
+
+    private static final Logger LOG = Logger.getLogger(KinesisConsumerHandler.class);
 
     private final ConsumerPipeline pipeline;
     private final DeadLetterRecorder deadLetters;
@@ -47,6 +50,7 @@ public class KinesisConsumerHandler implements RequestHandler<KinesisEvent, Stre
                 .toList();
         List<MessageOutcome> outcomes = pipeline.process(messages).await().indefinitely().outcomes();
         List<Failure> failures = BatchOutcomes.failures(messages, outcomes);
+        failures.forEach(f -> LOG.warnf("record %s %s: %s", f.messageId(), f.disposition(), f.reason()));
         boolean recorded = deadLetters.record(records.get(0).getEventSourceARN(), failures);
         return failures.stream()
                 .filter(failure -> failure.disposition() == Disposition.RETRY || !recorded)

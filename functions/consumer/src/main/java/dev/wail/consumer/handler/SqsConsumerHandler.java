@@ -5,6 +5,8 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
+import dev.wail.consumer.config.ConsumerConfig;
+import dev.wail.consumer.deadletter.DeadLetter.Disposition;
 import dev.wail.consumer.deadletter.DeadLetterRecorder;
 import dev.wail.core.pipeline.ConsumerPipeline;
 import dev.wail.core.pipeline.InboundMessage;
@@ -15,12 +17,14 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.jboss.logging.Logger;
 
 /**
  * {@code consumer-sqs}: an SQS event source mapping with {@code ReportBatchItemFailures} delivers a batch; every
  * message that is not done is reported failed, so SQS delivers it again and, after the queue's
- * {@code maxReceiveCount}, moves it to the dead-letter queue. Every failure, rejected or retried, is recorded in
- * {@code wail.dead_letters} with its reason, under the message id the dead-letter queue keeps.
+ * {@code maxReceiveCount}, moves it to the dead-letter queue. Rejected messages, and retried ones on their last
+ * receive, are recorded in {@code wail.dead_letters} with their reason, under the message id the dead-letter queue
+ * keeps; every failure is logged.
  *
  * <p>On a FIFO queue, a message may only be processed after the earlier messages of its group: once one fails,
  * every later message of the same group in the batch is reported failed too.
@@ -28,12 +32,16 @@ import java.util.Set;
 @Named("consumer-sqs")
 public class SqsConsumerHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
 
+    private static final Logger LOG = Logger.getLogger(SqsConsumerHandler.class);
+
     private final ConsumerPipeline pipeline;
     private final DeadLetterRecorder deadLetters;
+    private final int maxReceiveCount;
 
-    public SqsConsumerHandler(ConsumerPipeline pipeline, DeadLetterRecorder deadLetters) {
+    public SqsConsumerHandler(ConsumerPipeline pipeline, DeadLetterRecorder deadLetters, ConsumerConfig config) {
         this.pipeline = pipeline;
         this.deadLetters = deadLetters;
+        this.maxReceiveCount = config.consumer().maxReceiveCount();
     }
 
     @Override
@@ -47,11 +55,22 @@ public class SqsConsumerHandler implements RequestHandler<SQSEvent, SQSBatchResp
                 .toList();
         List<MessageOutcome> outcomes = failLaterMessagesOfFailedGroups(records,
                 pipeline.process(messages).await().indefinitely().outcomes());
-        deadLetters.record(records.get(0).getEventSourceArn(), BatchOutcomes.failures(messages, outcomes));
+        List<DeadLetterRecorder.Failure> failures = BatchOutcomes.failures(messages, outcomes);
+        failures.forEach(f -> LOG.warnf("message %s %s: %s", f.messageId(), f.disposition(), f.reason()));
+        deadLetters.record(records.get(0).getEventSourceArn(), failures.stream()
+                .filter(f -> f.disposition() == Disposition.REJECTED || lastReceive(records, f.messageId()))
+                .toList());
         return new SQSBatchResponse(outcomes.stream()
                 .filter(outcome -> outcome.status() != Status.DONE)
                 .map(outcome -> new SQSBatchResponse.BatchItemFailure(outcome.messageId()))
                 .toList());
+    }
+
+    private boolean lastReceive(List<SQSMessage> records, String messageId) {
+        return records.stream().filter(r -> r.getMessageId().equals(messageId)).findFirst()
+                .map(r -> r.getAttributes() == null ? null : r.getAttributes().get("ApproximateReceiveCount"))
+                .map(count -> Integer.parseInt(count) >= maxReceiveCount)
+                .orElse(false);
     }
 
     /** FIFO order: after the first failure in a message group, every later message of that group fails too. */

@@ -54,6 +54,7 @@ public final class PgHydrator {
              WHERE a.attrelid = $1::regclass AND a.attname = ANY($2) AND NOT a.attisdropped""";
 
     private final Pool pool;
+    private final Map<TableBinding, Uni<Map<String, String>>> keyTypes = new ConcurrentHashMap<>();
     private final Map<TableBinding, Uni<String>> queries = new ConcurrentHashMap<>();
 
     public PgHydrator(Pool pool) {
@@ -75,11 +76,17 @@ public final class PgHydrator {
                 .map(rows -> toRead(keys, rows));
     }
 
-    /** The table's query, built on first use from the catalog's key column types and then reused. */
-    private Uni<String> query(TableBinding table) {
-        return queries.computeIfAbsent(table, t -> pool.preparedQuery(KEY_TYPES)
+    /** The catalog types of the table's key columns by column name, looked up on first use and then reused. */
+    public Uni<Map<String, String>> keyTypes(TableBinding table) {
+        return keyTypes.computeIfAbsent(table, t -> pool.preparedQuery(KEY_TYPES)
                 .execute(Tuple.of(quoteQualified(t.table()), t.keyColumns().toArray(String[]::new)))
-                .map(rows -> buildQuery(t, columnTypes(t, rows)))
+                .map(rows -> columnTypes(t, rows))
+                .memoize().indefinitely()
+                .onFailure().invoke(() -> keyTypes.remove(t)));
+    }
+
+    private Uni<String> query(TableBinding table) {
+        return queries.computeIfAbsent(table, t -> keyTypes(t).map(types -> buildQuery(t, types))
                 .memoize().indefinitely()
                 .onFailure().invoke(() -> queries.remove(t)));
     }

@@ -101,6 +101,17 @@ public final class PgSource implements Source {
     }
 
     @Override
+    public Uni<Map<EntityKey, String>> invalidKeys(TableBinding table, List<EntityKey> keys) {
+        return writer.keyTypes(table).map(types -> {
+            Map<EntityKey, String> invalid = new HashMap<>();
+            for (EntityKey key : keys) {
+                KeyValues.problem(key, table.keyColumns(), types).ifPresent(problem -> invalid.put(key, problem));
+            }
+            return invalid;
+        });
+    }
+
+    @Override
     public Uni<SourceSnapshot> read(TableBinding table, List<EntityKey> keys, Freshness freshness) {
         if (reader.isEmpty()) {
             return fromWriter(table, keys, freshness);

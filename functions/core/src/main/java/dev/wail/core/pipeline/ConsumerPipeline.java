@@ -83,13 +83,19 @@ public final class ConsumerPipeline {
         for (Intent intent : intents) {
             TableBinding table = registry.find(intent.source(), intent.table()).orElse(null);
             if (table == null) {
-                outcomes.merge(message.id(), new MessageOutcome(message.id(), Status.REJECTED,
-                        "table not configured: " + intent.source() + "/" + intent.table()), MessageOutcome::worse);
+                reject(message, "table not configured: " + intent.source() + "/" + intent.table(), outcomes);
+            } else if (!intent.key().columns().equals(table.keyColumns())) {
+                reject(message, "key columns " + intent.key().columns() + " of " + intent.entity()
+                        + " do not match the configured key columns " + table.keyColumns(), outcomes);
             } else {
                 byTable.computeIfAbsent(table, t -> new ArrayList<>()).add(new DeliveredIntent(message.id(), intent));
             }
         }
         return intents.size();
+    }
+
+    private static void reject(InboundMessage message, String reason, Map<String, MessageOutcome> outcomes) {
+        outcomes.merge(message.id(), new MessageOutcome(message.id(), Status.REJECTED, reason), MessageOutcome::worse);
     }
 
     /** Verifies, then refreshes one table's entities; a failure retries every message that carried one of them. */
@@ -103,20 +109,39 @@ public final class ConsumerPipeline {
     private Uni<TableResult> refresh(TableBinding table, Source source, List<CoalescedIntent> entities,
             Map<Long, TransactionStatus> statuses) {
         Verification verification = Verification.of(entities, statuses);
+        return source.invalidKeys(table, keysOf(verification.refresh()))
+                .chain(invalid -> refreshValid(table, source, entities, statuses, verification, invalid));
+    }
+
+    private Uni<TableResult> refreshValid(TableBinding table, Source source, List<CoalescedIntent> entities,
+            Map<Long, TransactionStatus> statuses, Verification verification, Map<EntityKey, String> invalid) {
         List<MessageOutcome> failures = new ArrayList<>();
+        List<CoalescedIntent> valid = new ArrayList<>();
+        for (CoalescedIntent entity : verification.refresh()) {
+            String problem = invalid.get(entity.latest().key());
+            if (problem == null) {
+                valid.add(entity);
+            } else {
+                outcomes(entity, Status.REJECTED, "key of " + entity.entity() + " " + problem).forEach(failures::add);
+            }
+        }
         verification.pending().forEach(entity -> outcomes(entity, Status.RETRY,
                 Verification.reason(entity, statuses, TransactionStatus.IN_PROGRESS)).forEach(failures::add));
         verification.unknown().forEach(entity -> outcomes(entity, Status.REJECTED,
                 Verification.reason(entity, statuses, TransactionStatus.UNKNOWN)).forEach(failures::add));
-        TableResult result = new TableResult(failures, entities.size(), verification.refresh().size(),
+        TableResult result = new TableResult(failures, entities.size(), valid.size(),
                 verification.aborted().size(), verification.pending().size());
-        if (verification.refresh().isEmpty()) {
+        if (valid.isEmpty()) {
             return Uni.createFrom().item(result);
         }
-        List<EntityKey> keys = verification.refresh().stream().map(c -> c.latest().key()).toList();
+        List<EntityKey> keys = keysOf(valid);
         Sink.StateReader reader = (requested, minPosition) -> source.read(table, requested,
                 new Freshness(minPosition, verification.committedTransactions()));
         return sink.refresh(table, keys, reader).replaceWith(result);
+    }
+
+    private static List<EntityKey> keysOf(List<CoalescedIntent> entities) {
+        return entities.stream().map(c -> c.latest().key()).toList();
     }
 
     private static Stream<MessageOutcome> outcomes(CoalescedIntent entity, Status status, String reason) {

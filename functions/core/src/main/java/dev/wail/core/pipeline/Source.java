@@ -24,6 +24,14 @@ public interface Source {
      */
     Uni<Map<Long, TransactionStatus>> transactionStatus(Set<Long> transactionIds);
 
+    /**
+     * Keys whose values the source can never look up (a letter where the column is a number, say), with the reason;
+     * their intents are rejected instead of failing the whole table's read. Default: every key is valid.
+     */
+    default Uni<Map<EntityKey, String>> invalidKeys(TableBinding table, List<EntityKey> keys) {
+        return Uni.createFrom().item(Map.of());
+    }
+
     /** @return the current state of every key, in the order of {@code keys}, at least as recent as {@code freshness} */
     Uni<SourceSnapshot> read(TableBinding table, List<EntityKey> keys, Freshness freshness);
 
