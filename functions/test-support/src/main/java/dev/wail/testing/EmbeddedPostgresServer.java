@@ -8,7 +8,11 @@ import io.vertx.sqlclient.PoolOptions;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -25,14 +29,20 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     public static final String DATABASE = "postgres";
 
     private final EmbeddedPostgres postgres;
+    private final Path ownedDataDirectory;
 
-    private EmbeddedPostgresServer(EmbeddedPostgres postgres) {
+    private EmbeddedPostgresServer(EmbeddedPostgres postgres, Path ownedDataDirectory) {
         this.postgres = postgres;
+        this.ownedDataDirectory = ownedDataDirectory;
     }
 
     public static EmbeddedPostgresServer start() {
+        return start(EmbeddedPostgres.builder(), null);
+    }
+
+    private static EmbeddedPostgresServer start(EmbeddedPostgres.Builder builder, Path ownedDataDirectory) {
         try {
-            return new EmbeddedPostgresServer(EmbeddedPostgres.builder()
+            return new EmbeddedPostgresServer(builder
                     .setServerConfig("listen_addresses", "127.0.0.1")
                     .setServerConfig("wal_level", "logical")
                     .setServerConfig("max_wal_senders", "4")
@@ -42,9 +52,54 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                     .setServerConfig("shared_preload_libraries", "pg_stat_statements")
                     .setPGStartupWait(Duration.ofSeconds(60))
                     .setRegisterShutdownHook(true)
-                    .start());
+                    .start(), ownedDataDirectory);
         } catch (IOException e) {
             throw new UncheckedIOException("embedded PostgreSQL did not start", e);
+        }
+    }
+
+    /**
+     * Starts a hot standby of this server that streams its WAL through a physical replication slot, for tests that
+     * need a replica that lags (pause it with {@code SELECT pg_wal_replay_pause()}). Built like
+     * {@code pg_basebackup}, which the embedded binaries do not include: a non-exclusive base backup copied file by
+     * file, its label written into the copy, {@code standby.signal} and {@code primary_conninfo} added.
+     * Closing the standby stops it and deletes its data directory; the slot stays on this server.
+     */
+    public EmbeddedPostgresServer startStandby() {
+        try (Connection connection = dataSource().getConnection(); Statement statement = connection.createStatement()) {
+            String slot = "wail_standby_" + System.nanoTime();
+            statement.execute("SELECT pg_create_physical_replication_slot('" + slot + "', true)");
+            Path source = Path.of(queryOne(statement, "SHOW data_directory"));
+            Path copy = Files.createTempDirectory("wail-standby-");
+            statement.execute("SELECT pg_backup_start('wail standby', true)");
+            BaseBackup.copy(source, copy);
+            try (ResultSet stop = statement.executeQuery("SELECT labelfile FROM pg_backup_stop(false)")) {
+                stop.next();
+                Files.writeString(copy.resolve("backup_label"), stop.getString(1));
+            }
+            Files.writeString(copy.resolve("standby.signal"), "");
+            Files.writeString(copy.resolve("postgresql.auto.conf"), "primary_conninfo = 'host=127.0.0.1 port="
+                    + port() + " user=" + USER + "'\nprimary_slot_name = '" + slot + "'\nhot_standby = on\n",
+                    StandardOpenOption.APPEND);
+            return start(EmbeddedPostgres.builder().setDataDirectory(copy).setCleanDataDirectory(false), copy);
+        } catch (SQLException | IOException e) {
+            throw new IllegalStateException("could not start a standby of the embedded server", e);
+        }
+    }
+
+    private static String queryOne(Statement statement, String sql) throws SQLException {
+        try (ResultSet row = statement.executeQuery(sql)) {
+            row.next();
+            return row.getString(1);
+        }
+    }
+
+    /** Runs a query on its own connection and returns the first column of the first row as text. */
+    public String queryString(String sql) {
+        try (Connection connection = dataSource().getConnection(); Statement statement = connection.createStatement()) {
+            return queryOne(statement, sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException("SQL failed: " + e.getMessage() + "\n" + sql, e);
         }
     }
 
@@ -99,6 +154,9 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     public void close() {
         try {
             postgres.close();
+            if (ownedDataDirectory != null) {
+                BaseBackup.delete(ownedDataDirectory);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("embedded PostgreSQL did not stop cleanly", e);
         }
