@@ -10,12 +10,16 @@ import dev.wail.core.intent.VersionHint;
 import dev.wail.producer.hook.HookPayloadReader;
 import dev.wail.testing.EmbeddedPostgresServer;
 import dev.wail.testing.RealServices;
+import dev.wail.testing.TestData;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
+import org.postgresql.PGConnection;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -52,6 +56,17 @@ class HookTriggerTest {
             }
         }
         return intents;
+    }
+
+    private List<Integer> outboxPayloadBytes() throws SQLException {
+        List<Integer> sizes = new ArrayList<>();
+        try (Connection c = postgres.dataSource().getConnection(); Statement s = c.createStatement();
+                ResultSet rows = s.executeQuery("SELECT octet_length(payload) FROM wail.outbox ORDER BY id")) {
+            while (rows.next()) {
+                sizes.add(rows.getInt(1));
+            }
+        }
+        return sizes;
     }
 
     private long outboxRows() throws SQLException {
@@ -164,5 +179,106 @@ class HookTriggerTest {
         postgres.execute("DROP TABLE IF EXISTS no_pk; CREATE TABLE no_pk (a int)");
         assertThatThrownBy(() -> postgres.execute("SELECT wail.capture('no_pk', source => 'shop')"))
                 .hasMessageContaining("table no_pk has no primary key");
+    }
+
+    @Test
+    void truncateReportsEveryKeyItRemovesAsDeleted() throws SQLException {
+        postgres.execute("INSERT INTO hook_orders VALUES (1, 'new'), (2, 'new'), (3, 'new');"
+                + "INSERT INTO sales.hook_lines VALUES ('6f1c2a9e-3b1d-4c6e-9f0a-1b2c3d4e5f60', 1, 'A');"
+                + "TRUNCATE wail.outbox;"
+                + "TRUNCATE hook_orders, sales.hook_lines");
+
+        assertThat(outboxIntents()).extracting(Intent::table, i -> i.key().values(), Intent::operation)
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple("hook_orders", List.of(1L), Operation.DELETE),
+                        org.assertj.core.groups.Tuple.tuple("hook_orders", List.of(2L), Operation.DELETE),
+                        org.assertj.core.groups.Tuple.tuple("hook_orders", List.of(3L), Operation.DELETE),
+                        org.assertj.core.groups.Tuple.tuple("sales.hook_lines",
+                                List.of("6f1c2a9e-3b1d-4c6e-9f0a-1b2c3d4e5f60", 1L), Operation.DELETE));
+    }
+
+    @Test
+    void aRolledBackTruncateLeavesNothingInTheOutbox() throws SQLException {
+        postgres.execute("INSERT INTO hook_orders VALUES (1, 'new'); TRUNCATE wail.outbox");
+        try (Connection c = postgres.dataSource().getConnection(); Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            s.execute("TRUNCATE hook_orders");
+            c.rollback();
+        }
+
+        assertThat(outboxRows()).isZero();
+    }
+
+    @Test
+    void copyFromStdinIsReportedLikeOneMultiRowInsert() throws Exception {
+        try (Connection c = postgres.dataSource().getConnection()) {
+            long copied = c.unwrap(PGConnection.class).getCopyAPI().copyIn(
+                    "COPY hook_orders (id, status) FROM STDIN WITH (FORMAT csv)",
+                    new StringReader("10,new\n11,new\n12,paid\n"));
+            assertThat(copied).isEqualTo(3);
+        }
+
+        assertThat(outboxRows()).isEqualTo(1);
+        assertThat(outboxIntents()).extracting(i -> i.key().value(0), Intent::operation).containsExactlyInAnyOrder(
+                org.assertj.core.groups.Tuple.tuple(10L, Operation.INSERT),
+                org.assertj.core.groups.Tuple.tuple(11L, Operation.INSERT),
+                org.assertj.core.groups.Tuple.tuple(12L, Operation.INSERT));
+    }
+
+    @Test
+    void wideKeysAreChunkedByBytesSoEveryPayloadFitsAnAsynchronousInvoke() throws SQLException {
+        // 600 keys of 1,000 characters: 600 KB of keys, fewer than chunk_keys, so only the byte budget can split them.
+        postgres.execute("""
+                DROP TABLE IF EXISTS public.hook_wide;
+                CREATE TABLE public.hook_wide (code text PRIMARY KEY);
+                SELECT wail.capture('public.hook_wide', source => 'shop');
+                INSERT INTO hook_wide SELECT lpad(g::text, 1000, 'x') FROM generate_series(1, 600) g;
+                """);
+
+        assertThat(outboxPayloadBytes()).hasSizeBetween(3, 4).allSatisfy(bytes -> assertThat(bytes)
+                .isLessThanOrEqualTo(256 * 1024));
+        assertThat(outboxIntents()).extracting(i -> i.key().value(0)).containsExactlyInAnyOrderElementsOf(
+                IntStream.rangeClosed(1, 600).mapToObj(g -> "x".repeat(1000 - String.valueOf(g).length()) + g)
+                        .toList());
+    }
+
+    @Test
+    void captureRefusesDeliverySettingsThatCannotWork() {
+        assertThatThrownBy(() -> postgres.execute(
+                "SELECT wail.capture('public.hook_orders', source => 'shop', delivery => 'sns')"))
+                .hasMessageContaining("delivery must be 'outbox' or 'aws_lambda', got 'sns'");
+        assertThatThrownBy(() -> postgres.execute(
+                "SELECT wail.capture('public.hook_orders', source => 'shop', delivery => 'aws_lambda')"))
+                .hasMessageContaining("delivery 'aws_lambda' needs function_name");
+        assertThatThrownBy(() -> postgres.execute(
+                "SELECT wail.capture('public.hook_orders', source => 'shop', function_name => 'wail-hook')"))
+                .hasMessageContaining("function_name and region apply to delivery 'aws_lambda' only");
+        assertThatThrownBy(() -> postgres.execute(
+                "SELECT wail.capture('public.hook_orders', source => 'shop', chunk_bytes => 300000)"))
+                .hasMessageContaining("chunk_bytes must be between 1 and 262144, got 300000");
+    }
+
+    @Test
+    void awsLambdaDeliveryNeedsTheExtensionOrTheEmulation() {
+        // A database of its own: others in this server may have the emulation installed.
+        postgres.execute("DROP DATABASE IF EXISTS hooks_without_lambda; CREATE DATABASE hooks_without_lambda");
+        String jdbcUrl = postgres.jdbcUrl().replace("/" + EmbeddedPostgresServer.DATABASE + "?",
+                "/hooks_without_lambda?");
+        TestData.execute(jdbcUrl, Hooks.installerSql() + "CREATE TABLE t (id int PRIMARY KEY);");
+
+        assertThatThrownBy(() -> TestData.execute(jdbcUrl,
+                "SELECT wail.capture('t', source => 'shop', delivery => 'aws_lambda', function_name => 'wail-hook')"))
+                .hasMessageContaining("delivery 'aws_lambda' needs aws_lambda.invoke, which this database does not have")
+                .hasMessageContaining("CREATE EXTENSION IF NOT EXISTS aws_lambda CASCADE");
+    }
+
+    @Test
+    void rerunningTheInstallerKeepsEveryCapturedTableAndItsSettings() throws SQLException {
+        postgres.execute("SELECT wail.capture('public.hook_orders', source => 'shop', chunk_keys => 2);"
+                + Hooks.installerSql()
+                + "INSERT INTO hook_orders SELECT g, 'new' FROM generate_series(1, 5) g");
+
+        assertThat(outboxRows()).isEqualTo(3);
+        assertThat(outboxIntents()).hasSize(5);
     }
 }

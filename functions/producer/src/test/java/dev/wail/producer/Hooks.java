@@ -3,7 +3,7 @@ package dev.wail.producer;
 import dev.wail.testing.EmbeddedPostgresServer;
 import dev.wail.testing.TestData;
 
-/** The shipped hook installer, as tests apply it. */
+/** The shipped hook installer and the aws_lambda emulation, as tests apply them. */
 public final class Hooks {
 
     private Hooks() {
@@ -13,7 +13,17 @@ public final class Hooks {
         return TestData.resource("/wail/hooks.sql");
     }
 
+    public static String awsLambdaEmulationSql() {
+        return TestData.resource("/wail/aws_lambda_emulation.sql");
+    }
+
     public static void install(EmbeddedPostgresServer postgres) {
         postgres.execute(installerSql());
+    }
+
+    /** The emulation first: re-running the installer reinstalls tables captured with delivery aws_lambda. */
+    public static void installWithAwsLambdaEmulation(EmbeddedPostgresServer postgres) {
+        postgres.execute(awsLambdaEmulationSql());
+        install(postgres);
     }
 }
