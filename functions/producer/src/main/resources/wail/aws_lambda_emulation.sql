@@ -18,8 +18,8 @@
 -- Nothing is lost while the invoker is down: invocations wait in the table.
 --
 -- What differs from Aurora:
---   * the transport: a durable row in this database instead of an HTTPS call to the Lambda service; its cost is one
---     extra autonomous commit per payload, not a network round trip;
+--   * the transport: a row in this database instead of an HTTPS call to the Lambda service; its cost is a local round
+--     trip and one small extra transaction per payload, not a network round trip to Lambda;
 --   * each writing session holds a second connection (the dblink loopback) while it lives: count it in
 --     max_connections;
 --   * only 'Event' (asynchronous) and 'DryRun' are emulated; 'RequestResponse' raises an error;
@@ -108,23 +108,33 @@ CREATE OR REPLACE FUNCTION aws_lambda_emulation.loopback_conninfo() RETURNS text
                aws_lambda_emulation.conninfo_value(current_user)))
 $$;
 
+-- Opens the session's loopback connection. Its commits do not wait for the WAL flush, and lose nothing that matters:
+-- the invocation's commit record precedes the writer's own in the WAL, so whenever the writer's commit is durable the
+-- invocation is too, and an invocation lost in a crash belonged to a change that never committed.
+CREATE OR REPLACE FUNCTION aws_lambda_emulation.connect(link text) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM dblink_connect(link, aws_lambda_emulation.loopback_conninfo());
+    PERFORM dblink_exec(link, 'SET synchronous_commit = off');
+END;
+$$;
+
 -- Writes one invocation through the session's loopback connection, which commits it at once, whatever the calling
 -- transaction does next. Opens the connection on first use and once more if it was lost.
 CREATE OR REPLACE FUNCTION aws_lambda_emulation.enqueue(function_name text, region text, qualifier text, event text)
 RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
-    link   constant text := 'aws_lambda_emulation';
+    link       constant text := 'aws_lambda_emulation';
     insert_sql text := format('INSERT INTO aws_lambda_emulation.invocations (function_name, region, qualifier, payload) '
-                          'VALUES (%L, %L, %L, %L)', function_name, region, qualifier, event);
+                              'VALUES (%L, %L, %L, %L)', function_name, region, qualifier, event);
 BEGIN
     IF NOT coalesce(link = ANY (dblink_get_connections()), false) THEN
-        PERFORM dblink_connect(link, aws_lambda_emulation.loopback_conninfo());
+        PERFORM aws_lambda_emulation.connect(link);
     END IF;
     -- fail_on_error => false: a lost connection answers 'ERROR' (and a notice) instead of raising, so it can be
     -- reopened without a subtransaction around every call.
     IF dblink_exec(link, insert_sql, false) <> 'INSERT 0 1' THEN
         PERFORM dblink_disconnect(link);
-        PERFORM dblink_connect(link, aws_lambda_emulation.loopback_conninfo());
+        PERFORM aws_lambda_emulation.connect(link);
         PERFORM dblink_exec(link, insert_sql);
     END IF;
 END;

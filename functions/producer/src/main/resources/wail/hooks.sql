@@ -59,7 +59,7 @@ ALTER TABLE wail.captured_tables ADD COLUMN IF NOT EXISTS chunk_bytes integer NO
 ALTER TABLE wail.captured_tables ADD COLUMN IF NOT EXISTS function_name text;
 ALTER TABLE wail.captured_tables ADD COLUMN IF NOT EXISTS region text;
 
--- Earlier signatures: dropped so that named-argument calls are never ambiguous; the reinstall at the end of this
+-- Earlier functions: dropped so that named-argument calls are never ambiguous; the reinstall at the end of this
 -- script regenerates every trigger function that called them.
 DROP FUNCTION IF EXISTS wail.emit(text, text, text, text[], json, text);
 DROP FUNCTION IF EXISTS wail.capture(regclass, text, text, integer);
@@ -68,58 +68,51 @@ DROP FUNCTION IF EXISTS wail.capture(regclass, text, text, integer);
 -- 1 MB. Staying under the older figure keeps every Aurora version and every Lambda quota on the safe side.
 CREATE OR REPLACE FUNCTION wail.max_invoke_payload_bytes() RETURNS integer LANGUAGE sql IMMUTABLE AS 'SELECT 262144';
 
--- Builds one hook payload and delivers it. Called by the generated trigger functions, once per chunk of keys.
-CREATE OR REPLACE FUNCTION wail.emit(source text, table_label text, op text, key_columns text[], keys json,
-                                     delivery text, function_name text, region text)
+-- Sends one payload with aws_lambda.invoke, refusing one over the asynchronous invoke limit with an error that says
+-- what to change, rather than an invoke that Lambda would refuse.
+CREATE OR REPLACE FUNCTION wail.invoke(function_name text, region text, payload json)
 RETURNS void LANGUAGE plpgsql AS $$
-DECLARE
-    payload json;
 BEGIN
-    payload := json_build_object(
-        'wail', 1,
-        's', source,
-        't', table_label,
-        'o', op,
-        'x', pg_current_xact_id()::text::numeric,
-        'l', pg_current_wal_insert_lsn() - '0/0'::pg_lsn,
-        'c', floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint,
-        'kc', key_columns,
-        'k', keys);
-    IF delivery = 'outbox' THEN
-        INSERT INTO wail.outbox (payload) VALUES (payload::text);
-    ELSIF delivery = 'aws_lambda' THEN
-        IF octet_length(payload::text) > wail.max_invoke_payload_bytes() THEN
-            RAISE EXCEPTION 'wail: a % payload of % bytes exceeds the % byte asynchronous invoke limit',
-                table_label, octet_length(payload::text), wail.max_invoke_payload_bytes()
-                USING HINT = 'capture the table again with a smaller chunk_bytes';
-        END IF;
-        -- Exactly the call Aurora documents; 'Event' makes it asynchronous (HTTP 202, no response payload).
-        PERFORM aws_lambda.invoke(aws_commons.create_lambda_function_arn(function_name, region), payload, 'Event');
-    ELSE
-        RAISE EXCEPTION 'wail: unknown delivery mode %', delivery;
+    IF octet_length(payload::text) > wail.max_invoke_payload_bytes() THEN
+        RAISE EXCEPTION 'wail: a % payload of % bytes exceeds the % byte asynchronous invoke limit',
+            payload->>'t', octet_length(payload::text), wail.max_invoke_payload_bytes()
+            USING HINT = 'capture the table again with a smaller chunk_bytes';
     END IF;
+    -- Exactly the call Aurora documents; 'Event' makes it asynchronous (HTTP 202, no response payload).
+    PERFORM aws_lambda.invoke(aws_commons.create_lambda_function_arn(function_name, region), payload, 'Event');
 END;
 $$;
 
--- The query a trigger runs to cut the keys of changed_rows (a FROM item) into payload-sized JSON arrays, in one pass.
--- Each key costs max(its bytes * chunk_keys, chunk_bytes) and a payload holds chunk_keys * chunk_bytes: so a payload
--- never has more than chunk_keys keys, and its keys pass chunk_bytes by at most the last one. A key goes to the
--- payload its starting offset falls in; the offsets only grow, so every payload is a contiguous run of keys.
-CREATE OR REPLACE FUNCTION wail.chunk_query(key_list text, changed_rows text, chunk_keys integer, chunk_bytes integer)
+-- The query that builds the payloads for the keys of changed_rows (a FROM item), one row per payload. Keys are cut
+-- into payloads in one pass: each key costs max(its bytes * chunk_keys, chunk_bytes) and a payload holds
+-- chunk_keys * chunk_bytes, so a payload never has more than chunk_keys keys and its keys pass chunk_bytes by at most
+-- the last one. A key goes to the payload its starting offset falls in; offsets only grow, so every payload is a
+-- contiguous run of keys.
+CREATE OR REPLACE FUNCTION wail.payload_query(source text, table_label text, op text, key_columns text[],
+                                              changed_rows text, chunk_keys integer, chunk_bytes integer)
 RETURNS text LANGUAGE sql IMMUTABLE AS $$
-    SELECT format('SELECT json_agg(k) FROM ('
-                  'SELECT k, ((sum(cost) OVER (ROWS UNBOUNDED PRECEDING))::bigint - cost) / %5$s AS part FROM ('
-                  'SELECT k, greatest((octet_length(k::text) + 1)::bigint * %3$s, %4$s) AS cost '
-                  'FROM (SELECT json_build_array(%1$s) AS k FROM %2$s) keys) costed) placed '
-                  'GROUP BY part', key_list, changed_rows, chunk_keys, chunk_bytes, chunk_keys::bigint * chunk_bytes)
+    SELECT format('SELECT json_build_object(''wail'', 1, ''s'', %1$L, ''t'', %2$L, ''o'', %3$L, '
+                  '''x'', pg_current_xact_id()::text::numeric, ''l'', pg_current_wal_insert_lsn() - ''0/0''::pg_lsn, '
+                  '''c'', floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint, ''kc'', %4$L::text[], '
+                  '''k'', json_agg(k)) AS payload FROM ('
+                  'SELECT k, ((sum(cost) OVER (ROWS UNBOUNDED PRECEDING))::bigint - cost) / %8$s AS part FROM ('
+                  'SELECT k, greatest((octet_length(k::text) + 1)::bigint * %6$s, %7$s) AS cost '
+                  'FROM (SELECT json_build_array(%5$s) AS k FROM %9$s) keys) costed) placed '
+                  'GROUP BY part',
+                  source, table_label, op, key_columns,
+                  (SELECT string_agg(format('%I', c), ', ') FROM unnest(key_columns) AS c),
+                  chunk_keys, chunk_bytes, chunk_keys::bigint * chunk_bytes, changed_rows)
 $$;
 
--- The arguments of one wail.emit call in a generated trigger function, all values quoted as literals.
-CREATE OR REPLACE FUNCTION wail.emit_arguments(source text, table_label text, op text, key_columns text[],
-                                               delivery text, function_name text, region text)
+-- The one statement a generated trigger runs per operation: build the payloads and deliver each of them. One statement
+-- rather than a loop of calls, because its fixed cost is what a one-row write pays.
+CREATE OR REPLACE FUNCTION wail.delivery_statement(delivery text, function_name text, region text, payloads text)
 RETURNS text LANGUAGE sql IMMUTABLE AS $$
-    SELECT format('%L, %L, %L, %L, chunk, %L, %L, %L', source, table_label, op, key_columns, delivery, function_name,
-                  region)
+    SELECT CASE delivery
+        WHEN 'outbox' THEN format('INSERT INTO wail.outbox (payload) SELECT payload::text FROM (%s) payloads', payloads)
+        WHEN 'aws_lambda' THEN format('PERFORM wail.invoke(%L, %L, payload) FROM (%s) payloads', function_name,
+                                      region, payloads)
+    END
 $$;
 
 -- True when aws_lambda.invoke and aws_commons.create_lambda_function_arn can be called: the real extension (Aurora,
@@ -182,40 +175,32 @@ BEGIN
 
     body := format($f$
 CREATE OR REPLACE FUNCTION %1$s() RETURNS trigger LANGUAGE plpgsql AS $t$
-DECLARE
-    chunk json;
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        FOR chunk IN %2$s LOOP
-            PERFORM wail.emit(%6$s);
-        END LOOP;
+        %2$s;
     ELSIF TG_OP = 'UPDATE' THEN
         -- Keys from both sides: an update that changes a primary key removes the old key and creates the new one.
-        FOR chunk IN %3$s LOOP
-            PERFORM wail.emit(%7$s);
-        END LOOP;
+        %3$s;
     ELSIF TG_OP = 'DELETE' THEN
-        FOR chunk IN %4$s LOOP
-            PERFORM wail.emit(%8$s);
-        END LOOP;
+        %4$s;
     ELSE
         -- TRUNCATE: this trigger runs BEFORE it, under its exclusive lock, while every row is still there.
-        FOR chunk IN %5$s LOOP
-            PERFORM wail.emit(%8$s);
-        END LOOP;
+        %5$s;
     END IF;
     RETURN NULL;
 END;
 $t$;
 $f$, fn,
-        wail.chunk_query(key_list, 'wail_new', chunk_keys, chunk_bytes),
-        wail.chunk_query(key_list, format('(SELECT %1$s FROM wail_new UNION SELECT %1$s FROM wail_old) changed',
-                                          key_list), chunk_keys, chunk_bytes),
-        wail.chunk_query(key_list, 'wail_old', chunk_keys, chunk_bytes),
-        wail.chunk_query(key_list, format('ONLY %s', target), chunk_keys, chunk_bytes),
-        wail.emit_arguments(source, label, 'i', key_columns, delivery, function_name, region),
-        wail.emit_arguments(source, label, 'u', key_columns, delivery, function_name, region),
-        wail.emit_arguments(source, label, 'd', key_columns, delivery, function_name, region));
+        wail.delivery_statement(delivery, function_name, region, wail.payload_query(
+            source, label, 'i', key_columns, 'wail_new', chunk_keys, chunk_bytes)),
+        wail.delivery_statement(delivery, function_name, region, wail.payload_query(
+            source, label, 'u', key_columns,
+            format('(SELECT %1$s FROM wail_new UNION SELECT %1$s FROM wail_old) changed', key_list),
+            chunk_keys, chunk_bytes)),
+        wail.delivery_statement(delivery, function_name, region, wail.payload_query(
+            source, label, 'd', key_columns, 'wail_old', chunk_keys, chunk_bytes)),
+        wail.delivery_statement(delivery, function_name, region, wail.payload_query(
+            source, label, 'd', key_columns, format('ONLY %s', target), chunk_keys, chunk_bytes)));
     EXECUTE body;
 
     PERFORM wail.drop_triggers(target);
