@@ -108,13 +108,17 @@ CREATE OR REPLACE FUNCTION aws_lambda_emulation.loopback_conninfo() RETURNS text
                aws_lambda_emulation.conninfo_value(current_user)))
 $$;
 
--- Opens the session's loopback connection. Its commits do not wait for the WAL flush, and lose nothing that matters:
--- the invocation's commit record precedes the writer's own in the WAL, so whenever the writer's commit is durable the
--- invocation is too, and an invocation lost in a crash belonged to a change that never committed.
+-- Opens the session's loopback connection and prepares its insert there. Its commits do not wait for the WAL flush,
+-- and lose nothing that matters: the invocation's commit record precedes the writer's own in the WAL, so whenever the
+-- writer's commit is durable the invocation is too, and an invocation lost in a crash belonged to a change that never
+-- committed.
 CREATE OR REPLACE FUNCTION aws_lambda_emulation.connect(link text) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM dblink_connect(link, aws_lambda_emulation.loopback_conninfo());
     PERFORM dblink_exec(link, 'SET synchronous_commit = off');
+    PERFORM dblink_exec(link, 'PREPARE aws_lambda_emulation_enqueue (text, text, text, text) AS '
+                              'INSERT INTO aws_lambda_emulation.invocations '
+                              '(function_name, region, qualifier, payload) VALUES ($1, $2, $3, $4)');
 END;
 $$;
 
@@ -124,8 +128,8 @@ CREATE OR REPLACE FUNCTION aws_lambda_emulation.enqueue(function_name text, regi
 RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
     link       constant text := 'aws_lambda_emulation';
-    insert_sql text := format('INSERT INTO aws_lambda_emulation.invocations (function_name, region, qualifier, payload) '
-                              'VALUES (%L, %L, %L, %L)', function_name, region, qualifier, event);
+    insert_sql text := format('EXECUTE aws_lambda_emulation_enqueue (%L, %L, %L, %L)', function_name, region,
+                              qualifier, event);
 BEGIN
     IF NOT coalesce(link = ANY (dblink_get_connections()), false) THEN
         PERFORM aws_lambda_emulation.connect(link);
@@ -164,51 +168,43 @@ BEGIN
         RAISE EXCEPTION 'aws_lambda.invoke: the local emulation delivers asynchronously only'
             USING ERRCODE = 'feature_not_supported', HINT = 'pass invocation_type => ''Event''';
     ELSE
-        RAISE EXCEPTION 'aws_lambda.invoke: invocation_type must be RequestResponse, Event or DryRun (case-sensitive), got %',
-            invocation_type USING ERRCODE = 'invalid_parameter_value';
+        RAISE EXCEPTION 'aws_lambda.invoke: invocation_type must be RequestResponse, Event or DryRun '
+                        '(case-sensitive), got %', invocation_type USING ERRCODE = 'invalid_parameter_value';
     END IF;
     executed_version := coalesce(qualifier, '$LATEST');
 END;
 $$;
 
--- The four signatures Aurora documents. SQL bodies, because the IN and OUT parameters share the name "payload",
--- which PL/pgSQL does not allow; they refer to arguments by position.
-CREATE OR REPLACE FUNCTION aws_lambda.invoke(
-    IN function_name aws_commons._lambda_function_arn_1, IN payload json,
-    IN invocation_type text DEFAULT 'RequestResponse', IN log_type text DEFAULT 'None', IN context json DEFAULT NULL,
-    IN qualifier varchar(128) DEFAULT NULL,
-    OUT status_code integer, OUT payload json, OUT executed_version text, OUT log_result text)
-LANGUAGE sql AS $$
-    SELECT r.status_code, NULL::json, r.executed_version, NULL::text
-      FROM aws_lambda_emulation.invoke(($1).function_name, ($1).region, $2::text, $3, $6) r
-$$;
-
-CREATE OR REPLACE FUNCTION aws_lambda.invoke(
-    IN function_name text, IN payload json, IN region text DEFAULT NULL,
-    IN invocation_type text DEFAULT 'RequestResponse', IN log_type text DEFAULT 'None', IN context json DEFAULT NULL,
-    IN qualifier varchar(128) DEFAULT NULL,
-    OUT status_code integer, OUT payload json, OUT executed_version text, OUT log_result text)
-LANGUAGE sql AS $$
-    SELECT r.status_code, NULL::json, r.executed_version, NULL::text
-      FROM aws_lambda_emulation.invoke($1, $3, $2::text, $4, $7) r
-$$;
-
-CREATE OR REPLACE FUNCTION aws_lambda.invoke(
-    IN function_name aws_commons._lambda_function_arn_1, IN payload jsonb,
-    IN invocation_type text DEFAULT 'RequestResponse', IN log_type text DEFAULT 'None', IN context jsonb DEFAULT NULL,
-    IN qualifier varchar(128) DEFAULT NULL,
-    OUT status_code integer, OUT payload jsonb, OUT executed_version text, OUT log_result text)
-LANGUAGE sql AS $$
-    SELECT r.status_code, NULL::jsonb, r.executed_version, NULL::text
-      FROM aws_lambda_emulation.invoke(($1).function_name, ($1).region, $2::text, $3, $6) r
-$$;
-
-CREATE OR REPLACE FUNCTION aws_lambda.invoke(
-    IN function_name text, IN payload jsonb, IN region text DEFAULT NULL,
-    IN invocation_type text DEFAULT 'RequestResponse', IN log_type text DEFAULT 'None', IN context jsonb DEFAULT NULL,
-    IN qualifier varchar(128) DEFAULT NULL,
-    OUT status_code integer, OUT payload jsonb, OUT executed_version text, OUT log_result text)
-LANGUAGE sql AS $$
-    SELECT r.status_code, NULL::jsonb, r.executed_version, NULL::text
-      FROM aws_lambda_emulation.invoke($1, $3, $2::text, $4, $7) r
-$$;
+-- The four signatures Aurora documents: a function given as the composite or as text (then with a region), and a
+-- payload given as json or jsonb, generated here for both payload types. SQL bodies, because the IN and OUT parameters
+-- share the name "payload", which PL/pgSQL does not allow; they refer to arguments by position.
+DO $do$
+DECLARE
+    payload_type text;
+BEGIN
+    FOREACH payload_type IN ARRAY ARRAY['json', 'jsonb'] LOOP
+        EXECUTE format($f$
+            CREATE OR REPLACE FUNCTION aws_lambda.invoke(
+                IN function_name aws_commons._lambda_function_arn_1, IN payload %1$s,
+                IN invocation_type text DEFAULT 'RequestResponse', IN log_type text DEFAULT 'None',
+                IN context %1$s DEFAULT NULL, IN qualifier varchar(128) DEFAULT NULL,
+                OUT status_code integer, OUT payload %1$s, OUT executed_version text, OUT log_result text)
+            LANGUAGE sql AS $b$
+                SELECT r.status_code, NULL::%1$s, r.executed_version, NULL::text
+                  FROM aws_lambda_emulation.invoke(($1).function_name, ($1).region, $2::text, $3, $6) r
+            $b$
+        $f$, payload_type);
+        EXECUTE format($f$
+            CREATE OR REPLACE FUNCTION aws_lambda.invoke(
+                IN function_name text, IN payload %1$s, IN region text DEFAULT NULL,
+                IN invocation_type text DEFAULT 'RequestResponse', IN log_type text DEFAULT 'None',
+                IN context %1$s DEFAULT NULL, IN qualifier varchar(128) DEFAULT NULL,
+                OUT status_code integer, OUT payload %1$s, OUT executed_version text, OUT log_result text)
+            LANGUAGE sql AS $b$
+                SELECT r.status_code, NULL::%1$s, r.executed_version, NULL::text
+                  FROM aws_lambda_emulation.invoke($1, $3, $2::text, $4, $7) r
+            $b$
+        $f$, payload_type);
+    END LOOP;
+END;
+$do$;

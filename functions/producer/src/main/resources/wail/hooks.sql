@@ -142,10 +142,12 @@ BEGIN
         RAISE EXCEPTION 'wail.capture: delivery must be ''outbox'' or ''aws_lambda'', got %', quote_literal(delivery);
     END IF;
     IF delivery = 'aws_lambda' AND coalesce(function_name, '') = '' THEN
-        RAISE EXCEPTION 'wail.capture: delivery ''aws_lambda'' needs function_name (the producer''s aurora-hook function: name, ARN or partial ARN)';
+        RAISE EXCEPTION 'wail.capture: delivery ''aws_lambda'' needs function_name '
+                        '(the producer''s aurora-hook function: name, ARN or partial ARN)';
     END IF;
     IF delivery = 'aws_lambda' AND NOT wail.aws_lambda_available() THEN
-        RAISE EXCEPTION 'wail.capture: delivery ''aws_lambda'' needs aws_lambda.invoke, which this database does not have'
+        RAISE EXCEPTION 'wail.capture: delivery ''aws_lambda'' needs aws_lambda.invoke, '
+                        'which this database does not have'
             USING HINT = 'On Aurora or RDS for PostgreSQL: CREATE EXTENSION IF NOT EXISTS aws_lambda CASCADE; '
                          'on plain PostgreSQL: run wail/aws_lambda_emulation.sql';
     END IF;

@@ -31,7 +31,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -60,35 +59,21 @@ class AuroraHookHandlerTest {
     @Inject
     Pool pool;
 
-    @ConfigProperty(name = "test.wail.jdbc-url")
-    String jdbcUrl;
-
-    @ConfigProperty(name = "test.wail.sqs-endpoint")
-    URI sqsEndpoint;
-
-    @ConfigProperty(name = "test.wail.queue-url")
-    String queueUrl;
-
-    @ConfigProperty(name = "quarkus.lambda.mock-event-server.test-port")
-    int lambdaPort;
-
+    private RealServicesResource.Endpoints services;
     private SqsClient sqs;
 
     @BeforeEach
     void setUp() {
-        sqs = EmbeddedSqsServer.clientFor(sqsEndpoint);
-        TestData.execute(jdbcUrl, Hooks.awsLambdaEmulationSql() + Hooks.installerSql()
+        services = RealServicesResource.Endpoints.current();
+        sqs = EmbeddedSqsServer.clientFor(services.sqsEndpoint());
+        TestData.execute(services.jdbcUrl(), Hooks.awsLambdaEmulationSql() + Hooks.installerSql()
                 + "TRUNCATE aws_lambda_emulation.invocations, aws_lambda_emulation.failed_invocations;");
-        TestData.receiveAll(sqs, queueUrl);
+        TestData.receiveAll(sqs, services.queueUrl());
     }
 
     @AfterEach
     void tearDown() {
         sqs.close();
-    }
-
-    private URI function() {
-        return URI.create("http://localhost:" + lambdaPort + "/_lambda_");
     }
 
     private LambdaInvokeEmulator emulator(URI function) {
@@ -97,29 +82,28 @@ class AuroraHookHandlerTest {
     }
 
     private List<Intent> receiveIntents() {
-        return TestData.receiveAll(sqs, queueUrl).stream().map(m -> IntentCodec.DEFAULT.decode(m.body())).toList();
+        return TestData.receiveAll(sqs, services.queueUrl()).stream()
+                .map(m -> IntentCodec.DEFAULT.decode(m.body())).toList();
     }
 
     private String query(String sql) {
-        return TestData.queryString(jdbcUrl, sql);
+        return TestData.queryString(services.jdbcUrl(), sql);
     }
 
     private void captureWithAwsLambda(String table) {
-        TestData.execute(jdbcUrl, "DROP TABLE IF EXISTS public." + table + ";"
-                + "CREATE TABLE public." + table + " (id bigint PRIMARY KEY, status text NOT NULL);"
-                + "SELECT wail.capture('public." + table + "', source => 'shop', delivery => 'aws_lambda', "
-                + "function_name => '" + FUNCTION + "', region => 'us-east-1')");
+        TestData.execute(services.jdbcUrl(), Hooks.capturedTableSql(table, "delivery => 'aws_lambda', "
+                + "function_name => '" + FUNCTION + "', region => 'us-east-1'"));
     }
 
     private void invoke(String payload) {
-        TestData.execute(jdbcUrl, "SELECT aws_lambda.invoke('" + FUNCTION + "', '" + payload + "'::json, "
-                + "invocation_type => 'Event')");
+        TestData.execute(services.jdbcUrl(), "SELECT aws_lambda.invoke('" + FUNCTION + "', '" + payload
+                + "'::json, invocation_type => 'Event')");
     }
 
     @Test
     void everyWriteReachesTheQueueAsExactIntentsRolledBackOnesIncluded() throws Exception {
         captureWithAwsLambda("hook_e2e");
-        TestData.execute(jdbcUrl, """
+        TestData.execute(services.jdbcUrl(), """
                 INSERT INTO hook_e2e VALUES (1, 'new'), (2, 'new'), (3, 'new');
                 UPDATE hook_e2e SET id = 20 WHERE id = 2;
                 DELETE FROM hook_e2e WHERE id = 3;
@@ -132,7 +116,7 @@ class AuroraHookHandlerTest {
                 .as("one invocation per statement, waiting while no invoker runs").isEqualTo("5");
 
         List<Intent> received = new ArrayList<>();
-        try (AutoCloseable invoker = emulator(function()).startPolling(Duration.ofMillis(50))) {
+        try (AutoCloseable invoker = emulator(services.lambdaUrl()).startPolling(Duration.ofMillis(50))) {
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                 received.addAll(receiveIntents());
                 assertThat(received).hasSize(9);
@@ -154,7 +138,7 @@ class AuroraHookHandlerTest {
     @Test
     void aMalformedPayloadFailsEveryAttemptAndEndsInTheFailedInvocationsWithItsReason() {
         invoke("{\"wail\":1,\"s\":\"shop\",\"kc\":7}");
-        LambdaInvokeEmulator emulator = emulator(function());
+        LambdaInvokeEmulator emulator = emulator(services.lambdaUrl());
 
         assertThat(emulator.deliverOnce().await().indefinitely()).isEqualTo(new DeliveryReport(1, 0, 1, 0, 0));
         assertThat(emulator.deliverOnce().await().indefinitely()).isEqualTo(new DeliveryReport(1, 0, 1, 0, 0));
@@ -171,7 +155,7 @@ class AuroraHookHandlerTest {
     void aBadKeyEntryFailsTheInvocationWhileItsNeighboursReachTheQueue() {
         invoke("{\"wail\":1,\"s\":\"shop\",\"t\":\"orders\",\"o\":\"u\",\"x\":752345,\"l\":439041101,"
                 + "\"c\":1764034800123,\"kc\":[\"id\"],\"k\":[[1],[true],[3]]}");
-        LambdaInvokeEmulator emulator = emulator(function());
+        LambdaInvokeEmulator emulator = emulator(services.lambdaUrl());
 
         DeliveryReport first = emulator.deliverOnce().await().indefinitely();
 
@@ -185,12 +169,12 @@ class AuroraHookHandlerTest {
     @Test
     void theInvocationFailsWhenTheLogDoesNotAcceptItsIntents() {
         String queueName = RealServicesResource.QUEUE;
-        sqs.deleteQueue(b -> b.queueUrl(queueUrl));
+        sqs.deleteQueue(b -> b.queueUrl(services.queueUrl()));
         try {
             given().contentType(ContentType.JSON)
                     .body("{\"wail\":1,\"s\":\"shop\",\"t\":\"orders\",\"o\":\"i\",\"x\":9,\"l\":9,\"c\":9,"
                             + "\"kc\":[\"id\"],\"k\":[[1],[2]]}")
-                    .when().post(function())
+                    .when().post(services.lambdaUrl())
                     .then().statusCode(500)
                     .body("errorMessage", containsString("the intent log did not accept 2 of 2 intents"));
         } finally {
@@ -208,7 +192,7 @@ class AuroraHookHandlerTest {
 
         assertThat(whileDown).isEqualTo(new DeliveryReport(1, 0, 0, 0, 1));
         assertThat(query("SELECT attempts FROM aws_lambda_emulation.invocations")).isEqualTo("0");
-        assertThat(emulator(function()).deliverUntilIdle()).isEqualTo(new DeliveryReport(1, 1, 0, 0, 0));
+        assertThat(emulator(services.lambdaUrl()).deliverUntilIdle()).isEqualTo(new DeliveryReport(1, 1, 0, 0, 0));
         assertThat(receiveIntents()).extracting(Intent::operation, i -> i.key().value(0))
                 .containsExactly(tuple(Operation.DELETE, 5L));
     }

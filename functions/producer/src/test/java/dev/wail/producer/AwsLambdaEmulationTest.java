@@ -35,13 +35,9 @@ class AwsLambdaEmulationTest {
     @BeforeEach
     void freshTable() {
         Hooks.installWithAwsLambdaEmulation(postgres);
-        postgres.execute("""
-                DROP TABLE IF EXISTS public.emulated_orders;
-                CREATE TABLE public.emulated_orders (id bigint PRIMARY KEY, status text NOT NULL);
-                SELECT wail.capture('public.emulated_orders', source => 'shop', delivery => 'aws_lambda',
-                                    function_name => 'wail-producer-hook', region => 'eu-west-1');
-                TRUNCATE aws_lambda_emulation.invocations, aws_lambda_emulation.failed_invocations;
-                """);
+        postgres.execute(Hooks.capturedTableSql("emulated_orders", "delivery => 'aws_lambda', "
+                + "function_name => 'wail-producer-hook', region => 'eu-west-1'")
+                + "TRUNCATE aws_lambda_emulation.invocations, aws_lambda_emulation.failed_invocations");
     }
 
     private record Invocation(String functionName, String region, List<Intent> intents) {

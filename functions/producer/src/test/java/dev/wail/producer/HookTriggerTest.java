@@ -22,6 +22,8 @@ import java.util.stream.IntStream;
 import org.postgresql.PGConnection;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The statement-level triggers on a real PostgreSQL: what lands in wail.outbox for each kind of write. */
 @RealServices
@@ -242,20 +244,17 @@ class HookTriggerTest {
                         .toList());
     }
 
-    @Test
-    void captureRefusesDeliverySettingsThatCannotWork() {
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
+            delivery => 'sns'            | delivery must be 'outbox' or 'aws_lambda', got 'sns'
+            delivery => 'aws_lambda'     | delivery 'aws_lambda' needs function_name
+            function_name => 'wail-hook' | function_name and region apply to delivery 'aws_lambda' only
+            chunk_bytes => 300000        | chunk_bytes must be between 1 and 262144, got 300000
+            """)
+    void captureRefusesSettingsThatCannotWork(String options, String problem) {
         assertThatThrownBy(() -> postgres.execute(
-                "SELECT wail.capture('public.hook_orders', source => 'shop', delivery => 'sns')"))
-                .hasMessageContaining("delivery must be 'outbox' or 'aws_lambda', got 'sns'");
-        assertThatThrownBy(() -> postgres.execute(
-                "SELECT wail.capture('public.hook_orders', source => 'shop', delivery => 'aws_lambda')"))
-                .hasMessageContaining("delivery 'aws_lambda' needs function_name");
-        assertThatThrownBy(() -> postgres.execute(
-                "SELECT wail.capture('public.hook_orders', source => 'shop', function_name => 'wail-hook')"))
-                .hasMessageContaining("function_name and region apply to delivery 'aws_lambda' only");
-        assertThatThrownBy(() -> postgres.execute(
-                "SELECT wail.capture('public.hook_orders', source => 'shop', chunk_bytes => 300000)"))
-                .hasMessageContaining("chunk_bytes must be between 1 and 262144, got 300000");
+                "SELECT wail.capture('public.hook_orders', source => 'shop', " + options + ")"))
+                .hasMessageContaining(problem);
     }
 
     @Test
@@ -268,7 +267,7 @@ class HookTriggerTest {
 
         assertThatThrownBy(() -> TestData.execute(jdbcUrl,
                 "SELECT wail.capture('t', source => 'shop', delivery => 'aws_lambda', function_name => 'wail-hook')"))
-                .hasMessageContaining("delivery 'aws_lambda' needs aws_lambda.invoke, which this database does not have")
+                .hasMessageContaining("needs aws_lambda.invoke, which this database does not have")
                 .hasMessageContaining("CREATE EXTENSION IF NOT EXISTS aws_lambda CASCADE");
     }
 

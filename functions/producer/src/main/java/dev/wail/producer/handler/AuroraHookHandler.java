@@ -19,7 +19,8 @@ import org.jboss.logging.Logger;
  *
  * <p>Any failure is thrown, so that Lambda's asynchronous retries (two by default) and then the function's on-failure
  * destination take over, with the payload and the error message; Lambda counts each one in the function's
- * {@code Errors} metric. A retry appends again the intents that were accepted before: duplicates are harmless downstream.
+ * {@code Errors} metric. A retry appends again the intents that were accepted before: duplicates are harmless
+ * downstream.
  * A payload whose fields are unusable appends nothing. A payload with some bad key entries still appends the intents of
  * the good ones, then fails naming the bad ones, so that one bad entry never holds back the keys of its neighbours and
  * is never dropped without a trace.

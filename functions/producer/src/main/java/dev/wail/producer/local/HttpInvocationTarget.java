@@ -10,8 +10,8 @@ import java.time.Duration;
 /**
  * Posts the event to a function served over HTTP on this machine, whatever the function name: Quarkus' Lambda mock
  * event server ({@code http://localhost:8080/_lambda_} in dev mode, the test port in tests) or the Lambda Runtime
- * Interface Emulator ({@code http://localhost:9000/2015-03-31/functions/function/invocations}). Both answer 2xx when the
- * handler returned and 500 with the error JSON when it threw.
+ * Interface Emulator ({@code http://localhost:9000/2015-03-31/functions/function/invocations}). Both answer 2xx when
+ * the handler returned and 500 with the error JSON when it threw.
  */
 public final class HttpInvocationTarget implements InvocationTarget {
 
