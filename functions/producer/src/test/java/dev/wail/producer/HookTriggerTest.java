@@ -200,6 +200,26 @@ class HookTriggerTest {
     }
 
     @Test
+    void aPartitionedTableReportsTheKeysOfEveryPartitionTruncateIncluded() throws SQLException {
+        postgres.execute("""
+                DROP TABLE IF EXISTS public.hook_parted;
+                CREATE TABLE public.hook_parted (id bigint PRIMARY KEY, status text) PARTITION BY RANGE (id);
+                CREATE TABLE public.hook_parted_low PARTITION OF hook_parted FOR VALUES FROM (0) TO (100);
+                CREATE TABLE public.hook_parted_high PARTITION OF hook_parted FOR VALUES FROM (100) TO (200);
+                SELECT wail.capture('public.hook_parted', source => 'shop');
+                INSERT INTO hook_parted VALUES (1, 'new'), (150, 'new');
+                TRUNCATE hook_parted;
+                """);
+
+        assertThat(outboxIntents()).extracting(Intent::table, i -> i.key().value(0), Intent::operation)
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple("hook_parted", 1L, Operation.INSERT),
+                        org.assertj.core.groups.Tuple.tuple("hook_parted", 150L, Operation.INSERT),
+                        org.assertj.core.groups.Tuple.tuple("hook_parted", 1L, Operation.DELETE),
+                        org.assertj.core.groups.Tuple.tuple("hook_parted", 150L, Operation.DELETE));
+    }
+
+    @Test
     void aRolledBackTruncateLeavesNothingInTheOutbox() throws SQLException {
         postgres.execute("INSERT INTO hook_orders VALUES (1, 'new'); TRUNCATE wail.outbox");
         try (Connection c = postgres.dataSource().getConnection(); Statement s = c.createStatement()) {

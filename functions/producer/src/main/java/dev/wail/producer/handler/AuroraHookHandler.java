@@ -54,7 +54,8 @@ public class AuroraHookHandler implements RequestHandler<JsonNode, HookReport> {
 
     private static HookPayloadReader.Read read(JsonNode payload, Context context) {
         try {
-            return HookPayloadReader.readEach(payload.toString());
+            // An event of JSON null arrives as no node at all.
+            return HookPayloadReader.readEach(payload == null ? "null" : payload.toString());
         } catch (HookPayloadException bad) {
             LOG.errorf("rejected hook payload (request %s): %s; expected the payload of wail/hooks.sql, like "
                     + "{\"wail\":1,\"s\":\"shop\",\"t\":\"orders\",\"o\":\"u\",\"x\":752345,\"l\":439041101,"

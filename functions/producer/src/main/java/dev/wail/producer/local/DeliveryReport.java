@@ -7,7 +7,8 @@ package dev.wail.producer.local;
  * @param succeeded invocations the function handled, deleted
  * @param retrying  invocations the function failed, kept for another attempt after a backoff
  * @param failed    invocations that failed their last attempt, moved to {@code aws_lambda_emulation.failed_invocations}
- * @param waiting   invocations not handled because the function was unreachable, kept without counting an attempt
+ * @param waiting   invocations not handled because the function was unreachable (the first unreachable one and those
+ *                  after it, not tried), kept without counting an attempt
  */
 public record DeliveryReport(int claimed, int succeeded, int retrying, int failed, int waiting) {
 

@@ -140,18 +140,23 @@ public final class LambdaInvokeEmulator {
         return Uni.createFrom().item(() -> invokeAll(claimed)).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
-    /** Invokes in order; stops at the first unreachable function, leaving the rest for the next pass. */
+    /**
+     * Invokes in order; stops at the first unreachable function: that invocation waits a backoff, the ones after it
+     * (not tried) stay due for the next pass.
+     */
     private Settlement invokeAll(List<Claimed> claimed) {
         Settlement settlement = new Settlement(claimed.size());
-        for (Claimed invocation : claimed) {
+        for (int i = 0; i < claimed.size(); i++) {
+            Claimed invocation = claimed.get(i);
             InvokeOutcome outcome = target.invoke(invocation.functionName(), invocation.payload());
             switch (outcome.kind()) {
                 case SUCCEEDED -> settlement.handled.add(invocation.id());
                 case FUNCTION_ERROR -> failedAttempt(settlement, invocation, outcome.detail());
                 case UNREACHABLE -> {
-                    LOG.warnf("emulated Lambda invocation %d waits: %s", invocation.id(), outcome.detail());
+                    LOG.warnf("emulated Lambda invocation %d and %d after it wait: %s", invocation.id(),
+                            claimed.size() - i - 1, outcome.detail());
                     settlement.reschedule(invocation.id(), 0, outcome.detail(), retryBackoff.toMillis());
-                    settlement.waiting++;
+                    settlement.waiting = claimed.size() - i;
                     return settlement;
                 }
             }
