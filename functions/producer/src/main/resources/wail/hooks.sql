@@ -24,9 +24,10 @@
 -- the change commits; the producer's outbox drain moves it to the intent log.
 -- Delivery 'aws_lambda': the trigger calls aws_lambda.invoke(..., 'Event') once per payload, as Aurora and RDS for
 -- PostgreSQL provide it (CREATE EXTENSION aws_lambda CASCADE). The invoke leaves at once, outside the transaction: a
--- rolled-back change may still be reported, and the report may arrive before the change commits. Both are harmless
--- because the consumer checks the transaction (x) and reads the current row. On plain PostgreSQL, run
--- wail/aws_lambda_emulation.sql first to get the same functions.
+-- rolled-back change may still be reported, and the report may arrive before the change commits. Both are meant to be
+-- harmless: the consumer reads the current row, after pg_xact_status(x) says the transaction ended (that check,
+-- write-ahead verification, is not built yet; see the README). On plain PostgreSQL, run wail/aws_lambda_emulation.sql
+-- first to get the same functions.
 
 CREATE SCHEMA IF NOT EXISTS wail;
 
