@@ -10,14 +10,20 @@ import dev.wail.core.intent.VersionHint;
 import dev.wail.producer.hook.HookPayloadReader;
 import dev.wail.testing.EmbeddedPostgresServer;
 import dev.wail.testing.RealServices;
+import dev.wail.testing.TestData;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
+import org.postgresql.PGConnection;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The statement-level triggers on a real PostgreSQL: what lands in wail.outbox for each kind of write. */
 @RealServices
@@ -52,6 +58,17 @@ class HookTriggerTest {
             }
         }
         return intents;
+    }
+
+    private List<Integer> outboxPayloadBytes() throws SQLException {
+        List<Integer> sizes = new ArrayList<>();
+        try (Connection c = postgres.dataSource().getConnection(); Statement s = c.createStatement();
+                ResultSet rows = s.executeQuery("SELECT octet_length(payload) FROM wail.outbox ORDER BY id")) {
+            while (rows.next()) {
+                sizes.add(rows.getInt(1));
+            }
+        }
+        return sizes;
     }
 
     private long outboxRows() throws SQLException {
@@ -164,5 +181,123 @@ class HookTriggerTest {
         postgres.execute("DROP TABLE IF EXISTS no_pk; CREATE TABLE no_pk (a int)");
         assertThatThrownBy(() -> postgres.execute("SELECT wail.capture('no_pk', source => 'shop')"))
                 .hasMessageContaining("table no_pk has no primary key");
+    }
+
+    @Test
+    void truncateReportsEveryKeyItRemovesAsDeleted() throws SQLException {
+        postgres.execute("INSERT INTO hook_orders VALUES (1, 'new'), (2, 'new'), (3, 'new');"
+                + "INSERT INTO sales.hook_lines VALUES ('6f1c2a9e-3b1d-4c6e-9f0a-1b2c3d4e5f60', 1, 'A');"
+                + "TRUNCATE wail.outbox;"
+                + "TRUNCATE hook_orders, sales.hook_lines");
+
+        assertThat(outboxIntents()).extracting(Intent::table, i -> i.key().values(), Intent::operation)
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple("hook_orders", List.of(1L), Operation.DELETE),
+                        org.assertj.core.groups.Tuple.tuple("hook_orders", List.of(2L), Operation.DELETE),
+                        org.assertj.core.groups.Tuple.tuple("hook_orders", List.of(3L), Operation.DELETE),
+                        org.assertj.core.groups.Tuple.tuple("sales.hook_lines",
+                                List.of("6f1c2a9e-3b1d-4c6e-9f0a-1b2c3d4e5f60", 1L), Operation.DELETE));
+    }
+
+    @Test
+    void aPartitionedTableReportsTheKeysOfEveryPartitionTruncateIncluded() throws SQLException {
+        postgres.execute("""
+                DROP TABLE IF EXISTS public.hook_parted;
+                CREATE TABLE public.hook_parted (id bigint PRIMARY KEY, status text) PARTITION BY RANGE (id);
+                CREATE TABLE public.hook_parted_low PARTITION OF hook_parted FOR VALUES FROM (0) TO (100);
+                CREATE TABLE public.hook_parted_high PARTITION OF hook_parted FOR VALUES FROM (100) TO (200);
+                SELECT wail.capture('public.hook_parted', source => 'shop');
+                INSERT INTO hook_parted VALUES (1, 'new'), (150, 'new');
+                TRUNCATE hook_parted;
+                """);
+
+        assertThat(outboxIntents()).extracting(Intent::table, i -> i.key().value(0), Intent::operation)
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple("hook_parted", 1L, Operation.INSERT),
+                        org.assertj.core.groups.Tuple.tuple("hook_parted", 150L, Operation.INSERT),
+                        org.assertj.core.groups.Tuple.tuple("hook_parted", 1L, Operation.DELETE),
+                        org.assertj.core.groups.Tuple.tuple("hook_parted", 150L, Operation.DELETE));
+    }
+
+    @Test
+    void aRolledBackTruncateLeavesNothingInTheOutbox() throws SQLException {
+        postgres.execute("INSERT INTO hook_orders VALUES (1, 'new'); TRUNCATE wail.outbox");
+        try (Connection c = postgres.dataSource().getConnection(); Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            s.execute("TRUNCATE hook_orders");
+            c.rollback();
+        }
+
+        assertThat(outboxRows()).isZero();
+    }
+
+    @Test
+    void copyFromStdinIsReportedLikeOneMultiRowInsert() throws Exception {
+        try (Connection c = postgres.dataSource().getConnection()) {
+            long copied = c.unwrap(PGConnection.class).getCopyAPI().copyIn(
+                    "COPY hook_orders (id, status) FROM STDIN WITH (FORMAT csv)",
+                    new StringReader("10,new\n11,new\n12,paid\n"));
+            assertThat(copied).isEqualTo(3);
+        }
+
+        assertThat(outboxRows()).isEqualTo(1);
+        assertThat(outboxIntents()).extracting(i -> i.key().value(0), Intent::operation).containsExactlyInAnyOrder(
+                org.assertj.core.groups.Tuple.tuple(10L, Operation.INSERT),
+                org.assertj.core.groups.Tuple.tuple(11L, Operation.INSERT),
+                org.assertj.core.groups.Tuple.tuple(12L, Operation.INSERT));
+    }
+
+    @Test
+    void wideKeysAreChunkedByBytesSoEveryPayloadFitsAnAsynchronousInvoke() throws SQLException {
+        // 600 keys of 1,000 characters: 600 KB of keys, fewer than chunk_keys, so only the byte budget can split them.
+        postgres.execute("""
+                DROP TABLE IF EXISTS public.hook_wide;
+                CREATE TABLE public.hook_wide (code text PRIMARY KEY);
+                SELECT wail.capture('public.hook_wide', source => 'shop');
+                INSERT INTO hook_wide SELECT lpad(g::text, 1000, 'x') FROM generate_series(1, 600) g;
+                """);
+
+        assertThat(outboxPayloadBytes()).hasSizeBetween(3, 4).allSatisfy(bytes -> assertThat(bytes)
+                .isLessThanOrEqualTo(256 * 1024));
+        assertThat(outboxIntents()).extracting(i -> i.key().value(0)).containsExactlyInAnyOrderElementsOf(
+                IntStream.rangeClosed(1, 600).mapToObj(g -> "x".repeat(1000 - String.valueOf(g).length()) + g)
+                        .toList());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
+            delivery => 'sns'            | delivery must be 'outbox' or 'aws_lambda', got 'sns'
+            delivery => 'aws_lambda'     | delivery 'aws_lambda' needs function_name
+            function_name => 'wail-hook' | function_name and region apply to delivery 'aws_lambda' only
+            chunk_bytes => 300000        | chunk_bytes must be between 1 and 262144, got 300000
+            """)
+    void captureRefusesSettingsThatCannotWork(String options, String problem) {
+        assertThatThrownBy(() -> postgres.execute(
+                "SELECT wail.capture('public.hook_orders', source => 'shop', " + options + ")"))
+                .hasMessageContaining(problem);
+    }
+
+    @Test
+    void awsLambdaDeliveryNeedsTheExtensionOrTheEmulation() {
+        // A database of its own: others in this server may have the emulation installed.
+        postgres.execute("DROP DATABASE IF EXISTS hooks_without_lambda; CREATE DATABASE hooks_without_lambda");
+        String jdbcUrl = postgres.jdbcUrl().replace("/" + EmbeddedPostgresServer.DATABASE + "?",
+                "/hooks_without_lambda?");
+        TestData.execute(jdbcUrl, Hooks.installerSql() + "CREATE TABLE t (id int PRIMARY KEY);");
+
+        assertThatThrownBy(() -> TestData.execute(jdbcUrl,
+                "SELECT wail.capture('t', source => 'shop', delivery => 'aws_lambda', function_name => 'wail-hook')"))
+                .hasMessageContaining("needs aws_lambda.invoke, which this database does not have")
+                .hasMessageContaining("CREATE EXTENSION IF NOT EXISTS aws_lambda CASCADE");
+    }
+
+    @Test
+    void rerunningTheInstallerKeepsEveryCapturedTableAndItsSettings() throws SQLException {
+        postgres.execute("SELECT wail.capture('public.hook_orders', source => 'shop', chunk_keys => 2);"
+                + Hooks.installerSql()
+                + "INSERT INTO hook_orders SELECT g, 'new' FROM generate_series(1, 5) g");
+
+        assertThat(outboxRows()).isEqualTo(3);
+        assertThat(outboxIntents()).hasSize(5);
     }
 }

@@ -1,7 +1,10 @@
 package dev.wail.testing;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.net.URI;
 import java.util.Map;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * Starts an embedded PostgreSQL and an embedded SQS (ElasticMQ) before the Quarkus application under test, points the
@@ -27,6 +30,28 @@ public final class RealServicesResource implements QuarkusTestResourceLifecycleM
                 "quarkus.sqs.endpoint-override", sqs.endpoint().toString(),
                 "test.wail.jdbc-url", postgres.jdbcUrl(),
                 "test.wail.sqs-endpoint", sqs.endpoint().toString());
+    }
+
+    /**
+     * Where a running Quarkus test reaches the services this resource started, and the application under test.
+     *
+     * @param jdbcUrl     the embedded PostgreSQL, for JDBC
+     * @param sqsEndpoint the embedded SQS API
+     * @param queueUrl    the queue {@link #QUEUE}, which the application appends to
+     * @param lambdaUrl   the Lambda mock event server's invoke URL: a POSTed event runs the configured handler
+     */
+    public record Endpoints(String jdbcUrl, URI sqsEndpoint, String queueUrl, URI lambdaUrl) {
+
+        /** Read from the running test's configuration. */
+        public static Endpoints current() {
+            Config config = ConfigProvider.getConfig();
+            return new Endpoints(config.getValue("test.wail.jdbc-url", String.class),
+                    config.getValue("test.wail.sqs-endpoint", URI.class),
+                    config.getValue("test.wail.queue-url", String.class),
+                    URI.create("http://localhost:"
+                            + config.getValue("quarkus.lambda.mock-event-server.test-port", Integer.class)
+                            + "/_lambda_"));
+        }
     }
 
     @Override

@@ -19,8 +19,9 @@ import java.util.List;
  *
  * <pre>{"wail":1,"s":"shop","t":"orders","o":"u","x":752345,"l":439041101,"c":1764034800123,"kc":["id"],"k":[[42],[43]]}</pre>
  *
- * The reader is strict: a payload with a missing, wrongly typed or unknown field is refused as a whole with a
- * {@link HookPayloadException} that names the field; the caller keeps the payload aside with the reason.
+ * A payload with a missing, wrongly typed or unknown field is refused as a whole with a {@link HookPayloadException}
+ * that names the field. Key entries ({@code k[i]}) are judged one by one: {@link #readEach} returns the intents of the
+ * good entries and the reasons of the bad ones; {@link #read} refuses the payload at the first bad entry.
  */
 public final class HookPayloadReader {
 
@@ -30,7 +31,22 @@ public final class HookPayloadReader {
     private HookPayloadReader() {
     }
 
+    /** The intents of a payload; refuses the whole payload if any part of it, one key entry included, is bad. */
     public static List<Intent> read(String payload) {
+        Read read = readEach(payload);
+        if (!read.rejectedKeys().isEmpty()) {
+            throw read.rejectedKeys().get(0);
+        }
+        return read.intents();
+    }
+
+    /**
+     * The intents of the payload's good key entries and, for each bad entry, why it is bad.
+     *
+     * @throws HookPayloadException when the payload itself is unusable (not an object, a field other than a key entry
+     *                              missing, wrongly typed or unknown)
+     */
+    public static Read readEach(String payload) {
         try (JsonParser parser = JSON.createParser(payload)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw new HookPayloadException("expected a JSON object like {\"wail\":1,\"s\":...,\"kc\":[...],"
@@ -41,12 +57,23 @@ public final class HookPayloadReader {
                 parser.nextToken();
                 fields.read(field, parser);
             }
-            return fields.toIntents();
+            return fields.toRead();
         } catch (JsonParseException e) {
             throw new HookPayloadException("malformed JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * @param intents      one per good key entry, in payload order
+     * @param rejectedKeys one per bad key entry, naming it ({@code k[3]}) and what is wrong with it
+     */
+    public record Read(List<Intent> intents, List<HookPayloadException> rejectedKeys) {
+    }
+
+    /** One key entry as read: its values, or why it cannot be a key. */
+    private record KeyEntry(List<Object> values, HookPayloadException problem) {
     }
 
     private static final class Fields {
@@ -58,7 +85,7 @@ public final class HookPayloadReader {
         private Long walPosition;
         private Long capturedAt;
         private List<String> keyColumns;
-        private List<List<Object>> keys;
+        private List<KeyEntry> keys;
 
         void read(String field, JsonParser parser) throws IOException {
             switch (field) {
@@ -75,7 +102,7 @@ public final class HookPayloadReader {
             }
         }
 
-        List<Intent> toIntents() {
+        Read toRead() {
             if (version == null || version != PAYLOAD_VERSION) {
                 throw new HookPayloadException("wail", version == null ? "missing (the payload version)"
                         : "unsupported payload version " + version + " (this producer reads " + PAYLOAD_VERSION + ")");
@@ -91,16 +118,26 @@ public final class HookPayloadReader {
             VersionHint version = new VersionHint.Postgres(transactionId, walPosition);
             Instant at = Instant.ofEpochMilli(capturedAt);
             List<Intent> intents = new ArrayList<>(keys.size());
+            List<HookPayloadException> rejected = new ArrayList<>(0);
             for (int row = 0; row < keys.size(); row++) {
-                intents.add(new Intent(source, table, key(row), operation, version, at));
+                try {
+                    intents.add(new Intent(source, table, key(row), operation, version, at));
+                } catch (HookPayloadException bad) {
+                    rejected.add(bad);
+                }
             }
-            return intents;
+            return new Read(List.copyOf(intents), List.copyOf(rejected));
         }
 
         private EntityKey key(int row) {
-            List<Object> values = keys.get(row);
+            KeyEntry entry = keys.get(row);
+            if (entry.problem() != null) {
+                throw entry.problem();
+            }
+            List<Object> values = entry.values();
+            String field = "k[" + row + "]";
             if (values.size() != keyColumns.size()) {
-                throw new HookPayloadException("k[" + row + "]", "has " + values.size() + " values for "
+                throw new HookPayloadException(field, "has " + values.size() + " values for "
                         + keyColumns.size() + " key columns " + keyColumns);
             }
             EntityKey.Builder key = EntityKey.builder();
@@ -154,29 +191,47 @@ public final class HookPayloadReader {
             if (columns.isEmpty()) {
                 throw new HookPayloadException("kc", "is empty");
             }
+            if (columns.stream().distinct().count() != columns.size()) {
+                throw new HookPayloadException("kc", "names a column twice: " + columns);
+            }
             return columns;
         }
 
-        private static List<List<Object>> keys(JsonParser parser) throws IOException {
+        private static List<KeyEntry> keys(JsonParser parser) throws IOException {
             if (parser.currentToken() != JsonToken.START_ARRAY) {
                 throw new HookPayloadException("k", "expected an array of key value arrays");
             }
-            List<List<Object>> rows = new ArrayList<>();
+            List<KeyEntry> rows = new ArrayList<>();
             while (parser.nextToken() != JsonToken.END_ARRAY) {
-                String field = "k[" + rows.size() + "]";
-                if (parser.currentToken() != JsonToken.START_ARRAY) {
-                    throw new HookPayloadException(field, "expected an array of key values");
-                }
-                List<Object> values = new ArrayList<>(2);
-                while (parser.nextToken() != JsonToken.END_ARRAY) {
-                    values.add(keyValue(field + "[" + values.size() + "]", parser));
-                }
-                rows.add(values);
+                rows.add(keyEntry("k[" + rows.size() + "]", parser));
             }
             return rows;
         }
 
-        private static Object keyValue(String field, JsonParser parser) throws IOException {
+        /** Reads one key entry to its end, even a bad one, so that the entries after it can still be read. */
+        private static KeyEntry keyEntry(String field, JsonParser parser) throws IOException {
+            if (parser.currentToken() != JsonToken.START_ARRAY) {
+                String found = parser.getText();
+                parser.skipChildren();
+                return new KeyEntry(null, new HookPayloadException(field, "expected an array of key values, got "
+                        + found));
+            }
+            List<Object> values = new ArrayList<>(2);
+            HookPayloadException problem = null;
+            while (parser.nextToken() != JsonToken.END_ARRAY) {
+                Object value = keyValue(parser);
+                if (value == null && problem == null) {
+                    problem = new HookPayloadException(field + "[" + values.size() + "]",
+                            "key values must be strings or 64-bit integers, got " + parser.getText());
+                }
+                parser.skipChildren();
+                values.add(value);
+            }
+            return new KeyEntry(problem == null ? values : null, problem);
+        }
+
+        /** The current token as a key value, or {@code null} when it cannot be one. */
+        private static Object keyValue(JsonParser parser) throws IOException {
             JsonToken token = parser.currentToken();
             if (token == JsonToken.VALUE_STRING) {
                 return parser.getText();
@@ -184,8 +239,7 @@ public final class HookPayloadReader {
             if (token == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
                 return parser.getLongValue();
             }
-            throw new HookPayloadException(field, "key values must be strings or 64-bit integers, got "
-                    + parser.getText());
+            return null;
         }
     }
 }

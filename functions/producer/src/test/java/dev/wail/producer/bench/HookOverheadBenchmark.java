@@ -1,0 +1,222 @@
+package dev.wail.producer.bench;
+
+import dev.wail.producer.Hooks;
+import dev.wail.testing.EmbeddedPostgresServer;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+/**
+ * What the hooks cost the writer: an update-heavy workload on an embedded PostgreSQL, run with no hook, with delivery
+ * {@code outbox} and with delivery {@code aws_lambda} (on the dblink emulation), printed as a table. A program that
+ * prints figures, not a test: it asserts nothing and is skipped unless {@code -Dwail.bench=true}.
+ *
+ * <pre>
+ * mvn -B -ntp -pl functions/producer -am test -Dwail.bench=true -Dtest=HookOverheadBenchmark \
+ *     -Dsurefire.failIfNoSpecifiedTests=false
+ * </pre>
+ *
+ * Workload: {@code wail.bench.clients} connections (8), each running autocommit statements back to back on a table of
+ * {@code wail.bench.rows} rows (100,000): 70% single-row UPDATEs, 20% 100-row UPDATEs (a key range), 10% single-row
+ * INSERTs. Each mode runs {@code wail.bench.seconds} (12) per round, in the order none, outbox, aws_lambda, then
+ * reversed (so that table growth and bloat weigh on every mode alike), after a 5 s warm-up; before each run the table
+ * is vacuumed and a checkpoint taken. Neither the outbox drain nor the emulated invoker runs: the figures are the
+ * writers' cost only.
+ */
+class HookOverheadBenchmark {
+
+    private static final int CLIENTS = Integer.getInteger("wail.bench.clients", 8);
+    private static final int ROWS = Integer.getInteger("wail.bench.rows", 100_000);
+    private static final int SECONDS = Integer.getInteger("wail.bench.seconds", 12);
+    private static final int ROUNDS = Integer.getInteger("wail.bench.rounds", 1);
+    private static final int RANGE_ROWS = 100;
+
+    enum Mode {
+        NONE("no hook", null),
+        OUTBOX("outbox", "SELECT wail.capture('bench_items', source => 'bench')"),
+        AWS_LAMBDA("aws_lambda (emulated)", "SELECT wail.capture('bench_items', source => 'bench', "
+                + "delivery => 'aws_lambda', function_name => 'wail-bench-hook')");
+
+        final String label;
+        final String install;
+
+        Mode(String label, String install) {
+            this.label = label;
+            this.install = install;
+        }
+    }
+
+    /** What one client, or a whole run, did. */
+    record Counts(long statements, long rows, long deadlocks) {
+        Counts plus(Counts other) {
+            return new Counts(statements + other.statements, rows + other.rows, deadlocks + other.deadlocks);
+        }
+    }
+
+    /** One timed run of one mode. */
+    record Run(Counts counts, double seconds, long payloads, long walBytes) {
+        Run plus(Run other) {
+            return new Run(counts.plus(other.counts), seconds + other.seconds, payloads + other.payloads,
+                    walBytes + other.walBytes);
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        new HookOverheadBenchmark().printFigures();
+    }
+
+    @Test
+    @EnabledIfSystemProperty(named = "wail.bench", matches = "true")
+    void printFigures() throws Exception {
+        try (EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start()) {
+            prepare(postgres);
+            run(postgres, Mode.NONE, 5);
+            Map<Mode, Run> totals = new EnumMap<>(Mode.class);
+            for (int round = 0; round < ROUNDS; round++) {
+                for (Mode mode : order()) {
+                    totals.merge(mode, run(postgres, mode, SECONDS), Run::plus);
+                }
+            }
+            print(postgres, totals);
+        }
+    }
+
+    private static List<Mode> order() {
+        List<Mode> reversed = new ArrayList<>(List.of(Mode.values()));
+        Collections.reverse(reversed);
+        List<Mode> order = new ArrayList<>(List.of(Mode.values()));
+        order.addAll(reversed);
+        return order;
+    }
+
+    private static void prepare(EmbeddedPostgresServer postgres) {
+        Hooks.installWithAwsLambdaEmulation(postgres);
+        postgres.execute("""
+                CREATE TABLE bench_items (id bigint PRIMARY KEY, counter bigint NOT NULL, note text NOT NULL,
+                                          updated_at timestamptz NOT NULL);
+                INSERT INTO bench_items SELECT g, 0, md5(g::text) || md5((g + 1)::text), now()
+                  FROM generate_series(1, %d) g;
+                CREATE SEQUENCE bench_insert_ids START %d;
+                """.formatted(ROWS, ROWS + 1));
+    }
+
+    private static Run run(EmbeddedPostgresServer postgres, Mode mode, int seconds) throws Exception {
+        postgres.execute("SELECT wail.uncapture('bench_items');"
+                + (mode.install == null ? "" : mode.install + ";")
+                + "TRUNCATE wail.outbox, aws_lambda_emulation.invocations");
+        postgres.execute("VACUUM ANALYZE bench_items");
+        postgres.execute("CHECKPOINT");
+        List<Connection> connections = new ArrayList<>();
+        ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
+        try {
+            for (int i = 0; i < CLIENTS; i++) {
+                connections.add(DriverManager.getConnection(postgres.jdbcUrl()));
+            }
+            long walBefore = walPosition(postgres);
+            long start = System.nanoTime();
+            long deadline = start + seconds * 1_000_000_000L;
+            List<Future<Counts>> running = new ArrayList<>();
+            for (Connection connection : connections) {
+                running.add(clients.submit(() -> work(connection, deadline)));
+            }
+            Counts counts = new Counts(0, 0, 0);
+            for (Future<Counts> client : running) {
+                counts = counts.plus(client.get());
+            }
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            long payloads = count(postgres, "SELECT (SELECT count(*) FROM wail.outbox) "
+                    + "+ (SELECT count(*) FROM aws_lambda_emulation.invocations)");
+            return new Run(counts, elapsed, payloads, walPosition(postgres) - walBefore);
+        } finally {
+            clients.shutdownNow();
+            for (Connection connection : connections) {
+                connection.close();
+            }
+        }
+    }
+
+    /** One client: statements back to back until the deadline. */
+    private static Counts work(Connection connection, long deadline) throws SQLException {
+        long statements = 0;
+        long rows = 0;
+        long deadlocks = 0;
+        try (PreparedStatement one = connection.prepareStatement(
+                     "UPDATE bench_items SET counter = counter + 1, updated_at = now() WHERE id = ?");
+                PreparedStatement range = connection.prepareStatement(
+                     "UPDATE bench_items SET counter = counter + 1, updated_at = now() WHERE id BETWEEN ? AND ?");
+                PreparedStatement insert = connection.prepareStatement(
+                     "INSERT INTO bench_items VALUES (nextval('bench_insert_ids'), 0, 'inserted', now())")) {
+            ThreadLocalRandom random = ThreadLocalRandom.current();
+            while (System.nanoTime() < deadline) {
+                int dice = random.nextInt(100);
+                long id = 1 + random.nextLong(ROWS - RANGE_ROWS);
+                try {
+                    if (dice < 70) {
+                        one.setLong(1, id);
+                        rows += one.executeUpdate();
+                    } else if (dice < 90) {
+                        range.setLong(1, id);
+                        range.setLong(2, id + RANGE_ROWS - 1);
+                        rows += range.executeUpdate();
+                    } else {
+                        rows += insert.executeUpdate();
+                    }
+                    statements++;
+                } catch (SQLException e) {
+                    if (!"40P01".equals(e.getSQLState())) {
+                        throw e;
+                    }
+                    deadlocks++;
+                }
+            }
+        }
+        return new Counts(statements, rows, deadlocks);
+    }
+
+    private static long walPosition(EmbeddedPostgresServer postgres) throws SQLException {
+        return count(postgres, "SELECT pg_current_wal_lsn() - '0/0'::pg_lsn");
+    }
+
+    private static long count(EmbeddedPostgresServer postgres, String sql) throws SQLException {
+        try (Connection c = postgres.dataSource().getConnection(); Statement s = c.createStatement();
+                ResultSet r = s.executeQuery(sql)) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+
+    private static void print(EmbeddedPostgresServer postgres, Map<Mode, Run> totals) throws SQLException {
+        double baseline = totals.get(Mode.NONE).counts().rows() / totals.get(Mode.NONE).seconds();
+        StringBuilder out = new StringBuilder("\nwail hook overhead: ")
+                .append(Runtime.getRuntime().availableProcessors()).append(" cores, PostgreSQL ")
+                .append(count(postgres, "SELECT current_setting('server_version_num')::int")).append(", ")
+                .append(CLIENTS).append(" clients, ").append(ROWS).append(" rows, ").append(ROUNDS * 2)
+                .append(" x ").append(SECONDS).append(" s per mode; 70% 1-row UPDATE, 20% ").append(RANGE_ROWS)
+                .append("-row UPDATE, 10% INSERT, autocommit, synchronous_commit on\n\n")
+                .append(String.format("%-22s %12s %12s %10s %12s %14s %10s%n", "mode", "statements/s", "rows/s",
+                        "rows/s vs", "payloads/s", "WAL bytes/stmt", "deadlocks"));
+        for (Mode mode : Mode.values()) {
+            Run run = totals.get(mode);
+            double rowsPerSecond = run.counts().rows() / run.seconds();
+            out.append(String.format("%-22s %12.0f %12.0f %+9.1f%% %12.0f %14.0f %10d%n", mode.label,
+                    run.counts().statements() / run.seconds(), rowsPerSecond,
+                    100 * (rowsPerSecond / baseline - 1), run.payloads() / run.seconds(),
+                    (double) run.walBytes() / run.counts().statements(), run.counts().deadlocks()));
+        }
+        System.out.println(out);
+    }
+}
