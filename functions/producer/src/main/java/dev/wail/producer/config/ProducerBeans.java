@@ -32,10 +32,14 @@ public class ProducerBeans {
     static IntentLog selectLog(ProducerConfig config, Supplier<SqsClient> sqs, Supplier<KinesisClient> kinesis) {
         RetryPolicy retry = new RetryPolicy(config.sendAttempts(), config.sendBackoff());
         return switch (config.log()) {
-            case SQS -> new SqsIntentLog(sqs.get(), required(config.queueUrl(), "wail.producer.queue-url", "sqs"),
-                    retry, config.sqs().intentsPerMessage());
-            case KINESIS -> new KinesisIntentLog(kinesis.get(),
-                    required(config.streamName(), "wail.producer.stream-name", "kinesis"), retry);
+            case SQS -> {
+                String queueUrl = required(config.queueUrl(), "wail.producer.queue-url", "sqs");
+                yield new SqsIntentLog(sqs.get(), queueUrl, retry, config.sqs().intentsPerMessage());
+            }
+            case KINESIS -> {
+                String stream = required(config.streamName(), "wail.producer.stream-name", "kinesis");
+                yield new KinesisIntentLog(kinesis.get(), stream, retry);
+            }
         };
     }
 
