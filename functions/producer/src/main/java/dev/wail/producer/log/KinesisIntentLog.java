@@ -59,7 +59,7 @@ public final class KinesisIntentLog implements IntentLog {
     }
 
     /** What a record counts for against the request limit: its data and its partition key. */
-    static int bytes(PutRecordsRequestEntry record) {
+    public static int bytes(PutRecordsRequestEntry record) {
         return record.data().asByteArrayUnsafe().length
                 + record.partitionKey().getBytes(StandardCharsets.UTF_8).length;
     }
