@@ -131,24 +131,37 @@ public final class EmbeddedKinesisServer implements AutoCloseable {
     }
 
     public List<Shard> shards(String stream) {
-        return client.listShards(b -> b.streamName(stream)).shards();
+        return shards(client, stream);
     }
 
     /** Every record of the stream, read from the start of each shard, by shard id. */
     public Map<String, List<Record>> recordsByShard(String stream) {
-        Map<String, List<Record>> byShard = new LinkedHashMap<>();
-        for (Shard shard : shards(stream)) {
-            byShard.put(shard.shardId(), readShard(stream, shard.shardId()));
-        }
-        return byShard;
+        return recordsByShard(client, stream);
     }
 
     /** Every record of the stream, shard after shard. */
     public List<Record> records(String stream) {
-        return recordsByShard(stream).values().stream().flatMap(List::stream).toList();
+        return records(client, stream);
     }
 
-    private List<Record> readShard(String stream, String shardId) {
+    /** The shards of a stream, through any client (e.g. the one an application under test uses). */
+    public static List<Shard> shards(KinesisClient client, String stream) {
+        return client.listShards(b -> b.streamName(stream)).shards();
+    }
+
+    public static Map<String, List<Record>> recordsByShard(KinesisClient client, String stream) {
+        Map<String, List<Record>> byShard = new LinkedHashMap<>();
+        for (Shard shard : shards(client, stream)) {
+            byShard.put(shard.shardId(), readShard(client, stream, shard.shardId()));
+        }
+        return byShard;
+    }
+
+    public static List<Record> records(KinesisClient client, String stream) {
+        return recordsByShard(client, stream).values().stream().flatMap(List::stream).toList();
+    }
+
+    private static List<Record> readShard(KinesisClient client, String stream, String shardId) {
         String iterator = client.getShardIterator(b -> b.streamName(stream).shardId(shardId)
                 .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
         List<Record> records = new ArrayList<>();
