@@ -3,27 +3,20 @@ package dev.wail.testing;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.net.URI;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -72,7 +65,7 @@ public final class EmbeddedKinesisServer implements AutoCloseable {
     }
 
     public static EmbeddedKinesisServer start() {
-        Path packageDir = install();
+        Path packageDir = NpmPackage.install("kinesis-local", VERSION);
         int port = FreePorts.next();
         try {
             Path shim = Files.createTempFile("wail-bind-loopback-", ".js");
@@ -232,61 +225,6 @@ public final class EmbeddedKinesisServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    /**
-     * Installs the npm package once per machine (idempotent, safe across concurrent builds) and returns the folder
-     * that holds its {@code main.js}.
-     */
-    static synchronized Path install() {
-        Path cache = Path.of(System.getProperty("user.home"), ".cache", "wail");
-        Path home = cache.resolve("kinesis-local-" + VERSION);
-        Path packageDir = home.resolve("node_modules").resolve("kinesis-local");
-        if (Files.isRegularFile(packageDir.resolve("main.js"))) {
-            return packageDir;
-        }
-        try {
-            Files.createDirectories(cache);
-            try (FileChannel channel = FileChannel.open(cache.resolve(home.getFileName() + ".lock"),
-                    StandardOpenOption.CREATE, StandardOpenOption.WRITE); FileLock held = channel.lock()) {
-                if (!Files.isRegularFile(packageDir.resolve("main.js"))) {
-                    deleteTree(home);
-                    Path staging = Files.createTempDirectory(cache, home.getFileName() + ".staging-");
-                    npmInstall(staging);
-                    Files.move(staging, home, StandardCopyOption.ATOMIC_MOVE);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not install npm kinesis-local " + VERSION + " into " + home, e);
-        }
-        return packageDir;
-    }
-
-    private static void npmInstall(Path prefix) throws IOException {
-        Process npm = new ProcessBuilder("npm", "install", "--no-save", "--no-audit", "--no-fund",
-                "--no-package-lock", "--prefix", prefix.toString(), "kinesis-local@" + VERSION)
-                .redirectErrorStream(true)
-                .start();
-        try (InputStream out = npm.getInputStream()) {
-            String output = new String(out.readAllBytes(), StandardCharsets.UTF_8);
-            if (npm.waitFor() != 0) {
-                throw new IOException("npm install kinesis-local@" + VERSION + " failed:\n" + output);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while npm installed kinesis-local", e);
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
         }
     }
 }
