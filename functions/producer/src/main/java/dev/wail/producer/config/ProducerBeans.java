@@ -34,7 +34,12 @@ public class ProducerBeans {
         return switch (config.log()) {
             case SQS -> {
                 String queueUrl = required(config.queueUrl(), "wail.producer.queue-url", "sqs");
-                yield new SqsIntentLog(sqs.get(), queueUrl, retry, config.sqs().intentsPerMessage());
+                int perMessage = config.sqs().intentsPerMessage();
+                if (perMessage < 1) {
+                    throw new IllegalStateException(describe("wail.producer.sqs.intents-per-message")
+                            + " must be at least 1, got " + perMessage);
+                }
+                yield new SqsIntentLog(sqs.get(), queueUrl, retry, perMessage);
             }
             case KINESIS -> {
                 String stream = required(config.streamName(), "wail.producer.stream-name", "kinesis");
@@ -44,9 +49,13 @@ public class ProducerBeans {
     }
 
     private static String required(Optional<String> value, String property, String log) {
-        return value.filter(v -> !v.isBlank()).orElseThrow(() -> new IllegalStateException(property + " ("
-                + property.toUpperCase().replace('.', '_').replace('-', '_') + ") must be set when wail.producer.log="
-                + log));
+        return value.filter(v -> !v.isBlank()).orElseThrow(() -> new IllegalStateException(describe(property)
+                + " must be set when wail.producer.log=" + log));
+    }
+
+    /** A property with the environment variable that sets it in Lambda: {@code a.b-c (A_B_C)}. */
+    private static String describe(String property) {
+        return property + " (" + property.toUpperCase().replace('.', '_').replace('-', '_') + ")";
     }
 
     /**

@@ -79,8 +79,8 @@ public final class RetryPolicy {
         if (givenUp.isEmpty()) {
             return new Outcome(List.of(), null);
         }
-        LOG.warnf("%d of %d intents not accepted by %s after up to %d attempts: %s", givenUp.size(), entries.size(),
-                destination, maxAttempts, error);
+        LOG.warnf("%d of %d entries (messages or records) not accepted by %s after up to %d attempts: %s",
+                givenUp.size(), entries.size(), destination, maxAttempts, error);
         return new Outcome(givenUp, error);
     }
 

@@ -98,4 +98,15 @@ class ProducerBeansTest {
                 .hasMessage("wail.producer.stream-name (WAIL_PRODUCER_STREAM_NAME) must be set when "
                         + "wail.producer.log=kinesis");
     }
+
+    @Test
+    void aPackingBelowOneIsNamedInTheStartUpError() {
+        ProducerConfig config = config(Map.of("wail.producer.queue-url", "unused",
+                "wail.producer.sqs.intents-per-message", "0"));
+
+        assertThatThrownBy(() -> ProducerBeans.selectLog(config, unused("SQS"), unused("Kinesis")))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("wail.producer.sqs.intents-per-message (WAIL_PRODUCER_SQS_INTENTS_PER_MESSAGE) must be at "
+                        + "least 1, got 0");
+    }
 }
