@@ -6,9 +6,13 @@ import dev.wail.core.intent.EntityKey;
 import dev.wail.core.intent.Intent;
 import dev.wail.core.intent.Operation;
 import dev.wail.core.wire.IntentCodec;
+import dev.wail.core.log.IntentLog;
+import dev.wail.producer.log.KinesisIntentLog;
+import dev.wail.producer.log.RetryPolicy;
 import dev.wail.producer.log.SqsIntentLog;
 import dev.wail.producer.outbox.DrainReport;
 import dev.wail.producer.outbox.OutboxDrain;
+import dev.wail.testing.EmbeddedKinesisServer;
 import dev.wail.testing.EmbeddedPostgresServer;
 import dev.wail.testing.EmbeddedSqsServer;
 import dev.wail.testing.RealServices;
@@ -31,21 +35,24 @@ import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.kinesis.model.Record;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
-/** Outbox rows through the real drain to a real SQS API (ElasticMQ). */
+/** Outbox rows through the real drain to a real SQS API (ElasticMQ) and a real Kinesis API (kinesis-mock). */
 @RealServices
 class OutboxDrainTest {
 
     private final EmbeddedPostgresServer postgres;
     private final EmbeddedSqsServer sqs;
+    private final EmbeddedKinesisServer kinesis;
     private EmbeddedPostgresServer.ReactivePool reactive;
     private Pool pool;
 
-    OutboxDrainTest(EmbeddedPostgresServer postgres, EmbeddedSqsServer sqs) {
+    OutboxDrainTest(EmbeddedPostgresServer postgres, EmbeddedSqsServer sqs, EmbeddedKinesisServer kinesis) {
         this.postgres = postgres;
         this.sqs = sqs;
+        this.kinesis = kinesis;
     }
 
     @BeforeEach
@@ -95,6 +102,34 @@ class OutboxDrainTest {
         assertThat(received).filteredOn(i -> i.operation() == Operation.UPDATE)
                 .extracting(i -> i.key().value(0)).containsExactlyInAnyOrder(1L, 2L, 3L, 4L, 5L);
         assertThat(received).filteredOn(i -> i.operation() == Operation.INSERT).hasSize(25);
+    }
+
+    @Test
+    void committedChangesReachAKinesisStreamKeyedByEntityAndLeaveTheOutbox() throws SQLException {
+        kinesis.createStream("drain-orders", 2);
+        postgres.execute("INSERT INTO drain_orders SELECT g, 'new' FROM generate_series(1, 25) g;"
+                + "UPDATE drain_orders SET status = 'paid' WHERE id <= 5;"
+                + "DELETE FROM drain_orders WHERE id = 25");
+        IntentLog log = new KinesisIntentLog(kinesis.client(), "drain-orders",
+                new RetryPolicy(3, Duration.ofMillis(10)));
+        OutboxDrain drain = new OutboxDrain(pool, log, 100);
+
+        DrainReport report = drain.drainOnce().await().indefinitely();
+
+        assertThat(report).isEqualTo(new DrainReport(3, 31, 0, 0));
+        assertThat(count("wail.outbox")).isZero();
+        List<Record> records = kinesis.records("drain-orders");
+        assertThat(records).allSatisfy(r -> assertThat(r.partitionKey())
+                .isEqualTo(IntentCodec.entityId(IntentCodec.DEFAULT.decode(r.data().asUtf8String()).entity())));
+        List<Intent> received = records.stream().map(r -> IntentCodec.DEFAULT.decode(r.data().asUtf8String()))
+                .toList();
+        assertThat(received).allSatisfy(i -> assertThat(i.table()).isEqualTo("drain_orders"));
+        assertThat(received).filteredOn(i -> i.operation() == Operation.INSERT).extracting(i -> i.key().value(0))
+                .containsExactlyInAnyOrderElementsOf(LongStream.rangeClosed(1, 25).boxed().toList());
+        assertThat(received).filteredOn(i -> i.operation() == Operation.UPDATE).extracting(i -> i.key().value(0))
+                .containsExactlyInAnyOrder(1L, 2L, 3L, 4L, 5L);
+        assertThat(received).filteredOn(i -> i.operation() == Operation.DELETE).extracting(i -> i.key().value(0))
+                .containsExactly(25L);
     }
 
     @Test

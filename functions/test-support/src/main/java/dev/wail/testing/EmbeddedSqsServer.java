@@ -1,16 +1,14 @@
 package dev.wail.testing;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
 import org.elasticmq.NodeAddress;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -36,7 +34,7 @@ public final class EmbeddedSqsServer implements AutoCloseable {
     }
 
     public static EmbeddedSqsServer start() {
-        int port = freePort();
+        int port = FreePorts.next();
         SQSRestServer server = SQSRestServerBuilder
                 .withInterface("127.0.0.1")
                 .withPort(port)
@@ -57,15 +55,19 @@ public final class EmbeddedSqsServer implements AutoCloseable {
         return client;
     }
 
-    /** A new client of this server, with dummy credentials; the caller closes it. */
-    public SqsClient newClient() {
-        return clientFor(endpoint());
+    /**
+     * A new client of this server, with dummy credentials; the caller closes it. Interceptors see every call (a
+     * {@link CallRecorder} counts them).
+     */
+    public SqsClient newClient(ExecutionInterceptor... interceptors) {
+        return clientFor(endpoint(), interceptors);
     }
 
     /** A client of an SQS-compatible endpoint on this machine, with dummy credentials; the caller closes it. */
-    public static SqsClient clientFor(URI endpoint) {
+    public static SqsClient clientFor(URI endpoint, ExecutionInterceptor... interceptors) {
         return SqsClient.builder()
                 .endpointOverride(endpoint)
+                .overrideConfiguration(c -> c.executionInterceptors(List.of(interceptors)))
                 .region(Region.of(REGION))
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("dummy", "dummy")))
                 .httpClient(UrlConnectionHttpClient.create())
@@ -95,11 +97,4 @@ public final class EmbeddedSqsServer implements AutoCloseable {
         server.stopAndWait();
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

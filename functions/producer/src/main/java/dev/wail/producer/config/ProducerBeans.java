@@ -1,20 +1,76 @@
 package dev.wail.producer.config;
 
 import dev.wail.core.log.IntentLog;
+import dev.wail.producer.log.KinesisIntentLog;
+import dev.wail.producer.log.RetryPolicy;
 import dev.wail.producer.log.SqsIntentLog;
 import dev.wail.producer.outbox.OutboxDrain;
+import io.quarkus.runtime.Startup;
 import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import java.util.Optional;
+import java.util.function.Supplier;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** Wires the plain-Java producer parts from configuration and the clients Quarkus provides. */
 public class ProducerBeans {
 
+    /** Built at start-up, so that a missing setting stops the function's initialisation, not its first invocation. */
     @Produces
     @Singleton
-    IntentLog intentLog(SqsClient sqs, ProducerConfig config) {
-        return new SqsIntentLog(sqs, config.queueUrl(), config.sendAttempts(), config.sendBackoff());
+    @Startup
+    IntentLog intentLog(ProducerConfig config, Instance<SqsClient> sqs, Instance<KinesisClient> kinesis) {
+        return selectLog(config, sqs::get, kinesis::get);
+    }
+
+    /** The log {@code wail.producer.log} names; only its client is created. */
+    static IntentLog selectLog(ProducerConfig config, Supplier<SqsClient> sqs, Supplier<KinesisClient> kinesis) {
+        RetryPolicy retry = new RetryPolicy(config.sendAttempts(), config.sendBackoff());
+        return switch (config.log()) {
+            case SQS -> {
+                String queueUrl = required(config.queueUrl(), "wail.producer.queue-url", "sqs");
+                int perMessage = config.sqs().intentsPerMessage();
+                if (perMessage < 1) {
+                    throw new IllegalStateException(describe("wail.producer.sqs.intents-per-message")
+                            + " must be at least 1, got " + perMessage);
+                }
+                yield new SqsIntentLog(sqs.get(), queueUrl, retry, perMessage);
+            }
+            case KINESIS -> {
+                String stream = required(config.streamName(), "wail.producer.stream-name", "kinesis");
+                yield new KinesisIntentLog(kinesis.get(), stream, retry);
+            }
+        };
+    }
+
+    private static String required(Optional<String> value, String property, String log) {
+        return value.filter(v -> !v.isBlank()).orElseThrow(() -> new IllegalStateException(describe(property)
+                + " must be set when wail.producer.log=" + log));
+    }
+
+    /** A property with the environment variable that sets it in Lambda: {@code a.b-c (A_B_C)}. */
+    private static String describe(String property) {
+        return property + " (" + property.toUpperCase().replace('.', '_').replace('-', '_') + ")";
+    }
+
+    /**
+     * There is no Quarkus extension for Kinesis: the plain SDK client, on the same light HTTP client as SQS. Region,
+     * credentials and endpoint follow the SDK's own resolution (AWS_REGION and the function's role in Lambda;
+     * AWS_ENDPOINT_URL when set).
+     */
+    @Produces
+    @Singleton
+    KinesisClient kinesisClient() {
+        return KinesisClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+    }
+
+    void closeKinesisClient(@Disposes KinesisClient client) {
+        client.close();
     }
 
     @Produces

@@ -3,19 +3,36 @@ package dev.wail.producer.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Optional;
 
 /** Everything the producer function reads from its environment, under {@code wail.producer}. */
 @ConfigMapping(prefix = "wail.producer")
 public interface ProducerConfig {
 
-    /** URL of the SQS queue intents are appended to ({@code WAIL_PRODUCER_QUEUE_URL}); a {@code .fifo} URL makes it FIFO. */
-    String queueUrl();
+    /** Which log intents are appended to ({@code WAIL_PRODUCER_LOG}): {@code sqs} (default) or {@code kinesis}. */
+    @WithDefault("sqs")
+    LogKind log();
+
+    /**
+     * URL of the SQS queue intents are appended to ({@code WAIL_PRODUCER_QUEUE_URL}); a {@code .fifo} URL makes it
+     * FIFO. Required when {@code log} is {@code sqs}.
+     */
+    Optional<String> queueUrl();
+
+    /**
+     * Name or ARN of the Kinesis data stream intents are appended to ({@code WAIL_PRODUCER_STREAM_NAME}). Required
+     * when {@code log} is {@code kinesis}.
+     */
+    Optional<String> streamName();
+
+    /** SQS-only settings. */
+    Sqs sqs();
 
     /** Outbox rows read and sent per drain transaction. */
     @WithDefault("500")
     int outboxBatchRows();
 
-    /** Attempts per SendMessageBatch entry, the first included, before the entry is reported failed. */
+    /** Attempts per message or record, the first included, before it is reported failed. */
     @WithDefault("4")
     int sendAttempts();
 
@@ -26,4 +43,19 @@ public interface ProducerConfig {
     /** Time kept free at the end of an invocation: a drain stops starting batches when less than this remains. */
     @WithDefault("PT5S")
     Duration drainSafetyMargin();
+
+    enum LogKind {
+        SQS,
+        KINESIS
+    }
+
+    interface Sqs {
+
+        /**
+         * Intents packed into one message ({@code WAIL_PRODUCER_SQS_INTENTS_PER_MESSAGE}); 1 (the default) sends one
+         * intent per message, so that one bad intent never drags others to the dead-letter queue.
+         */
+        @WithDefault("1")
+        int intentsPerMessage();
+    }
 }

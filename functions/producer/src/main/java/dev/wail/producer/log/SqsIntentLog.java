@@ -4,139 +4,151 @@ import dev.wail.core.intent.Intent;
 import dev.wail.core.log.IntentLog;
 import dev.wail.core.wire.IntentCodec;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
-import org.jboss.logging.Logger;
-import software.amazon.awssdk.core.exception.SdkException;
+import java.util.Map;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 
 /**
- * Appends intents to an SQS queue with {@code SendMessageBatch}: up to 10 entries and 256 KiB per call, one intent per
- * message. On a FIFO queue (URL ending in {@code .fifo}) the message group is the entity, so intents of one entity stay
- * in order while different entities flow in parallel, and the deduplication id is the intent's content-derived id.
+ * Appends intents to an SQS queue with {@code SendMessageBatch}: up to 10 entries and 256 KiB per call. On a FIFO
+ * queue (URL ending in {@code .fifo}) the message group is the entity, so intents of one entity stay in order while
+ * different entities flow in parallel, and the deduplication id is derived from the content.
  *
- * <p>Entries the service reports failed are retried, alone, matched by their entry id, with exponential backoff and
- * full jitter, up to {@code maxAttempts}; sender faults (a bad entry) are not retried.
+ * <p>By default a message carries one intent. With {@code intentsPerMessage > 1} consecutive intents are packed into
+ * one message whose body is a JSON array (at most that many intents and 256 KiB); on a FIFO queue only intents of
+ * the same entity share a message. Packing divides the billed requests on both sides of the queue (see the README's
+ * measurements), at a price: the consumer acknowledges or fails a message as a whole, so one bad intent sends its
+ * packed neighbours to the retry or the dead-letter queue with it.
+ *
+ * <p>Messages the service reports failed are retried, alone, matched by their entry id, following the
+ * {@link RetryPolicy}; sender faults (a bad entry) are not retried. Every intent of a failed message is reported
+ * failed.
  */
 public final class SqsIntentLog implements IntentLog {
 
     static final int MAX_ENTRIES_PER_CALL = 10;
     static final int MAX_BYTES_PER_CALL = 256 * 1024;
-    private static final Logger LOG = Logger.getLogger(SqsIntentLog.class);
+    /** The SQS message size limit, which the consumer's decoder enforces too. */
+    static final int MAX_BODY_BYTES = IntentCodec.MAX_BODY_BYTES;
 
     private final SqsClient sqs;
     private final String queueUrl;
     private final boolean fifo;
-    private final int maxAttempts;
-    private final Duration baseBackoff;
+    private final RetryPolicy retry;
+    private final int intentsPerMessage;
 
     public SqsIntentLog(SqsClient sqs, String queueUrl, int maxAttempts, Duration baseBackoff) {
-        if (maxAttempts < 1) {
-            throw new IllegalArgumentException("maxAttempts must be at least 1, got " + maxAttempts);
+        this(sqs, queueUrl, new RetryPolicy(maxAttempts, baseBackoff), 1);
+    }
+
+    public SqsIntentLog(SqsClient sqs, String queueUrl, RetryPolicy retry, int intentsPerMessage) {
+        if (intentsPerMessage < 1) {
+            throw new IllegalArgumentException("intentsPerMessage must be at least 1, got " + intentsPerMessage);
         }
         this.sqs = sqs;
         this.queueUrl = queueUrl;
         this.fifo = queueUrl.endsWith(".fifo");
-        this.maxAttempts = maxAttempts;
-        this.baseBackoff = baseBackoff;
+        this.retry = retry;
+        this.intentsPerMessage = intentsPerMessage;
     }
 
     @Override
     public AppendResult append(List<Intent> intents) {
-        List<String> bodies = intents.stream().map(IntentCodec.DEFAULT::encodeToString).toList();
-        List<Integer> failed = new ArrayList<>();
-        String firstError = null;
-        for (List<Integer> call : plan(bodies)) {
-            Attempt outcome = sendWithRetries(intents, bodies, call);
-            failed.addAll(outcome.failed());
-            firstError = firstError != null ? firstError : outcome.error();
+        List<OutgoingMessage> messages = pack(intents);
+        List<List<Integer>> calls = Batches.split(Batches.range(messages.size()), m -> messages.get(m).bytes(),
+                MAX_ENTRIES_PER_CALL, MAX_BYTES_PER_CALL);
+        RetryPolicy.Outcome outcome = retry.runEach("SQS queue " + queueUrl, calls, pending -> send(messages, pending));
+        List<Integer> failedIntents = new ArrayList<>();
+        for (int message : outcome.failed()) {
+            failedIntents.addAll(messages.get(message).intents());
         }
-        failed.sort(null);
-        return new AppendResult(List.copyOf(failed), firstError);
+        failedIntents.sort(null);
+        return new AppendResult(List.copyOf(failedIntents), outcome.error());
     }
 
-    /** Splits the messages (by index) into calls that respect the entry and size limits of SendMessageBatch. */
-    private static List<List<Integer>> plan(List<String> bodies) {
-        List<List<Integer>> calls = new ArrayList<>();
-        List<Integer> current = new ArrayList<>(MAX_ENTRIES_PER_CALL);
-        int bytes = 0;
-        for (int i = 0; i < bodies.size(); i++) {
-            int size = bodies.get(i).getBytes(StandardCharsets.UTF_8).length;
-            if (current.size() == MAX_ENTRIES_PER_CALL || bytes + size > MAX_BYTES_PER_CALL) {
-                calls.add(current);
-                current = new ArrayList<>(MAX_ENTRIES_PER_CALL);
-                bytes = 0;
+    /**
+     * One SQS message: the positions of the intents it carries, its body, and on FIFO queues its group and
+     * deduplication ids.
+     */
+    record OutgoingMessage(List<Integer> intents, String body, String groupId, String deduplicationId) {
+        int bytes() {
+            return body.getBytes(StandardCharsets.UTF_8).length;
+        }
+    }
+
+    /** Groups intents into messages: by entity on FIFO queues, in order, {@code intentsPerMessage} and 256 KiB at most. */
+    List<OutgoingMessage> pack(List<Intent> intents) {
+        List<String> encoded = intents.stream().map(IntentCodec.DEFAULT::encodeToString).toList();
+        Map<String, List<Integer>> groups = new LinkedHashMap<>();
+        for (int i = 0; i < intents.size(); i++) {
+            String group = fifo ? IntentCodec.entityId(intents.get(i).entity()) : "";
+            groups.computeIfAbsent(group, g -> new ArrayList<>()).add(i);
+        }
+        List<OutgoingMessage> messages = new ArrayList<>();
+        for (Map.Entry<String, List<Integer>> group : groups.entrySet()) {
+            // In an array body each intent costs its bytes plus one separator; the brackets cost one more byte.
+            for (List<Integer> members : Batches.split(group.getValue(),
+                    i -> encoded.get(i).getBytes(StandardCharsets.UTF_8).length + 1,
+                    intentsPerMessage, MAX_BODY_BYTES - 1)) {
+                messages.add(message(intents, encoded, members, group.getKey()));
             }
-            current.add(i);
-            bytes += size;
         }
-        if (!current.isEmpty()) {
-            calls.add(current);
-        }
-        return calls;
+        return messages;
     }
 
-    private record Attempt(List<Integer> failed, String error) {
+    private OutgoingMessage message(List<Intent> intents, List<String> encoded, List<Integer> members, String group) {
+        if (members.size() == 1) {
+            Intent intent = intents.get(members.get(0));
+            return new OutgoingMessage(members, encoded.get(members.get(0)), fifo ? group : null,
+                    fifo ? intent.id() : null);
+        }
+        StringBuilder body = new StringBuilder("[");
+        for (int member : members) {
+            body.append(body.length() > 1 ? "," : "").append(encoded.get(member));
+        }
+        String text = body.append(']').toString();
+        return new OutgoingMessage(members, text, fifo ? group : null, fifo ? contentId(text) : null);
     }
 
-    private Attempt sendWithRetries(List<Intent> intents, List<String> bodies, List<Integer> indexes) {
-        List<Integer> pending = indexes;
-        List<Integer> givenUp = new ArrayList<>();
-        String error = null;
-        for (int attempt = 1; attempt <= maxAttempts && !pending.isEmpty(); attempt++) {
-            if (attempt > 1) {
-                backoff(attempt);
-            }
-            List<SendMessageBatchRequestEntry> entries = entries(intents, bodies, pending);
-            List<Integer> retryable = new ArrayList<>();
-            try {
-                SendMessageBatchResponse response = sqs.sendMessageBatch(b -> b.queueUrl(queueUrl).entries(entries));
-                for (BatchResultErrorEntry failure : response.failed()) {
-                    int index = Integer.parseInt(failure.id());
-                    // A sender fault is a property of the entry itself: sending it again cannot help.
-                    (Boolean.TRUE.equals(failure.senderFault()) ? givenUp : retryable).add(index);
-                    error = error != null ? error : failure.code() + ": " + failure.message();
-                }
-            } catch (SdkException e) {
-                retryable.addAll(pending);
-                error = error != null ? error : e.getMessage();
-            }
-            pending = retryable;
-        }
-        givenUp.addAll(pending);
-        if (!givenUp.isEmpty()) {
-            LOG.warnf("%d of %d intents not accepted by SQS queue %s after up to %d attempts: %s", givenUp.size(),
-                    indexes.size(), queueUrl, maxAttempts, error);
-        }
-        return new Attempt(givenUp, givenUp.isEmpty() ? null : error);
-    }
-
-    private List<SendMessageBatchRequestEntry> entries(List<Intent> intents, List<String> bodies, List<Integer> indexes) {
-        List<SendMessageBatchRequestEntry> entries = new ArrayList<>(indexes.size());
-        for (int index : indexes) {
-            SendMessageBatchRequestEntry.Builder entry = SendMessageBatchRequestEntry.builder()
-                    .id(Integer.toString(index))
-                    .messageBody(bodies.get(index));
-            if (fifo) {
-                Intent intent = intents.get(index);
-                entry.messageGroupId(IntentCodec.entityId(intent.entity())).messageDeduplicationId(intent.id());
-            }
-            entries.add(entry.build());
-        }
-        return entries;
-    }
-
-    private void backoff(int attempt) {
-        long ceiling = baseBackoff.toMillis() << Math.min(attempt - 2, 10);
+    /** A deduplication id for a packed body: the same intents packed the same way give the same id. */
+    private static String contentId(String body) {
         try {
-            Thread.sleep(ThreadLocalRandom.current().nextLong(ceiling + 1));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(body.getBytes(StandardCharsets.UTF_8));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(digest, 16));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java runtime", e);
         }
+    }
+
+    private RetryPolicy.Attempt send(List<OutgoingMessage> messages, List<Integer> pending) {
+        List<SendMessageBatchRequestEntry> entries = pending.stream().map(m -> entry(m, messages.get(m))).toList();
+        SendMessageBatchResponse response = sqs.sendMessageBatch(b -> b.queueUrl(queueUrl).entries(entries));
+        List<Integer> retryable = new ArrayList<>();
+        List<Integer> rejected = new ArrayList<>();
+        String error = null;
+        for (BatchResultErrorEntry failure : response.failed()) {
+            // A sender fault is a property of the entry itself: sending it again cannot help.
+            (Boolean.TRUE.equals(failure.senderFault()) ? rejected : retryable).add(Integer.parseInt(failure.id()));
+            error = error != null ? error : failure.code() + ": " + failure.message();
+        }
+        return new RetryPolicy.Attempt(retryable, rejected, error);
+    }
+
+    private static SendMessageBatchRequestEntry entry(int index, OutgoingMessage message) {
+        return SendMessageBatchRequestEntry.builder()
+                .id(Integer.toString(index))
+                .messageBody(message.body())
+                .messageGroupId(message.groupId())
+                .messageDeduplicationId(message.deduplicationId())
+                .build();
     }
 }

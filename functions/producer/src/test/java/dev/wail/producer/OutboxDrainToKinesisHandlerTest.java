@@ -1,0 +1,43 @@
+package dev.wail.producer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wail.core.wire.IntentCodec;
+import dev.wail.testing.EmbeddedKinesisServer;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.util.List;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.Record;
+
+/** The deployable producer configured for Kinesis, invoked like Lambda invokes it on a schedule. */
+@QuarkusTest
+@TestProfile(KinesisLogProfile.class)
+class OutboxDrainToKinesisHandlerTest {
+
+    @ConfigProperty(name = "test.wail.jdbc-url")
+    String jdbcUrl;
+
+    @ConfigProperty(name = "quarkus.lambda.mock-event-server.test-port")
+    int lambdaPort;
+
+    /** The application's own client, resolved by the SDK from the environment the profile set up. */
+    @Inject
+    KinesisClient kinesis;
+
+    @Test
+    void aScheduledInvocationDrainsTheOutboxToTheConfiguredStream() {
+        ScheduledDrain.twelveInsertsThenADelete(jdbcUrl, "shipments");
+
+        ScheduledDrain.invokeAndExpectEverythingSent(lambdaPort);
+
+        List<Record> records = EmbeddedKinesisServer.records(kinesis, KinesisLogProfile.STREAM);
+        ScheduledDrain.assertIntentsOfTheTwoStatements(records.stream()
+                .map(r -> IntentCodec.DEFAULT.decode(r.data().asUtf8String())).toList(), "shipments");
+        assertThat(records).allSatisfy(r -> assertThat(r.partitionKey())
+                .isEqualTo(IntentCodec.entityId(IntentCodec.DEFAULT.decode(r.data().asUtf8String()).entity())));
+    }
+}

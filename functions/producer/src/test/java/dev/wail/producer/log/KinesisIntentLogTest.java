@@ -1,0 +1,188 @@
+package dev.wail.producer.log;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wail.core.intent.EntityKey;
+import dev.wail.core.intent.Intent;
+import dev.wail.core.intent.Operation;
+import dev.wail.core.intent.VersionHint;
+import dev.wail.core.log.IntentLog.AppendResult;
+import dev.wail.core.wire.IntentCodec;
+import dev.wail.testing.CallRecorder;
+import dev.wail.testing.EmbeddedKinesisServer;
+import dev.wail.testing.RealServices;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsRequest;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
+import software.amazon.awssdk.services.kinesis.model.Record;
+import software.amazon.awssdk.services.kinesis.model.Shard;
+
+/** The Kinesis intent log against a real Kinesis API (kinesis-mock), every call it makes recorded. */
+@RealServices
+class KinesisIntentLogTest {
+
+    private static final RetryPolicy.Pause NO_WAIT = duration -> { };
+
+    private final EmbeddedKinesisServer kinesis;
+    private final CallRecorder calls = new CallRecorder();
+    private KinesisClient client;
+    private String stream;
+
+    KinesisIntentLogTest(EmbeddedKinesisServer kinesis) {
+        this.kinesis = kinesis;
+    }
+
+    @BeforeEach
+    void setUp(TestInfo test) {
+        client = kinesis.newClient(calls);
+        stream = "intents-" + test.getTestMethod().orElseThrow().getName();
+    }
+
+    @AfterEach
+    void tearDown() {
+        client.close();
+    }
+
+    private KinesisIntentLog log(int attempts, RetryPolicy.Pause pause) {
+        return new KinesisIntentLog(client, stream, new RetryPolicy(attempts, Duration.ofMillis(10), pause));
+    }
+
+    private static List<Intent> decoded(List<Record> records) {
+        return records.stream().map(r -> IntentCodec.DEFAULT.decode(r.data().asUtf8String())).toList();
+    }
+
+    /** For intents larger than the consumer accepts: the canonical encodings, compared as text. */
+    private static List<String> data(List<Record> records) {
+        return records.stream().map(r -> r.data().asUtf8String()).toList();
+    }
+
+    private static List<String> encoded(List<Intent> intents) {
+        return intents.stream().map(IntentCodec.DEFAULT::encodeToString).toList();
+    }
+
+    @Test
+    void recordsLandOnTheShardTheirEntityHashesToKeyedByEntityId() {
+        kinesis.createStream(stream, 4);
+        List<Intent> intents = new ArrayList<>();
+        for (long id = 1; id <= 20; id++) {
+            intents.add(TestIntents.order(id, Operation.INSERT, id));
+            intents.add(new Intent("shop", "order_lines", EntityKey.builder().add("order_id", UUID.nameUUIDFromBytes(
+                    Long.toString(id).getBytes(StandardCharsets.UTF_8))).add("line", id % 3).build(),
+                    Operation.DELETE, VersionHint.NONE, TestIntents.CAPTURED));
+            intents.add(TestIntents.order(id, Operation.UPDATE, 100 + id));
+        }
+
+        AppendResult result = log(3, NO_WAIT).append(intents);
+
+        assertThat(result).isEqualTo(AppendResult.allAccepted());
+        List<Shard> shards = kinesis.shards(stream);
+        Map<String, List<Record>> byShard = kinesis.recordsByShard(stream);
+        byShard.forEach((shardId, records) -> assertThat(records).allSatisfy(r -> {
+            Intent intent = IntentCodec.DEFAULT.decode(r.data().asUtf8String());
+            assertThat(r.partitionKey()).isEqualTo(IntentCodec.entityId(intent.entity()));
+            assertThat(shardId).isEqualTo(EmbeddedKinesisServer.shardFor(shards, r.partitionKey()));
+        }));
+        assertThat(byShard.values()).filteredOn(records -> !records.isEmpty()).hasSizeGreaterThan(1);
+        List<Intent> landed = decoded(kinesis.records(stream));
+        assertThat(landed).containsExactlyInAnyOrderElementsOf(intents);
+        // One entity, one shard, arrival order: the insert of order 7 comes before its update.
+        assertThat(landed).filteredOn(i -> i.table().equals("orders") && i.key().value(0).equals(7L))
+                .extracting(Intent::operation).containsExactly(Operation.INSERT, Operation.UPDATE);
+    }
+
+    @Test
+    void moreThanFiveHundredIntentsAreSplitIntoCallsOfAtMostFiveHundred() {
+        kinesis.createStream(stream, 2);
+        List<Intent> intents = TestIntents.inserts(1_201);
+
+        assertThat(log(3, NO_WAIT).append(intents).accepted()).isTrue();
+
+        assertThat(calls.requests(PutRecordsRequest.class)).extracting(r -> r.records().size())
+                .containsExactly(500, 500, 201);
+        assertThat(decoded(kinesis.records(stream))).containsExactlyInAnyOrderElementsOf(intents);
+    }
+
+    @Test
+    void callsStayWithinFiveMegabytesOfDataAndPartitionKeys() {
+        kinesis.createStream(stream, 1);
+        // Six intents of 900,000 bytes each: 5.4 MB, more than one call may carry.
+        List<Intent> intents = IntStream.range(0, 6)
+                .mapToObj(i -> TestIntents.withKeyOfLength("blobs_" + i, 900_000)).toList();
+
+        assertThat(log(3, NO_WAIT).append(intents).accepted()).isTrue();
+
+        List<PutRecordsRequest> requests = calls.requests(PutRecordsRequest.class);
+        assertThat(requests).extracting(r -> r.records().size()).containsExactly(5, 1);
+        assertThat(requests).allSatisfy(r -> assertThat(r.records().stream()
+                .mapToLong(KinesisIntentLog::bytes).sum()).isLessThanOrEqualTo(5_000_000));
+        assertThat(data(kinesis.records(stream))).containsExactlyInAnyOrderElementsOf(encoded(intents));
+    }
+
+    /**
+     * The one per-record failure kinesis-mock produces: data larger than the stream's max record size (1 MiB) fails
+     * that record alone with InvalidArgumentException. Raising the limit between the attempts (the pause is where
+     * time passes) lets the retry through.
+     */
+    @Test
+    void aRecordTheStreamRefusesIsRetriedAloneAndLandsWhenTheStreamAcceptsIt() {
+        kinesis.createStream(stream, 2);
+        List<Intent> intents = new ArrayList<>(TestIntents.inserts(5));
+        Intent large = TestIntents.withKeyOfLength("documents", 1_100_000);
+        intents.add(2, large);
+        AtomicInteger pauses = new AtomicInteger();
+        RetryPolicy.Pause limitRaised = duration -> {
+            pauses.incrementAndGet();
+            client.updateMaxRecordSize(b -> b.streamARN(EmbeddedKinesisServer.streamArn(stream))
+                    .maxRecordSizeInKiB(2048));
+        };
+
+        AppendResult result = log(3, limitRaised).append(intents);
+
+        assertThat(result).isEqualTo(AppendResult.allAccepted());
+        assertThat(pauses).hasValue(1);
+        List<PutRecordsRequest> requests = calls.requests(PutRecordsRequest.class);
+        assertThat(requests).extracting(r -> r.records().size()).containsExactly(6, 1);
+        assertThat(requests.get(1).records()).extracting(PutRecordsRequestEntry::partitionKey)
+                .containsExactly(IntentCodec.entityId(large.entity()));
+        assertThat(data(kinesis.records(stream))).containsExactlyInAnyOrderElementsOf(encoded(intents));
+    }
+
+    @Test
+    void whatTheStreamStillRefusesAfterTheLastAttemptIsReportedByPosition() {
+        kinesis.createStream(stream, 2);
+        List<Intent> intents = new ArrayList<>(TestIntents.inserts(5));
+        intents.add(3, TestIntents.withKeyOfLength("documents", 1_100_000));
+
+        AppendResult result = log(3, NO_WAIT).append(intents);
+
+        assertThat(result.failedIndexes()).containsExactly(3);
+        assertThat(result.firstError()).startsWith("InvalidArgumentException: Record data size ")
+                .contains("exceeds the stream's max record size of 1048576 bytes");
+        assertThat(calls.requests(PutRecordsRequest.class)).extracting(r -> r.records().size())
+                .containsExactly(6, 1, 1);
+        assertThat(decoded(kinesis.records(stream))).containsExactlyInAnyOrderElementsOf(TestIntents.inserts(5));
+    }
+
+    @Test
+    void aStreamNamedByArnWorksLikeOneNamedByName() {
+        kinesis.createStream(stream, 1);
+        KinesisIntentLog byArn = new KinesisIntentLog(client, EmbeddedKinesisServer.streamArn(stream),
+                new RetryPolicy(1, Duration.ZERO, NO_WAIT));
+
+        assertThat(byArn.append(TestIntents.inserts(3)).accepted()).isTrue();
+
+        assertThat(decoded(kinesis.records(stream))).containsExactlyElementsOf(TestIntents.inserts(3));
+    }
+}
