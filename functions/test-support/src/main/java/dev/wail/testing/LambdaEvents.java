@@ -3,8 +3,13 @@ package dev.wail.testing;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.Record;
+import software.amazon.awssdk.services.dynamodb.model.StreamRecord;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
@@ -39,5 +44,71 @@ public final class LambdaEvents {
             record.put("awsRegion", EmbeddedSqsServer.REGION);
         }
         return event.toString();
+    }
+
+    /**
+     * The {@code DynamodbEvent} a Lambda event source mapping on {@code streamArn} delivers for records read from that
+     * stream: Lambda's names and casing ({@code eventID}, {@code dynamodb.Keys}, {@code eventSourceARN}), images only
+     * when the stream view type carries them, and the creation time in whole epoch seconds as Lambda sends it.
+     */
+    public static String dynamodbEvent(String streamArn, List<Record> records) {
+        ObjectNode event = JSON.createObjectNode();
+        ArrayNode array = event.putArray("Records");
+        for (Record record : records) {
+            ObjectNode lambdaRecord = array.addObject();
+            lambdaRecord.put("eventID", record.eventID());
+            lambdaRecord.put("eventName", record.eventNameAsString());
+            lambdaRecord.put("eventVersion", record.eventVersion());
+            lambdaRecord.put("eventSource", record.eventSource());
+            lambdaRecord.put("awsRegion", record.awsRegion());
+            lambdaRecord.set("dynamodb", streamRecord(record.dynamodb()));
+            lambdaRecord.put("eventSourceARN", streamArn);
+        }
+        return event.toString();
+    }
+
+    private static ObjectNode streamRecord(StreamRecord change) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("ApproximateCreationDateTime", change.approximateCreationDateTime().getEpochSecond());
+        node.set("Keys", attributes(change.keys()));
+        if (change.hasNewImage()) {
+            node.set("NewImage", attributes(change.newImage()));
+        }
+        if (change.hasOldImage()) {
+            node.set("OldImage", attributes(change.oldImage()));
+        }
+        node.put("SequenceNumber", change.sequenceNumber());
+        node.put("SizeBytes", change.sizeBytes());
+        node.put("StreamViewType", change.streamViewTypeAsString());
+        return node;
+    }
+
+    /** An item (or key) in DynamoDB's typed JSON: every value an object naming its type, as in {@code {"N":"42"}}. */
+    private static ObjectNode attributes(Map<String, AttributeValue> item) {
+        ObjectNode node = JSON.createObjectNode();
+        item.forEach((name, value) -> node.set(name, typed(value)));
+        return node;
+    }
+
+    private static ObjectNode typed(AttributeValue value) {
+        ObjectNode node = JSON.createObjectNode();
+        switch (value.type()) {
+            case S -> node.put("S", value.s());
+            case N -> node.put("N", value.n());
+            case B -> node.put("B", base64(value.b()));
+            case SS -> value.ss().forEach(node.putArray("SS")::add);
+            case NS -> value.ns().forEach(node.putArray("NS")::add);
+            case BS -> value.bs().forEach(bytes -> node.withArray("BS").add(base64(bytes)));
+            case M -> node.set("M", attributes(value.m()));
+            case L -> value.l().forEach(element -> node.withArray("L").add(typed(element)));
+            case BOOL -> node.put("BOOL", value.bool());
+            case NUL -> node.put("NULL", true);
+            default -> throw new IllegalArgumentException("attribute type unknown to this SDK: " + value);
+        }
+        return node;
+    }
+
+    private static String base64(SdkBytes bytes) {
+        return Base64.getEncoder().encodeToString(bytes.asByteArray());
     }
 }

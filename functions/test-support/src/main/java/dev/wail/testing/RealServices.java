@@ -4,13 +4,16 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import java.util.Map;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * Gives plain JUnit tests the real services as parameters: {@link EmbeddedPostgresServer}, {@link EmbeddedSqsServer}.
+ * Gives plain JUnit tests the real services as parameters: {@link EmbeddedPostgresServer}, {@link EmbeddedSqsServer},
+ * {@link EmbeddedDynamoDbServer}.
  * Each is started on first use, shared by every test of the run, and stopped when the run ends (they live in the root
  * extension store, which closes its {@link AutoCloseable} values).
  *
@@ -24,22 +27,21 @@ public @interface RealServices {
 
     final class Extension implements ParameterResolver {
 
+        private static final Map<Class<?>, Supplier<AutoCloseable>> SERVICES = Map.of(
+                EmbeddedPostgresServer.class, EmbeddedPostgresServer::start,
+                EmbeddedSqsServer.class, EmbeddedSqsServer::start,
+                EmbeddedDynamoDbServer.class, EmbeddedDynamoDbServer::start);
+
         @Override
         public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
-            Class<?> type = parameter.getParameter().getType();
-            return type == EmbeddedPostgresServer.class || type == EmbeddedSqsServer.class;
+            return SERVICES.containsKey(parameter.getParameter().getType());
         }
 
         @Override
         public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
             Class<?> type = parameter.getParameter().getType();
             ExtensionContext.Store store = context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL);
-            if (type == EmbeddedPostgresServer.class) {
-                return store.computeIfAbsent(EmbeddedPostgresServer.class, t -> EmbeddedPostgresServer.start(),
-                        EmbeddedPostgresServer.class);
-            }
-            return store.computeIfAbsent(EmbeddedSqsServer.class, t -> EmbeddedSqsServer.start(),
-                    EmbeddedSqsServer.class);
+            return store.computeIfAbsent(type, t -> SERVICES.get(t).get(), AutoCloseable.class);
         }
     }
 }

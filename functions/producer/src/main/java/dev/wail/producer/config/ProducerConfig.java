@@ -3,6 +3,7 @@ package dev.wail.producer.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Optional;
 
 /** Everything the producer function reads from its environment, under {@code wail.producer}. */
 @ConfigMapping(prefix = "wail.producer")
@@ -26,4 +27,17 @@ public interface ProducerConfig {
     /** Time kept free at the end of an invocation: a drain stops starting batches when less than this remains. */
     @WithDefault("PT5S")
     Duration drainSafetyMargin();
+
+    /** The {@code dynamodb-stream} handler's settings. */
+    Dynamodb dynamodb();
+
+    interface Dynamodb {
+
+        /**
+         * The source name intents from DynamoDB Streams carry ({@code WAIL_PRODUCER_DYNAMODB_SOURCE}), the name the
+         * consumer configures these tables under, e.g. {@code shop}. Required by the {@code dynamodb-stream} handler
+         * only; the table is the DynamoDB table name, read from each record's stream ARN.
+         */
+        Optional<String> source();
+    }
 }
