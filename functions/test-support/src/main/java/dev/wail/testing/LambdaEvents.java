@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.Record;
@@ -26,10 +27,7 @@ public final class LambdaEvents {
 
     /** The {@code SQSEvent} Lambda delivers for messages received from {@code queueName}. */
     public static String sqsEvent(String queueName, List<Message> messages) {
-        ObjectNode event = JSON.createObjectNode();
-        ArrayNode records = event.putArray("Records");
-        for (Message message : messages) {
-            ObjectNode record = records.addObject();
+        return event(messages, (message, record) -> {
             record.put("messageId", message.messageId());
             record.put("receiptHandle", message.receiptHandle());
             record.put("body", message.body());
@@ -42,8 +40,7 @@ public final class LambdaEvents {
             record.put("eventSource", "aws:sqs");
             record.put("eventSourceARN", EmbeddedSqsServer.queueArn(queueName));
             record.put("awsRegion", EmbeddedSqsServer.REGION);
-        }
-        return event.toString();
+        });
     }
 
     /**
@@ -52,18 +49,22 @@ public final class LambdaEvents {
      * when the stream view type carries them, and the creation time in whole epoch seconds as Lambda sends it.
      */
     public static String dynamodbEvent(String streamArn, List<Record> records) {
+        return event(records, (change, record) -> {
+            record.put("eventID", change.eventID());
+            record.put("eventName", change.eventNameAsString());
+            record.put("eventVersion", change.eventVersion());
+            record.put("eventSource", change.eventSource());
+            record.put("awsRegion", change.awsRegion());
+            record.set("dynamodb", streamRecord(change.dynamodb()));
+            record.put("eventSourceARN", streamArn);
+        });
+    }
+
+    /** {@code {"Records":[...]}}, one record written by {@code writeRecord} per item, the envelope of every event. */
+    private static <T> String event(List<T> items, BiConsumer<T, ObjectNode> writeRecord) {
         ObjectNode event = JSON.createObjectNode();
-        ArrayNode array = event.putArray("Records");
-        for (Record record : records) {
-            ObjectNode lambdaRecord = array.addObject();
-            lambdaRecord.put("eventID", record.eventID());
-            lambdaRecord.put("eventName", record.eventNameAsString());
-            lambdaRecord.put("eventVersion", record.eventVersion());
-            lambdaRecord.put("eventSource", record.eventSource());
-            lambdaRecord.put("awsRegion", record.awsRegion());
-            lambdaRecord.set("dynamodb", streamRecord(record.dynamodb()));
-            lambdaRecord.put("eventSourceARN", streamArn);
-        }
+        ArrayNode records = event.putArray("Records");
+        items.forEach(item -> writeRecord.accept(item, records.addObject()));
         return event.toString();
     }
 

@@ -11,10 +11,12 @@ import dev.wail.core.intent.EntityKey;
 import dev.wail.core.intent.Intent;
 import dev.wail.core.intent.Operation;
 import dev.wail.core.intent.VersionHint;
+import dev.wail.core.wire.IntentCodec;
 import dev.wail.producer.dynamodb.StreamRecordReader.NotAStreamEventException;
 import dev.wail.producer.dynamodb.StreamRecordReader.Rejected;
 import dev.wail.producer.dynamodb.StreamRecordReader.StreamBatch;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -152,6 +154,18 @@ class StreamRecordReaderTest {
                         + "section), got eventSource 'aws:sqs' without a 'dynamodb' section");
         assertThatThrownBy(() -> reader.read(event(noSection))).isInstanceOf(NotAStreamEventException.class)
                 .hasMessageContaining("got eventSource 'aws:dynamodb' without a 'dynamodb' section");
+    }
+
+    @Test
+    void aTypicalIntentIsAboutOneHundredBytesOnTheWire() {
+        // A real DynamoDB Streams sequence number has 20 to 40 digits; DynamoDB Local's are short, so take a real one.
+        StreamBatch batch = reader.read(event(record("MODIFY", "4421584500000000017450439091", Map.of("id", n("42")))));
+
+        String wire = IntentCodec.DEFAULT.encodeToString(batch.intents().get(0));
+
+        assertThat(wire).isEqualTo("{\"v\":1,\"s\":\"shop\",\"t\":\"orders\",\"k\":{\"id\":42},\"o\":\"u\","
+                + "\"q\":\"4421584500000000017450439091\",\"c\":1795600803000}");
+        assertThat(wire.getBytes(StandardCharsets.UTF_8)).hasSize(106);
     }
 
     @Test
