@@ -6,11 +6,8 @@ import java.util.Map;
 import org.elasticmq.NodeAddress;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
@@ -20,8 +17,8 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  */
 public final class EmbeddedSqsServer implements AutoCloseable {
 
-    public static final String REGION = "us-east-1";
-    public static final String ACCOUNT = "000000000000";
+    public static final String REGION = LocalAws.REGION;
+    public static final String ACCOUNT = LocalAws.ACCOUNT;
 
     private final SQSRestServer server;
     private final int port;
@@ -65,11 +62,8 @@ public final class EmbeddedSqsServer implements AutoCloseable {
 
     /** A client of an SQS-compatible endpoint on this machine, with dummy credentials; the caller closes it. */
     public static SqsClient clientFor(URI endpoint, ExecutionInterceptor... interceptors) {
-        return SqsClient.builder()
-                .endpointOverride(endpoint)
+        return LocalAws.pointedAt(SqsClient.builder(), endpoint)
                 .overrideConfiguration(c -> c.executionInterceptors(List.of(interceptors)))
-                .region(Region.of(REGION))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("dummy", "dummy")))
                 .httpClient(UrlConnectionHttpClient.create())
                 .build();
     }

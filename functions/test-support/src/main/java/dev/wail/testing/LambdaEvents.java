@@ -5,9 +5,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.Record;
+import software.amazon.awssdk.services.dynamodb.model.StreamRecord;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
@@ -24,10 +30,7 @@ public final class LambdaEvents {
 
     /** The {@code SQSEvent} Lambda delivers for messages received from {@code queueName}. */
     public static String sqsEvent(String queueName, List<Message> messages) {
-        ObjectNode event = JSON.createObjectNode();
-        ArrayNode records = event.putArray("Records");
-        for (Message message : messages) {
-            ObjectNode record = records.addObject();
+        return event(messages, (message, record) -> {
             record.put("messageId", message.messageId());
             record.put("receiptHandle", message.receiptHandle());
             record.put("body", message.body());
@@ -40,7 +43,31 @@ public final class LambdaEvents {
             record.put("eventSource", "aws:sqs");
             record.put("eventSourceARN", EmbeddedSqsServer.queueArn(queueName));
             record.put("awsRegion", EmbeddedSqsServer.REGION);
-        }
+        });
+    }
+
+    /**
+     * The {@code DynamodbEvent} a Lambda event source mapping on {@code streamArn} delivers for records read from that
+     * stream: Lambda's names and casing ({@code eventID}, {@code dynamodb.Keys}, {@code eventSourceARN}), images only
+     * when the stream view type carries them, and the creation time in whole epoch seconds as Lambda sends it.
+     */
+    public static String dynamodbEvent(String streamArn, List<Record> records) {
+        return event(records, (change, record) -> {
+            record.put("eventID", change.eventID());
+            record.put("eventName", change.eventNameAsString());
+            record.put("eventVersion", change.eventVersion());
+            record.put("eventSource", change.eventSource());
+            record.put("awsRegion", change.awsRegion());
+            record.set("dynamodb", streamRecord(change.dynamodb()));
+            record.put("eventSourceARN", streamArn);
+        });
+    }
+
+    /** {@code {"Records":[...]}}, one record written by {@code writeRecord} per item, the envelope of every event. */
+    private static <T> String event(List<T> items, BiConsumer<T, ObjectNode> writeRecord) {
+        ObjectNode event = JSON.createObjectNode();
+        ArrayNode records = event.putArray("Records");
+        items.forEach(item -> writeRecord.accept(item, records.addObject()));
         return event.toString();
     }
 
@@ -68,5 +95,50 @@ public final class LambdaEvents {
         SQSEvent event = new SQSEvent();
         event.setRecords(records);
         return event;
+    }
+
+    private static ObjectNode streamRecord(StreamRecord change) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("ApproximateCreationDateTime", change.approximateCreationDateTime().getEpochSecond());
+        node.set("Keys", attributes(change.keys()));
+        if (change.hasNewImage()) {
+            node.set("NewImage", attributes(change.newImage()));
+        }
+        if (change.hasOldImage()) {
+            node.set("OldImage", attributes(change.oldImage()));
+        }
+        node.put("SequenceNumber", change.sequenceNumber());
+        node.put("SizeBytes", change.sizeBytes());
+        node.put("StreamViewType", change.streamViewTypeAsString());
+        return node;
+    }
+
+    /** An item (or key) in DynamoDB's typed JSON: every value an object naming its type, as in {@code {"N":"42"}}. */
+    private static ObjectNode attributes(Map<String, AttributeValue> item) {
+        ObjectNode node = JSON.createObjectNode();
+        item.forEach((name, value) -> node.set(name, typed(value)));
+        return node;
+    }
+
+    private static ObjectNode typed(AttributeValue value) {
+        ObjectNode node = JSON.createObjectNode();
+        switch (value.type()) {
+            case S -> node.put("S", value.s());
+            case N -> node.put("N", value.n());
+            case B -> node.put("B", base64(value.b()));
+            case SS -> value.ss().forEach(node.putArray("SS")::add);
+            case NS -> value.ns().forEach(node.putArray("NS")::add);
+            case BS -> value.bs().forEach(bytes -> node.withArray("BS").add(base64(bytes)));
+            case M -> node.set("M", attributes(value.m()));
+            case L -> value.l().forEach(element -> node.withArray("L").add(typed(element)));
+            case BOOL -> node.put("BOOL", value.bool());
+            case NUL -> node.put("NULL", true);
+            default -> throw new IllegalArgumentException("attribute type unknown to this SDK: " + value);
+        }
+        return node;
+    }
+
+    private static String base64(SdkBytes bytes) {
+        return Base64.getEncoder().encodeToString(bytes.asByteArray());
     }
 }

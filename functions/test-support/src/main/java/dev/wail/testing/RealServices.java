@@ -13,7 +13,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
  * Gives plain JUnit tests the real services as parameters: {@link EmbeddedPostgresServer}, {@link EmbeddedSqsServer},
- * {@link EmbeddedKinesisServer}.
+ * {@link EmbeddedKinesisServer}, {@link EmbeddedDynamoDbServer}.
  * Each is started on first use, shared by every test of the run, and stopped when the run ends (they live in the root
  * extension store, which closes its {@link AutoCloseable} values).
  *
@@ -30,7 +30,8 @@ public @interface RealServices {
         private static final Map<Class<?>, Supplier<AutoCloseable>> SERVICES = Map.of(
                 EmbeddedPostgresServer.class, EmbeddedPostgresServer::start,
                 EmbeddedSqsServer.class, EmbeddedSqsServer::start,
-                EmbeddedKinesisServer.class, EmbeddedKinesisServer::start);
+                EmbeddedKinesisServer.class, EmbeddedKinesisServer::start,
+                EmbeddedDynamoDbServer.class, EmbeddedDynamoDbServer::start);
 
         @Override
         public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {

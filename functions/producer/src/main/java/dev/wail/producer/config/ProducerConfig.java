@@ -58,4 +58,17 @@ public interface ProducerConfig {
         @WithDefault("1")
         int intentsPerMessage();
     }
+
+    /** The {@code dynamodb-stream} handler's settings. */
+    Dynamodb dynamodb();
+
+    interface Dynamodb {
+
+        /**
+         * The source name intents from DynamoDB Streams carry ({@code WAIL_PRODUCER_DYNAMODB_SOURCE}), the name the
+         * consumer configures these tables under, e.g. {@code shop}. Required by the {@code dynamodb-stream} handler
+         * only; the table is the DynamoDB table name, read from each record's stream ARN.
+         */
+        Optional<String> source();
+    }
 }
