@@ -1,11 +1,14 @@
 package dev.wail.testing;
 
+import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -140,5 +143,34 @@ public final class LambdaEvents {
 
     private static String base64(SdkBytes bytes) {
         return Base64.getEncoder().encodeToString(bytes.asByteArray());
+    }
+
+    /**
+     * The {@code KinesisEvent} a Kinesis event source mapping hands a handler for records read from one shard, as the
+     * object the Lambda runtime builds, for tests that invoke a handler bean directly.
+     */
+    public static KinesisEvent kinesisEventObject(String streamArn, String shardId,
+            List<software.amazon.awssdk.services.kinesis.model.Record> records) {
+        List<KinesisEvent.KinesisEventRecord> events = new ArrayList<>(records.size());
+        for (software.amazon.awssdk.services.kinesis.model.Record record : records) {
+            KinesisEvent.Record kinesis = new KinesisEvent.Record();
+            kinesis.setKinesisSchemaVersion("1.0");
+            kinesis.setPartitionKey(record.partitionKey());
+            kinesis.setSequenceNumber(record.sequenceNumber());
+            kinesis.setData(ByteBuffer.wrap(record.data().asByteArray()));
+            kinesis.setApproximateArrivalTimestamp(Date.from(record.approximateArrivalTimestamp()));
+            KinesisEvent.KinesisEventRecord event = new KinesisEvent.KinesisEventRecord();
+            event.setKinesis(kinesis);
+            event.setEventSource("aws:kinesis");
+            event.setEventVersion("1.0");
+            event.setEventID(shardId + ":" + record.sequenceNumber());
+            event.setEventName("aws:kinesis:record");
+            event.setAwsRegion(LocalAws.REGION);
+            event.setEventSourceARN(streamArn);
+            events.add(event);
+        }
+        KinesisEvent event = new KinesisEvent();
+        event.setRecords(events);
+        return event;
     }
 }

@@ -1,5 +1,6 @@
 package dev.wail.consumer.config;
 
+import dev.wail.consumer.dynamodb.DynamoDbHydrator;
 import dev.wail.consumer.postgres.PgReadModelSink;
 import dev.wail.consumer.postgres.PgSource;
 import dev.wail.consumer.postgres.SqlIdentifiers;
@@ -14,17 +15,24 @@ import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.PoolOptions;
 import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 
 /** Wires the core pipeline to its sources and to the PostgreSQL read model, from configuration. */
 @Singleton
 public class ConsumerBeans {
+
+    /** BatchGetItem attempts for keys DynamoDB left unprocessed, and the first backoff ceiling (doubling, jittered). */
+    private static final int DYNAMODB_ATTEMPTS = 4;
+    private static final Duration DYNAMODB_BACKOFF = Duration.ofMillis(50);
 
     /** Pools this class opened for source endpoints (the consumer's own datasource is Quarkus's to close). */
     private final List<Pool> openedPools = new ArrayList<>();
@@ -36,7 +44,7 @@ public class ConsumerBeans {
         config.sources().forEach((source, sourceConfig) -> sourceConfig.tables().forEach((table, t) -> {
             TableBinding binding = new TableBinding(source, table, t.keyColumns(), t.columns(), t.versionColumn(),
                     t.sinkTable());
-            SqlIdentifiers.validate(binding);
+            SqlIdentifiers.validate(binding, sourceConfig.kind() == ConsumerConfig.Kind.POSTGRESQL);
             tables.add(binding);
         }));
         return new TableRegistry(tables);
@@ -44,13 +52,16 @@ public class ConsumerBeans {
 
     @Produces
     @Singleton
-    ConsumerPipeline pipeline(ConsumerConfig config, TableRegistry registry, Pool sinkPool, Vertx vertx) {
+    ConsumerPipeline pipeline(ConsumerConfig config, TableRegistry registry, Pool sinkPool, Vertx vertx,
+            Instance<DynamoDbAsyncClient> dynamodb) {
         Map<String, Source> sources = new HashMap<>();
-        config.sources().forEach((name, source) -> sources.put(name, source(name, source, sinkPool, vertx)));
+        config.sources().forEach((name, source) -> sources.put(name, source(name, source, sinkPool, vertx, dynamodb)));
         return new ConsumerPipeline(IntentCodec.DEFAULT, registry, sources, new PgReadModelSink(sinkPool));
     }
 
-    private Source source(String name, ConsumerConfig.Source source, Pool ownPool, Vertx vertx) {
+    /** The DynamoDB client is looked up only when a DynamoDB source is configured. */
+    private Source source(String name, ConsumerConfig.Source source, Pool ownPool, Vertx vertx,
+            Instance<DynamoDbAsyncClient> dynamodb) {
         return switch (source.kind()) {
             case POSTGRESQL -> {
                 ConsumerConfig.Postgres endpoints = source.postgres();
@@ -58,8 +69,8 @@ public class ConsumerBeans {
                 Optional<Pool> reader = endpoints.readerUrl().map(url -> open(url, endpoints, vertx));
                 yield new PgSource(name, writer, reader);
             }
-            case DYNAMODB -> throw new IllegalArgumentException("wail.sources." + name
-                    + ".kind=dynamodb is not available in this build");
+            case DYNAMODB -> Source.alwaysCurrent(new DynamoDbHydrator(dynamodb.get(), DYNAMODB_ATTEMPTS,
+                    DYNAMODB_BACKOFF));
         };
     }
 

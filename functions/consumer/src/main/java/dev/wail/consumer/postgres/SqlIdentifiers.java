@@ -17,9 +17,15 @@ public final class SqlIdentifiers {
     private SqlIdentifiers() {
     }
 
-    /** @throws IllegalArgumentException naming the table and the offending name */
-    public static void validate(TableBinding table) {
-        checkQualified(table, "table", table.table());
+    /**
+     * @param sourceIsPostgres whether the source table itself is a PostgreSQL table (a DynamoDB table name may hold
+     *                         characters PostgreSQL identifiers may not; it never reaches SQL)
+     * @throws IllegalArgumentException naming the table and the offending name
+     */
+    public static void validate(TableBinding table, boolean sourceIsPostgres) {
+        if (sourceIsPostgres) {
+            checkQualified(table, "table", table.table());
+        }
         checkQualified(table, "sink-table", table.sinkTable());
         table.columns().forEach(c -> check(table, "columns", c));
         table.versionColumn().ifPresent(c -> check(table, "version-column", c));
