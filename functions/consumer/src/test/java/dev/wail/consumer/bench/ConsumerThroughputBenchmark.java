@@ -65,6 +65,8 @@ class ConsumerThroughputBenchmark {
             ConsumerPipeline pipeline = new ConsumerPipeline(IntentCodec.DEFAULT, new TableRegistry(List.of(ITEMS)),
                     Map.of("bench", new PgSource("bench", reactive.pool(), Optional.empty())),
                     new PgReadModelSink(reactive.pool()));
+            // Mutiny's context propagation initialises lazily and races when several threads start at once.
+            invoke(pipeline, 1);
             run(pipeline, 5); // warm-up: JIT, prepared statements, catalog lookups
             postgres.execute("SELECT pg_stat_statements_reset()");
 
