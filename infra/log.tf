@@ -24,7 +24,8 @@ resource "aws_sqs_queue" "dlq" {
   sqs_managed_sse_enabled           = local.sqs_kms_key_arn == null ? true : null
   kms_master_key_id                 = local.sqs_kms_key_arn
   kms_data_key_reuse_period_seconds = local.sqs_kms_key_arn == null ? null : var.intent_log.sqs.kms_data_key_reuse_period_seconds
-  tags                              = var.tags
+
+  tags = var.tags
 }
 
 resource "aws_sqs_queue" "intents" {
@@ -51,15 +52,6 @@ resource "aws_sqs_queue" "intents" {
       error_message = "intent_log.sqs.visibility_timeout_seconds must be at least consumer.timeout (Lambda refuses the mapping otherwise; AWS advises 6 times)."
     }
   }
-}
-
-resource "aws_sqs_queue_redrive_allow_policy" "dlq" {
-  count     = local.use_sqs ? 1 : 0
-  queue_url = aws_sqs_queue.dlq[0].id
-  redrive_allow_policy = jsonencode({
-    redrivePermission = "byQueue"
-    sourceQueueArns   = [aws_sqs_queue.intents[0].arn]
-  })
 }
 
 resource "aws_kms_key" "stream" {

@@ -97,29 +97,29 @@ resource "aws_cloudwatch_metric_alarm" "freshness_lag" {
 locals {
   function_names = [for k, f in local.functions : f.function_name]
 
-  log_widgets = local.use_sqs ? [
-    {
+  # One widget for the log in use (a for expression over the zero-or-one queue or stream keeps the types apart).
+  log_widgets = concat(
+    [for q in aws_sqs_queue.intents : {
       type = "metric", width = 12, height = 6,
       properties = {
         title = "Intent queue: depth and age of oldest message", region = local.region, view = "timeSeries", stat = "Maximum", period = 60,
         metrics = [
-          ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", aws_sqs_queue.intents[0].name],
-          ["AWS/SQS", "ApproximateAgeOfOldestMessage", "QueueName", aws_sqs_queue.intents[0].name, { yAxis = "right" }],
+          ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", q.name],
+          ["AWS/SQS", "ApproximateAgeOfOldestMessage", "QueueName", q.name, { yAxis = "right" }],
         ]
       }
-    },
-    ] : [
-    {
+    }],
+    [for k in aws_kinesis_stream.intents : {
       type = "metric", width = 12, height = 6,
       properties = {
         title = "Intent stream: records in and iterator age", region = local.region, view = "timeSeries", period = 60,
         metrics = [
-          ["AWS/Kinesis", "IncomingRecords", "StreamName", aws_kinesis_stream.intents[0].name, { stat = "Sum" }],
-          ["AWS/Kinesis", "GetRecords.IteratorAgeMilliseconds", "StreamName", aws_kinesis_stream.intents[0].name, { stat = "Maximum", yAxis = "right" }],
+          ["AWS/Kinesis", "IncomingRecords", "StreamName", k.name, { stat = "Sum" }],
+          ["AWS/Kinesis", "GetRecords.IteratorAgeMilliseconds", "StreamName", k.name, { stat = "Maximum", yAxis = "right" }],
         ]
       }
-    },
-  ]
+    }],
+  )
 
   empty_queue_widgets = length(local.must_stay_empty_queues) == 0 ? [] : [
     {
