@@ -145,54 +145,44 @@ resource "aws_lambda_alias" "live" {
   function_version = aws_lambda_function.this.version
 }
 
-resource "aws_cloudwatch_metric_alarm" "errors" {
-  alarm_name          = "${var.name}-errors"
-  alarm_description   = "wail ${var.handler_name}: invocations failed (a whole batch or event failed, not single records)"
-  namespace           = "AWS/Lambda"
-  metric_name         = "Errors"
-  dimensions          = { FunctionName = aws_lambda_function.this.function_name }
-  statistic           = "Sum"
-  period              = 60
-  evaluation_periods  = 5
-  datapoints_to_alarm = 3
-  threshold           = 0
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = var.alarm_actions
-  ok_actions          = var.alarm_actions
-  tags                = var.tags
+locals {
+  # The function's own alarms, one resource block for all of them: failed invocations, throttles and, for functions
+  # a stream triggers, how old the newest processed record is.
+  function_alarms = merge({
+    errors = {
+      metric      = "Errors"
+      statistic   = "Sum"
+      threshold   = 0
+      description = "invocations failed (a whole batch or event failed, not single records)"
+    }
+    throttles = {
+      metric      = "Throttles"
+      statistic   = "Sum"
+      threshold   = 0
+      description = "invocations throttled (raise concurrency or lower the mapping's maximum concurrency)"
+    }
+    }, var.iterator_age_alarm_ms == null ? {} : {
+    iterator-age = {
+      metric      = "IteratorAge"
+      statistic   = "Maximum"
+      threshold   = var.iterator_age_alarm_ms
+      description = "the newest record this function processed is older than ${var.iterator_age_alarm_ms} ms"
+    }
+  })
 }
 
-resource "aws_cloudwatch_metric_alarm" "throttles" {
-  alarm_name          = "${var.name}-throttles"
-  alarm_description   = "wail ${var.handler_name}: invocations throttled (raise concurrency or lower the mapping's maximum concurrency)"
+resource "aws_cloudwatch_metric_alarm" "function" {
+  for_each            = local.function_alarms
+  alarm_name          = "${var.name}-${each.key}"
+  alarm_description   = "wail ${var.handler_name}: ${each.value.description}"
   namespace           = "AWS/Lambda"
-  metric_name         = "Throttles"
+  metric_name         = each.value.metric
   dimensions          = { FunctionName = aws_lambda_function.this.function_name }
-  statistic           = "Sum"
+  statistic           = each.value.statistic
   period              = 60
   evaluation_periods  = 5
   datapoints_to_alarm = 3
-  threshold           = 0
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = var.alarm_actions
-  ok_actions          = var.alarm_actions
-  tags                = var.tags
-}
-
-resource "aws_cloudwatch_metric_alarm" "iterator_age" {
-  count               = var.iterator_age_alarm_ms == null ? 0 : 1
-  alarm_name          = "${var.name}-iterator-age"
-  alarm_description   = "wail ${var.handler_name}: the newest record this function processed is older than ${var.iterator_age_alarm_ms} ms"
-  namespace           = "AWS/Lambda"
-  metric_name         = "IteratorAge"
-  dimensions          = { FunctionName = aws_lambda_function.this.function_name }
-  statistic           = "Maximum"
-  period              = 60
-  evaluation_periods  = 5
-  datapoints_to_alarm = 3
-  threshold           = var.iterator_age_alarm_ms
+  threshold           = each.value.threshold
   comparison_operator = "GreaterThanThreshold"
   treat_missing_data  = "notBreaching"
   alarm_actions       = var.alarm_actions

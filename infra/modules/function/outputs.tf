@@ -35,5 +35,5 @@ output "log_group_name" {
 
 output "alarm_arns" {
   description = "The function's alarms."
-  value       = concat([aws_cloudwatch_metric_alarm.errors.arn, aws_cloudwatch_metric_alarm.throttles.arn], aws_cloudwatch_metric_alarm.iterator_age[*].arn)
+  value       = [for alarm in aws_cloudwatch_metric_alarm.function : alarm.arn]
 }
