@@ -175,6 +175,30 @@ public final class LambdaEvents {
         return event;
     }
 
+    /**
+     * The {@code KinesisEvent} JSON a Kinesis event source mapping on {@code streamArn} delivers for records read from
+     * one shard: data in base64, the arrival time in epoch seconds with a fraction, the event id
+     * {@code shardId:sequenceNumber}, as Lambda sends them.
+     */
+    public static String kinesisEvent(String streamArn, String shardId,
+            List<software.amazon.awssdk.services.kinesis.model.Record> records) {
+        return event(records, (record, node) -> {
+            ObjectNode kinesis = node.putObject("kinesis");
+            kinesis.put("kinesisSchemaVersion", "1.0");
+            kinesis.put("partitionKey", record.partitionKey());
+            kinesis.put("sequenceNumber", record.sequenceNumber());
+            kinesis.put("data", base64(record.data()));
+            kinesis.put("approximateArrivalTimestamp", record.approximateArrivalTimestamp().toEpochMilli() / 1000.0);
+            node.put("eventSource", "aws:kinesis");
+            node.put("eventVersion", "1.0");
+            node.put("eventID", shardId + ":" + record.sequenceNumber());
+            node.put("eventName", "aws:kinesis:record");
+            node.put("invokeIdentityArn", "arn:aws:iam::" + LocalAws.ACCOUNT + ":role/wail-consumer");
+            node.put("awsRegion", LocalAws.REGION);
+            node.put("eventSourceARN", streamArn);
+        });
+    }
+
     /** The message ids a handler reported failed, in the order it reported them. */
     public static List<String> failedIds(SQSBatchResponse response) {
         return response.getBatchItemFailures().stream().map(SQSBatchResponse.BatchItemFailure::getItemIdentifier)

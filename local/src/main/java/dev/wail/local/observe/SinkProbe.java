@@ -1,0 +1,53 @@
+package dev.wail.local.observe;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
+/**
+ * Reads the read model's write log ({@code local_run.sink_writes}, filled by a trigger on the sink table): how many
+ * rows the sink wrote, and the freshness lag of those writes, source write to sink write on one server clock.
+ */
+public final class SinkProbe implements AutoCloseable {
+
+    private static final String WRITES_SINCE = """
+            SELECT coalesce(max(seq), ?) AS last_seq, count(*) AS writes,
+                   percentile_cont(0.5) WITHIN GROUP (ORDER BY lag_ms) AS p50,
+                   percentile_cont(0.99) WITHIN GROUP (ORDER BY lag_ms) AS p99,
+                   max(lag_ms) AS max
+              FROM (SELECT seq, extract(epoch FROM landed_at - updated_at) * 1000 AS lag_ms
+                      FROM local_run.sink_writes WHERE seq > ?) w""";
+
+    private final Connection connection;
+
+    public SinkProbe(String jdbcUrl) throws SQLException {
+        this.connection = DriverManager.getConnection(jdbcUrl);
+    }
+
+    /**
+     * Sink writes after {@code afterSeq} and their lag. Deletes count as writes; they carry no source write time, so
+     * the percentiles are over inserts and updates.
+     */
+    public synchronized SinkWindow since(long afterSeq) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(WRITES_SINCE)) {
+            statement.setLong(1, afterSeq);
+            statement.setLong(2, afterSeq);
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                return new SinkWindow(rows.getLong("last_seq"), rows.getLong("writes"), rows.getDouble("p50"),
+                        rows.getDouble("p99"), rows.getDouble("max"));
+            }
+        }
+    }
+
+    /** Sink writes in a window, and their freshness lag in milliseconds (0 when the window had none). */
+    public record SinkWindow(long lastSeq, long writes, double p50Ms, double p99Ms, double maxMs) {
+    }
+
+    @Override
+    public void close() throws SQLException {
+        connection.close();
+    }
+}

@@ -1,0 +1,193 @@
+package dev.wail.local.traffic;
+
+import io.quarkus.vertx.VertxContextSupport;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import org.hibernate.reactive.mutiny.Mutiny;
+import org.jboss.logging.Logger;
+
+/**
+ * Order traffic the way a shop service makes it, through Hibernate Reactive: {@code clients} sessions, together at
+ * {@code rate} operations per second, create orders, move open ones forward through their statuses (picked with a
+ * skew towards the newest, so a few keys are hot), cancel some and delete some.
+ */
+public final class OrderTraffic {
+
+    private static final Logger LOG = Logger.getLogger(OrderTraffic.class);
+    /** A write that takes longer has hung: it is counted as failed, and the client goes on. */
+    private static final Duration OPERATION_TIMEOUT = Duration.ofSeconds(10);
+    private static final String[] CUSTOMERS = {"ada", "grace", "linus", "barbara", "ken", "margaret", "dennis"};
+
+    private final Mutiny.SessionFactory sessions;
+    private final int rate;
+    private final int clients;
+    private final double skew;
+    /** Orders still moving, oldest first. */
+    private final List<Long> open = new ArrayList<>();
+    private final AtomicLong creates = new AtomicLong();
+    private final AtomicLong updates = new AtomicLong();
+    private final AtomicLong cancels = new AtomicLong();
+    private final AtomicLong deletes = new AtomicLong();
+    private final AtomicLong errors = new AtomicLong();
+
+    public OrderTraffic(Mutiny.SessionFactory sessions, int rate, int clients, double skew) {
+        this.sessions = sessions;
+        this.rate = rate;
+        this.clients = clients;
+        this.skew = skew;
+    }
+
+    /** Runs for {@code duration} on {@code clients} threads; returns when every client has stopped. */
+    public void run(Duration duration) throws InterruptedException {
+        long endsAt = System.nanoTime() + duration.toNanos();
+        long intervalNanos = 1_000_000_000L * clients / rate;
+        CountDownLatch done = new CountDownLatch(clients);
+        for (int c = 0; c < clients; c++) {
+            long offset = intervalNanos * c / clients;
+            Thread client = new Thread(() -> {
+                try {
+                    runClient(endsAt, intervalNanos, offset);
+                } finally {
+                    done.countDown();
+                }
+            }, "order-client-" + c);
+            client.setDaemon(true);
+            client.start();
+        }
+        done.await();
+    }
+
+    private void runClient(long endsAt, long intervalNanos, long offset) {
+        long next = System.nanoTime() + offset;
+        while (next < endsAt) {
+            long wait = next - System.nanoTime();
+            if (wait > 0) {
+                sleep(wait);
+            }
+            try {
+                VertxContextSupport.subscribeAndAwait(() -> oneOperation().ifNoItem().after(OPERATION_TIMEOUT).fail());
+            } catch (Throwable e) {
+                errors.incrementAndGet();
+                LOG.warnf("order client: %s", e.getMessage());
+            }
+            // Paced by schedule, not by latency: a slow write does not lower the offered rate for long.
+            next += intervalNanos;
+        }
+    }
+
+    private io.smallrye.mutiny.Uni<Void> oneOperation() {
+        double roll = ThreadLocalRandom.current().nextDouble();
+        Long hot = roll < 0.25 ? null : pickOpen();
+        if (hot == null) {
+            return create();
+        }
+        if (roll < 0.92) {
+            return advance(hot);
+        }
+        return roll < 0.97 ? cancel(hot) : delete(hot);
+    }
+
+    private io.smallrye.mutiny.Uni<Void> create() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        Order order = new Order();
+        order.customer = CUSTOMERS[random.nextInt(CUSTOMERS.length)];
+        order.status = OrderStatus.NEW.name();
+        order.totalCents = 100 + random.nextInt(50_000);
+        return sessions.withTransaction(session -> session.persist(order))
+                .invoke(() -> {
+                    creates.incrementAndGet();
+                    synchronized (open) {
+                        open.add(order.id);
+                    }
+                });
+    }
+
+    private io.smallrye.mutiny.Uni<Void> advance(long id) {
+        return sessions.withTransaction(session -> session.find(Order.class, id).invoke(order -> {
+            if (order == null) {
+                return;
+            }
+            OrderStatus next = OrderStatus.valueOf(order.status).next();
+            if (next != null) {
+                order.status = next.name();
+                updates.incrementAndGet();
+            }
+            if (next == null || next.next() == null) {
+                close(id);
+            }
+        })).replaceWithVoid();
+    }
+
+    private io.smallrye.mutiny.Uni<Void> cancel(long id) {
+        close(id);
+        return sessions.withTransaction(session -> session.find(Order.class, id).invoke(order -> {
+            if (order != null) {
+                order.status = OrderStatus.CANCELLED.name();
+                cancels.incrementAndGet();
+            }
+        })).replaceWithVoid();
+    }
+
+    private io.smallrye.mutiny.Uni<Void> delete(long id) {
+        close(id);
+        return sessions.withTransaction(session -> session.find(Order.class, id)
+                .chain(order -> order == null ? io.smallrye.mutiny.Uni.createFrom().voidItem()
+                        : session.remove(order).invoke(deletes::incrementAndGet)));
+    }
+
+    /** An open order, the newest ones far likelier than the old ones; {@code null} when none is open. */
+    private Long pickOpen() {
+        synchronized (open) {
+            int n = open.size();
+            if (n == 0) {
+                return null;
+            }
+            double u = ThreadLocalRandom.current().nextDouble();
+            return open.get(n - 1 - (int) (n * Math.pow(u, skew)));
+        }
+    }
+
+    private void close(long id) {
+        synchronized (open) {
+            open.remove(id);
+        }
+    }
+
+    private static void sleep(long nanos) {
+        try {
+            Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Source writes so far: rows created, updated (cancels included) and deleted. */
+    public long writes() {
+        return creates.get() + updates.get() + cancels.get() + deletes.get();
+    }
+
+    public long creates() {
+        return creates.get();
+    }
+
+    public long updates() {
+        return updates.get();
+    }
+
+    public long cancels() {
+        return cancels.get();
+    }
+
+    public long deletes() {
+        return deletes.get();
+    }
+
+    /** Operations that failed (logged); they wrote nothing, their transaction rolled back. */
+    public long errors() {
+        return errors.get();
+    }
+}
