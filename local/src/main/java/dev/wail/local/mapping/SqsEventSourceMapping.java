@@ -95,7 +95,9 @@ public class SqsEventSourceMapping {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            LOG.errorf(e, "SQS mapping: a poller stopped");
+            if (!(e.getCause() instanceof InterruptedException)) {
+                LOG.errorf(e, "SQS mapping: a poller stopped");
+            }
         }
     }
 
@@ -138,7 +140,9 @@ public class SqsEventSourceMapping {
                     : message.ack()));
         }
         return Uni.join().all(settlements).andCollectFailures().replaceWithVoid()
-                .onFailure().invoke(e -> LOG.warnf("settling a batch: %s", e.getMessage()))
+                // A receipt handle expires with the visibility timeout: the message is already back in the queue.
+                .onFailure().invoke(e -> LOG.warnf("settling a batch (the messages come back): %s",
+                        e.getMessage().lines().skip(1).findFirst().orElse(e.getMessage()).trim()))
                 .onFailure().recoverWithNull();
     }
 }

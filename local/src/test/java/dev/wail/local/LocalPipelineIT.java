@@ -1,0 +1,122 @@
+package dev.wail.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The main job as a user runs it: the packaged application, started from the repository's top folder, for a few
+ * seconds at a small rate. It must verify the read model row by row, exit 0 and print a sane summary, faults included.
+ */
+class LocalPipelineIT {
+
+    private static final Path REPOSITORY = Path.of("..").toAbsolutePath().normalize();
+
+    private record Run(int exitCode, String output, JsonNode summary) {
+    }
+
+    @Test
+    void sqsWithCrashesDuplicatesAndDelaysEndsVerified() throws Exception {
+        Run run = run("sqs", "--log", "sqs", "--duplicate-rate", "0.15", "--crash-rate", "0.05", "--max-delay",
+                "200ms", "--visibility-timeout", "3s");
+
+        assertVerifiedAndSane(run, "sqs");
+        assertThat(run.summary().at("/faults/duplicateDeliveries").asLong()
+                + run.summary().at("/faults/crashedInstances").asLong()).isPositive();
+        assertThat(run.summary().at("/faults/delayedInvocations").asLong())
+                .isEqualTo(run.summary().at("/consumer/batches").asLong());
+    }
+
+    @Test
+    void kinesisEndsVerified() throws Exception {
+        Run run = run("kinesis", "--log", "kinesis");
+
+        assertVerifiedAndSane(run, "kinesis");
+        // One poller per shard: two shards, so at least two batches.
+        assertThat(run.summary().at("/consumer/batches").asLong()).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void badOptionsExitWithTwoAndSayWhy() throws Exception {
+        Process process = start(List.of("--batch-size", "20", "--log", "sqs-fifo"));
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isEqualTo(2);
+        assertThat(output).contains("--batch-size must be at most 10 on a FIFO queue (as on Lambda), got 20");
+    }
+
+    @Test
+    void helpDescribesEveryOption() throws Exception {
+        Process process = start(List.of("--help"));
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isZero();
+        assertThat(output).contains("--rate", "--duration", "--skew", "--log", "--concurrency", "--batch-size",
+                "--batch-window", "--duplicate-rate", "--max-delay", "--crash-rate", "--endpoint");
+    }
+
+    private static void assertVerifiedAndSane(Run run, String log) {
+        JsonNode s = run.summary();
+        assertThat(run.exitCode()).as(run.output()).isZero();
+        assertThat(run.output()).contains("verified    read model equals the source");
+        // Plain progress lines, one per interval, because the output is not a terminal.
+        assertThat(run.output()).containsPattern("\\[ +\\d+s traffic\\] source \\d+ w/s \\| intents \\d+/s");
+        assertThat(s.at("/log").asText()).isEqualTo(log);
+        assertThat(s.at("/verification/equal").asBoolean()).isTrue();
+        assertThat(s.at("/verification/differences").asInt()).isZero();
+        assertThat(s.at("/verification/readModelRows").asInt()).isEqualTo(s.at("/verification/sourceRows").asInt())
+                .isPositive();
+        long writes = s.at("/source/writes").asLong();
+        // 30 writes/s for 8 s, paced by schedule: close to 240.
+        assertThat(writes).isBetween(200L, 245L);
+        assertThat(s.at("/source/creates").asLong() + s.at("/source/updates").asLong()
+                + s.at("/source/cancels").asLong() + s.at("/source/deletes").asLong()).isEqualTo(writes);
+        // One intent per changed row reaches the consumer, at least once.
+        assertThat(s.at("/consumer/intents").asLong()).isGreaterThanOrEqualTo(writes - s.at("/source/failedOperations")
+                .asLong());
+        assertThat(s.at("/consumer/coalescingRatio").asDouble()).isGreaterThanOrEqualTo(1.0);
+        assertThat(s.at("/consumer/entities").asLong()).isLessThanOrEqualTo(s.at("/consumer/intents").asLong());
+        assertThat(s.at("/sink/writes").asLong()).isPositive().isLessThanOrEqualTo(s.at("/consumer/hydrations")
+                .asLong() + s.at("/consumer/intents").asLong());
+        double p50 = s.at("/sink/freshnessP50Ms").asDouble();
+        assertThat(p50).isPositive();
+        assertThat(s.at("/sink/freshnessP99Ms").asDouble()).isGreaterThanOrEqualTo(p50);
+        assertThat(s.at("/sink/freshnessMaxMs").asDouble()).isGreaterThanOrEqualTo(s.at("/sink/freshnessP99Ms")
+                .asDouble());
+        assertThat(s.at("/producer/invocations").asLong()).isPositive();
+    }
+
+    private static Run run(String name, String... options) throws IOException, InterruptedException {
+        Path workDir = REPOSITORY.resolve("local/target/it-" + name);
+        List<String> arguments = new ArrayList<>(List.of("--duration", "8s", "--rate", "30", "--clients", "3",
+                "--concurrency", "2", "--producer-concurrency", "2", "--progress", "lines", "--progress-interval",
+                "2s", "--drain-timeout", "60s", "--work-dir", workDir.toString()));
+        arguments.addAll(List.of(options));
+        Process process = start(arguments);
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(5, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            throw new AssertionError("the local pipeline did not end:\n" + output);
+        }
+        JsonNode summary = new ObjectMapper().readTree(workDir.resolve("summary.json").toFile());
+        return new Run(process.exitValue(), output, summary);
+    }
+
+    private static Process start(List<String> arguments) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-jar", "local/target/quarkus-app/quarkus-run.jar"));
+        command.addAll(arguments);
+        return new ProcessBuilder(command).directory(REPOSITORY.toFile()).redirectErrorStream(true).start();
+    }
+}
