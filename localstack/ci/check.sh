@@ -42,13 +42,16 @@ if ! command -v aws >/dev/null; then
   skip "running the init scripts: the AWS CLI (aws) is not on PATH"
   exit 0
 fi
-echo "$(aws --version 2>&1)"
+aws --version 2>&1
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/wail-localstack-check.XXXXXX")
 moto_pid=
 plan_pids=()
 cleanup() {
   local pid
+  for pid in "${plan_pids[@]}"; do
+    pkill -P "$pid" 2>/dev/null || true # its terraform, if one is running
+  done
   for pid in "${plan_pids[@]}" $moto_pid; do
     kill "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
@@ -74,7 +77,8 @@ curl -fs -o /dev/null "$AWS_ENDPOINT_URL/moto-api/" || fail "moto_server did not
 echo "moto_server pid $moto_pid on $AWS_ENDPOINT_URL"
 
 # plan_example NAME [SED_SCRIPT]: terraform plan of an example (edited by SED_SCRIPT, if given) against moto_server,
-# written to $work/plans/NAME.plan.json (or $work/edited/...). A plan creates nothing at the endpoint.
+# written to $work/plans/NAME.plan.json (or $work/edited/...). A plan creates nothing at the endpoint. Run it in the
+# background only.
 plan_example() {
   local example=$1 edit=${2:-} out="$work/plans"
   [ -n "$edit" ] && out="$work/edited"
@@ -89,9 +93,12 @@ plan_example() {
   # The functions are not compared: a placeholder stands in for their zips.
   python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1], "w").writestr("README", "placeholder")' "$dir/placeholder.zip"
   printf 'producer_zip = "placeholder.zip"\nconsumer_zip = "placeholder.zip"\n' >>"$dir/moto.auto.tfvars"
-  (cd "$dir" && terraform init -backend=false -plugin-dir="$plugins" -no-color >init.log 2>&1 || { cat init.log; exit 1; }
-   terraform plan -no-color -out=tfplan >plan.log 2>&1 || { cat plan.log; exit 1; }
-   terraform show -json tfplan >"$out/$example.plan.json")
+  # Runs in a background subshell of its own, so cd is harmless. nice: the plans take the CPU the scripts leave idle
+  # (2 cores) instead of slowing them down.
+  cd "$dir"
+  nice -n 10 terraform init -backend=false -plugin-dir="$plugins" -no-color >init.log 2>&1 || { cat init.log; exit 1; }
+  nice -n 10 terraform plan -no-color -out=tfplan >plan.log 2>&1 || { cat plan.log; exit 1; }
+  nice -n 10 terraform show -json tfplan >"$out/$example.plan.json"
 }
 
 if ! command -v terraform >/dev/null; then

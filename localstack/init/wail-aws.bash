@@ -67,11 +67,14 @@ aws_value() {
   aws --endpoint-url "$AWS_ENDPOINT_URL" --region "$AWS_DEFAULT_REGION" --output text --query "$query" "$@"
 }
 
-# try_value QUERY ARGS...: like aws_value, but returns 1 (printing nothing) if the service says the resource does not
-# exist, and dies with the service's own message on any other error: an unreachable endpoint must not read as "absent".
+# try_value VAR QUERY ARGS...: like aws_value, but into the variable VAR; returns 1 if the service says the resource
+# does not exist, and dies with the service's own message on any other error (an unreachable endpoint must not read as
+# "absent"). It runs in the calling shell, not in a $(...) subshell, so that its die() ends the script.
 try_value() {
-  local err="$WAIL_LOCALSTACK_STATE/$wail_script.err"
-  if aws_value "$@" 2>"$err"; then
+  local var=$1 value err="$WAIL_LOCALSTACK_STATE/$wail_script.err"
+  shift
+  if value=$(aws_value "$@" 2>"$err"); then
+    printf -v "$var" '%s' "$value"
     return 0
   fi
   if grep -q 'NotFoundException' "$err"; then
@@ -146,7 +149,7 @@ redrive_policy() {
 # alias is absent (usage and spec named as the Terraform provider sends them); prints the key's ARN.
 ensure_kms_key() {
   local alias=$1 description=$2 key
-  if ! key=$(try_value 'KeyMetadata.[KeyId, Arn]' kms describe-key --key-id "$alias"); then
+  if ! try_value key 'KeyMetadata.[KeyId, Arn]' kms describe-key --key-id "$alias"; then
     key=$(aws_value 'KeyMetadata.[KeyId, Arn]' kms create-key --description "$description" \
       --key-usage ENCRYPT_DECRYPT --key-spec SYMMETRIC_DEFAULT)
     aws_json kms create-alias --alias-name "$alias" --target-key-id "${key%%$'\t'*}" >/dev/null
@@ -163,7 +166,7 @@ stream_fields='StreamDescriptionSummary.[StreamStatus, StreamModeDetails.StreamM
 ensure_stream() {
   local name=$1 mode=$2 retention=$3 key=$4 shards=${5:-} fields status current_mode current_retention encryption current_key
   local describe=(kinesis describe-stream-summary --stream-name "$name") changed=""
-  if ! fields=$(try_value "$stream_fields" "${describe[@]}"); then
+  if ! try_value fields "$stream_fields" "${describe[@]}"; then
     local shard_args=()
     [ "$mode" = PROVISIONED ] && shard_args=(--shard-count "$shards")
     aws_json kinesis create-stream --stream-name "$name" --stream-mode-details "StreamMode=$mode" "${shard_args[@]}" >/dev/null
@@ -196,7 +199,7 @@ table_fields='Table.[TableStatus, join(`,`, KeySchema[].join(`:`, [AttributeName
 ensure_table() {
   local name=$1 hash_key=$2 hash_type=$3 view_type=$4 fields status keys billing streaming current_view
   local describe=(dynamodb describe-table --table-name "$name")
-  if ! fields=$(try_value "$table_fields" "${describe[@]}"); then
+  if ! try_value fields "$table_fields" "${describe[@]}"; then
     aws_json dynamodb create-table --table-name "$name" --billing-mode PAY_PER_REQUEST \
       --attribute-definitions "AttributeName=$hash_key,AttributeType=$hash_type" \
       --key-schema "AttributeName=$hash_key,KeyType=HASH" \
