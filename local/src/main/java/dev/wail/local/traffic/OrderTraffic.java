@@ -72,7 +72,8 @@ public final class OrderTraffic {
                 VertxContextSupport.subscribeAndAwait(() -> oneOperation().ifNoItem().after(OPERATION_TIMEOUT).fail());
             } catch (Throwable e) {
                 errors.incrementAndGet();
-                LOG.warnf("order client: %s", e.getMessage());
+                // A real service sees these too: a write that lost a race with a delete, or one that timed out.
+                LOG.warnf("order client: operation failed, rolled back: %s", e.getMessage() == null ? e : e.getMessage());
             }
             // Paced by schedule, not by latency: a slow write does not lower the offered rate for long.
             next += intervalNanos;
