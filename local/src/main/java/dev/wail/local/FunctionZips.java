@@ -1,12 +1,11 @@
 package dev.wail.local;
 
+import dev.wail.testing.Folders;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
@@ -28,7 +27,7 @@ final class FunctionZips {
         }
         Path taskRoot = into.resolve(module).toAbsolutePath();
         try {
-            deleteRecursively(taskRoot);
+            Folders.delete(taskRoot);
             Files.createDirectories(taskRoot);
             try (ZipInputStream entries = new ZipInputStream(Files.newInputStream(zip))) {
                 ZipEntry entry;
@@ -52,17 +51,6 @@ final class FunctionZips {
         } else {
             Files.createDirectories(target.getParent());
             Files.copy(entries, target);
-        }
-    }
-
-    private static void deleteRecursively(Path folder) throws IOException {
-        if (!Files.exists(folder)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(folder)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
         }
     }
 }

@@ -8,9 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.Comparator;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /** The file copy of a base backup, leaving out what {@code pg_basebackup} leaves out. */
 final class BaseBackup {
@@ -56,13 +54,5 @@ final class BaseBackup {
                 throw failure;
             }
         });
-    }
-
-    static void delete(Path directory) throws IOException {
-        try (Stream<Path> paths = Files.walk(directory)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
     }
 }

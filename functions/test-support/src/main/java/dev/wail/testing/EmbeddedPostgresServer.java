@@ -155,7 +155,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         try {
             postgres.close();
             if (ownedDataDirectory != null) {
-                BaseBackup.delete(ownedDataDirectory);
+                Folders.delete(ownedDataDirectory);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("embedded PostgreSQL did not stop cleanly", e);

@@ -10,8 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * An npm package a test needs (an emulator), installed with the machine's npm once per version into
@@ -37,7 +35,7 @@ final class NpmPackage {
             try (FileChannel channel = FileChannel.open(cache.resolve(home.getFileName() + ".lock"),
                     StandardOpenOption.CREATE, StandardOpenOption.WRITE); FileLock held = channel.lock()) {
                 if (!Files.isRegularFile(marker)) {
-                    deleteTree(home);
+                    Folders.delete(home);
                     Path staging = Files.createTempDirectory(cache, home.getFileName() + ".staging-");
                     npmInstall(staging, name + "@" + version);
                     Files.move(staging, home, StandardCopyOption.ATOMIC_MOVE);
@@ -62,17 +60,6 @@ final class NpmPackage {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while npm installed " + spec, e);
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
         }
     }
 }

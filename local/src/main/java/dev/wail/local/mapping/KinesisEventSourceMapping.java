@@ -1,7 +1,6 @@
 package dev.wail.local.mapping;
 
 import dev.wail.local.lambda.FunctionPool;
-import dev.wail.local.lambda.InvocationResult;
 import dev.wail.testing.LambdaEvents;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -109,20 +108,9 @@ public final class KinesisEventSourceMapping implements AutoCloseable {
     private void deliver(String shardId, List<Record> batch) throws InterruptedException {
         List<Record> pending = batch;
         for (int attempt = 0; ; attempt++) {
-            faults.delay();
             String event = LambdaEvents.kinesisEvent(streamArn, shardId, pending);
-            stats.batches.incrementAndGet();
-            stats.records.addAndGet(pending.size());
-            InvocationResult result = consumer.invoke(event, faults.crashAfter());
-            if (faults.deliverTwice()) {
-                consumer.invoke(event);
-                stats.records.addAndGet(pending.size());
-            }
-            Set<String> failed = result.ok() ? BatchResponse.failedItems(result.payload()) : null;
+            Set<String> failed = stats.deliver(consumer, event, pending.size(), faults);
             int firstFailed = failed == null ? 0 : firstReported(pending, failed);
-            if (failed == null) {
-                stats.failedInvocations.incrementAndGet();
-            }
             if (firstFailed < 0) {
                 return;
             }

@@ -1,7 +1,6 @@
 package dev.wail.local.mapping;
 
 import dev.wail.local.lambda.FunctionPool;
-import dev.wail.local.lambda.InvocationResult;
 import dev.wail.testing.LambdaEvents;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Multi;
@@ -108,22 +107,14 @@ public class SqsEventSourceMapping {
             records.add(message.getMetadata(SqsIncomingMetadata.class).orElseThrow().getMessage());
         }
         String event = LambdaEvents.sqsEvent(queueName, records);
+        Set<String> failed;
         try {
-            faults.delay();
+            failed = stats.deliver(consumer, event, records.size(), faults);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            failed = null;
         }
-        stats.batches.incrementAndGet();
-        stats.records.addAndGet(records.size());
-        InvocationResult result = consumer.invoke(event, faults.crashAfter());
-        if (faults.deliverTwice()) {
-            consumer.invoke(event);
-            stats.records.addAndGet(records.size());
-        }
-        Set<String> failed = result.ok() ? BatchResponse.failedItems(result.payload()) : null;
         if (failed == null) {
-            stats.failedInvocations.incrementAndGet();
-            LOG.debugf("consumer invocation failed, %d messages come back: %s", records.size(), result.error());
             failed = Set.copyOf(records.stream().map(software.amazon.awssdk.services.sqs.model.Message::messageId)
                     .toList());
         }
