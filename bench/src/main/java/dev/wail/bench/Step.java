@@ -1,0 +1,30 @@
+package dev.wail.bench;
+
+import java.util.List;
+
+/**
+ * One measured run of a pipeline at one target rate.
+ *
+ * @param targetRate        source writes per second asked for
+ * @param achievedRate      rows changed per second the source took
+ * @param sourceWrites      rows changed at the source
+ * @param sinkWrites        rows written (upserted or deleted) in the read model
+ * @param p50Millis         median freshness of the sink writes (source {@code written_at} to sink write)
+ * @param p99Millis         99th percentile of the same
+ * @param maxMillis         the largest
+ * @param cpuSecondsPer1000 CPU of the pipeline's process, writers' threads excluded, per 1,000 source writes
+ * @param converged         the read model equalled the source, row by row, within the drain timeout
+ * @param lag               (seconds since the run started, freshness ms) per sink write, for the plot
+ */
+record Step(int targetRate, double achievedRate, long sourceWrites, long sinkWrites, double p50Millis,
+            double p99Millis, double maxMillis, double cpuSecondsPer1000, boolean converged, List<double[]> lag) {
+
+    double sinkWritesPerSourceWrite() {
+        return sourceWrites == 0 ? 0 : (double) sinkWrites / sourceWrites;
+    }
+
+    /** Sustained under one second: the source took the rate, the sink kept up, and p99 stayed under 1 s. */
+    boolean sustainedUnderOneSecond() {
+        return converged && achievedRate >= 0.95 * targetRate && p99Millis < 1_000;
+    }
+}

@@ -1,0 +1,70 @@
+package dev.wail.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wail.consumer.postgres.SchemaInstaller;
+import dev.wail.testing.EmbeddedPostgresServer;
+import dev.wail.testing.EmbeddedSqsServer;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The harness keeps working: each pipeline, live, takes a few seconds of the order workload at a tiny rate and its
+ * read model ends equal to the source, row by row, deletes included. Asserts convergence, never speed.
+ */
+class SmokeTest {
+
+    private static final Workload TINY = new Workload(20, 4, 2, 0.3, 0.1, 0.8, 20, 50, 200);
+    private static final String SOURCE_ROWS =
+            "SELECT coalesce(string_agg(to_jsonb(o)::text, E'\\n' ORDER BY id), '') FROM bench.orders o";
+    private static final String SINK_ROWS =
+            "SELECT coalesce(string_agg(to_jsonb(o)::text, E'\\n' ORDER BY id), '') FROM read_model.orders o";
+
+    private static EmbeddedPostgresServer postgres;
+    private static EmbeddedSqsServer sqs;
+
+    @BeforeAll
+    static void startServices() {
+        postgres = EmbeddedPostgresServer.start();
+        sqs = EmbeddedSqsServer.start();
+        postgres.execute(SchemaInstaller.sql());
+    }
+
+    @AfterAll
+    static void stopServices() throws Exception {
+        sqs.close();
+        postgres.close();
+    }
+
+    @Test
+    void wailConvergesRowByRow() throws Exception {
+        assertConverges(new WailPipeline(postgres, sqs, 2, Duration.ofMillis(50)));
+    }
+
+    @Test
+    @org.junit.jupiter.api.Disabled("the embedded engine creates its slot but never starts streaming here yet;"
+            + " see bench/STATUS.md")
+    void debeziumConvergesRowByRow() throws Exception {
+        assertConverges(new DebeziumPipeline(postgres, 50));
+    }
+
+    private static void assertConverges(Pipeline pipeline) throws Exception {
+        postgres.execute(BenchSchema.reset(TINY.initialRows(), TINY.rowWidth()));
+        Measurement measurement = new Measurement(postgres, new OrderTraffic(postgres.jdbcUrl(), TINY),
+                Duration.ofSeconds(60));
+        try (pipeline) {
+            pipeline.start();
+            Step step = measurement.run(TINY.rate(), TINY.seconds());
+
+            assertThat(step.converged()).as("%s converged", pipeline.name()).isTrue();
+            assertThat(step.sourceWrites()).isPositive();
+            assertThat(step.sinkWrites()).as("the sink log saw the pipeline's writes").isPositive();
+            assertThat(postgres.queryString("SELECT count(*) FROM bench.orders WHERE status <> 'new'"))
+                    .as("updates reached the source").isNotEqualTo("0");
+            assertThat(postgres.queryString(SINK_ROWS)).isEqualTo(postgres.queryString(SOURCE_ROWS));
+            assertThat(pipeline.bytesPerChange().values()).allSatisfy(bytes -> assertThat(bytes).isPositive());
+        }
+    }
+}
