@@ -73,7 +73,7 @@ final class DebeziumPipeline implements Pipeline {
         engineThread.execute(engine);
         // Capture is live once the connector streams from its slot; changes before that would be missed.
         Awaitility.await("Debezium streaming from its slot").atMost(java.time.Duration.ofSeconds(60))
-                .until(() -> "t".equals(postgres.queryString("SELECT coalesce(bool_or(active), false)::text"
+                .until(() -> "true".equals(postgres.queryString("SELECT coalesce(bool_or(active), false)::text"
                         + " FROM pg_replication_slots WHERE slot_name = '" + SLOT + "'")));
     }
 

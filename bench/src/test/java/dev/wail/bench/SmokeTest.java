@@ -44,8 +44,6 @@ class SmokeTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("the embedded engine creates its slot but never starts streaming here yet;"
-            + " see bench/STATUS.md")
     void debeziumConvergesRowByRow() throws Exception {
         assertConverges(new DebeziumPipeline(postgres, 50));
     }
