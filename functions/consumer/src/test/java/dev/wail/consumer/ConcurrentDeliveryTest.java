@@ -35,7 +35,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -211,8 +210,7 @@ class ConcurrentDeliveryTest {
             }
             SQSBatchResponse response = handler.handleRequest(LambdaEvents.sqsEventObject(QUEUE, messages), null);
             invocations.incrementAndGet();
-            Set<String> failed = response.getBatchItemFailures().stream()
-                    .map(SQSBatchResponse.BatchItemFailure::getItemIdentifier).collect(Collectors.toSet());
+            Set<String> failed = Set.copyOf(LambdaEvents.failedIds(response));
             reportedFailed.addAndGet(failed.size());
             List<DeleteMessageBatchRequestEntry> done = messages.stream()
                     .filter(m -> !failed.contains(m.messageId()))

@@ -90,17 +90,17 @@ class ConsumerHandlerTest {
             List<Message> early = deliver("verify-intents", List.of(encode(draft)));
 
             SQSBatchResponse whileOpen = invoke("verify-intents", early);
-            assertThat(failedIds(whileOpen)).containsExactly(early.get(0).messageId());
+            assertThat(LambdaEvents.failedIds(whileOpen)).containsExactly(early.get(0).messageId());
 
             writer.rollback();
             SQSBatchResponse afterRollback = invoke("verify-intents", early);
-            assertThat(failedIds(afterRollback)).isEmpty();
+            assertThat(LambdaEvents.failedIds(afterRollback)).isEmpty();
             assertThat(query("SELECT count(*)::text FROM read_model.verify_items")).isEqualTo("0");
 
             Intent paid = change(writer, "INSERT INTO verify.items VALUES (2, 'paid')", 2);
             List<Message> committed = deliver("verify-intents", List.of(encode(paid)));
             writer.commit();
-            assertThat(failedIds(invoke("verify-intents", committed))).isEmpty();
+            assertThat(LambdaEvents.failedIds(invoke("verify-intents", committed))).isEmpty();
         }
         assertThat(query("SELECT jsonb_agg(to_jsonb(r) ORDER BY id)::text FROM read_model.verify_items r"))
                 .isEqualTo("[{\"id\": 2, \"status\": \"paid\"}]");
@@ -170,7 +170,7 @@ class ConsumerHandlerTest {
 
         SQSBatchResponse response = invoke(queue, messages);
 
-        assertThat(failedIds(response)).containsExactly(messages.get(bodies.indexOf(bad)).messageId(),
+        assertThat(LambdaEvents.failedIds(response)).containsExactly(messages.get(bodies.indexOf(bad)).messageId(),
                 messages.get(bodies.indexOf(one)).messageId());
         assertThat(query("SELECT jsonb_agg(to_jsonb(r) ORDER BY id)::text FROM read_model.verify_items r"))
                 .isEqualTo("[{\"id\": 1, \"status\": \"a\"}, {\"id\": 2, \"status\": \"b\"}]");
@@ -189,13 +189,13 @@ class ConsumerHandlerTest {
         List<Message> first = receiveOnce(queueUrl);
         SQSBatchResponse response = invoke("outage-intents", first);
         String downId = first.stream().filter(m -> m.body().equals(down)).findFirst().orElseThrow().messageId();
-        assertThat(failedIds(response)).containsExactly(downId);
+        assertThat(LambdaEvents.failedIds(response)).containsExactly(downId);
         assertThat(deadLetters("outage-intents")).isEmpty();
 
         for (int receive = 2; receive <= 3; receive++) {
             List<Message> again = receiveOnce(queueUrl);
             assertThat(again).extracting(Message::messageId).contains(downId);
-            assertThat(failedIds(invoke("outage-intents", again))).containsExactly(downId);
+            assertThat(LambdaEvents.failedIds(invoke("outage-intents", again))).containsExactly(downId);
         }
         assertThat(deadLetters("outage-intents")).singleElement().satisfies(letter -> {
             assertThat(letter.disposition).isEqualTo(DeadLetter.Disposition.RETRY);
@@ -216,7 +216,7 @@ class ConsumerHandlerTest {
             messages.add(message("m" + id, id));
         }
 
-        assertThat(failedIds(invoke("bulk-intents", messages))).isEmpty();
+        assertThat(LambdaEvents.failedIds(invoke("bulk-intents", messages))).isEmpty();
 
         assertThat(query("SELECT sum(calls)::text FROM pg_stat_statements WHERE query LIKE '%FROM \"verify\".\"items\"%'"))
                 .isEqualTo("1");
@@ -274,10 +274,6 @@ class ConsumerHandlerTest {
         return handler.handleRequest(LambdaEvents.sqsEventObject(queue, messages), null);
     }
 
-    private static List<String> failedIds(SQSBatchResponse response) {
-        return response.getBatchItemFailures().stream().map(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
-                .toList();
-    }
 
     private static List<DeadLetter> deadLetters(String queue) throws RuntimeException {
         try {

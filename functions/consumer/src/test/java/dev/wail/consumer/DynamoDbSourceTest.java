@@ -64,13 +64,13 @@ class DynamoDbSourceTest {
             dynamodb.putItem(b -> b.tableName("people").item(Map.of("id", AttributeValue.fromN("6"),
                     "name", AttributeValue.fromS("alan"))));
 
-            assertThat(failedIds(deliver(sqs, List.of(intent5, intent6)))).isEmpty();
+            assertThat(LambdaEvents.failedIds(deliver(sqs, List.of(intent5, intent6)))).isEmpty();
             assertThat(readModel()).isEqualTo(
                     "[{\"id\": 5, \"age\": 36, \"name\": \"ada\"}, {\"id\": 6, \"age\": null, \"name\": \"alan\"}]");
 
             dynamodb.deleteItem(b -> b.tableName("people").key(Map.of("id", AttributeValue.fromN("6"))));
             String removed = "{\"v\":1,\"s\":\"crm\",\"t\":\"people\",\"k\":{\"id\":6},\"o\":\"d\",\"q\":\"102\",\"c\":2}";
-            assertThat(failedIds(deliver(sqs, List.of(removed)))).isEmpty();
+            assertThat(LambdaEvents.failedIds(deliver(sqs, List.of(removed)))).isEmpty();
         }
         assertThat(readModel()).isEqualTo("[{\"id\": 5, \"age\": 36, \"name\": \"ada\"}]");
     }
@@ -83,10 +83,6 @@ class DynamoDbSourceTest {
         return handler.handleRequest(LambdaEvents.sqsEventObject("crm-intents", messages), null);
     }
 
-    private static List<String> failedIds(SQSBatchResponse response) {
-        return response.getBatchItemFailures().stream().map(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
-                .toList();
-    }
 
     private String readModel() {
         return TestData.queryString(jdbcUrl,

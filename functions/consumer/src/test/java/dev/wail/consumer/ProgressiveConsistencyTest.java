@@ -11,6 +11,9 @@ import dev.wail.core.pipeline.SourceSnapshot;
 import dev.wail.core.pipeline.TableBinding;
 import dev.wail.testing.EmbeddedPostgresServer;
 import dev.wail.testing.RealServices;
+import io.vertx.mutiny.pgclient.PgBuilder;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.pgclient.PgConnectOptions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -116,6 +119,24 @@ class ProgressiveConsistencyTest {
         assertThat(read.states()).extracting(EntityState::document).containsExactly("{\"id\":1,\"status\":\"new\"}");
         assertThat(standby.queryString(HYDRATIONS)).isEqualTo("1");
         assertThat(primary.queryString(HYDRATIONS)).isEqualTo("0");
+    }
+
+    @Test
+    void anUnreachableReaderIsPassedOverForTheWriter() {
+        primary.execute("UPDATE progressive.items SET status = 'new' WHERE id = 1");
+        Pool unreachable = PgBuilder.pool().connectingTo(new PgConnectOptions().setHost("127.0.0.1").setPort(1)
+                .setDatabase("postgres").setUser("postgres")).using(writer.vertx()).build();
+        try {
+            PgSource withReaderDown = new PgSource("shop", writer.pool(), Optional.of(unreachable));
+
+            SourceSnapshot read = withReaderDown.read(ITEMS, KEY, new Freshness(0, Set.of()))
+                    .await().atMost(Duration.ofSeconds(30));
+
+            assertThat(read.states()).extracting(EntityState::document)
+                    .containsExactly("{\"id\":1,\"status\":\"new\"}");
+        } finally {
+            unreachable.closeAndAwait();
+        }
     }
 
     private SourceSnapshot read(Freshness freshness) {

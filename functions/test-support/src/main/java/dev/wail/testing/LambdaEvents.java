@@ -1,6 +1,7 @@
 package dev.wail.testing;
 
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -172,5 +173,11 @@ public final class LambdaEvents {
         KinesisEvent event = new KinesisEvent();
         event.setRecords(events);
         return event;
+    }
+
+    /** The message ids a handler reported failed, in the order it reported them. */
+    public static List<String> failedIds(SQSBatchResponse response) {
+        return response.getBatchItemFailures().stream().map(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
+                .toList();
     }
 }

@@ -1,6 +1,8 @@
 package dev.wail.consumer.config;
 
 import dev.wail.consumer.dynamodb.DynamoDbHydrator;
+import dev.wail.consumer.metrics.ConsumerMetrics;
+import dev.wail.consumer.metrics.EmfEnvironment;
 import dev.wail.consumer.postgres.PgReadModelSink;
 import dev.wail.consumer.postgres.PgSource;
 import dev.wail.consumer.postgres.SqlIdentifiers;
@@ -57,6 +59,12 @@ public class ConsumerBeans {
         Map<String, Source> sources = new HashMap<>();
         config.sources().forEach((name, source) -> sources.put(name, source(name, source, sinkPool, vertx, dynamodb)));
         return new ConsumerPipeline(IntentCodec.DEFAULT, registry, sources, new PgReadModelSink(sinkPool));
+    }
+
+    @Produces
+    @Singleton
+    ConsumerMetrics metrics() {
+        return new ConsumerMetrics(EmfEnvironment.console());
     }
 
     /** The DynamoDB client is looked up only when a DynamoDB source is configured. */

@@ -7,7 +7,9 @@ import com.amazonaws.services.lambda.runtime.events.KinesisEvent.KinesisEventRec
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import dev.wail.consumer.deadletter.DeadLetter.Disposition;
 import dev.wail.consumer.deadletter.DeadLetterRecorder;
+import dev.wail.consumer.metrics.ConsumerMetrics;
 import dev.wail.consumer.deadletter.DeadLetterRecorder.Failure;
+import dev.wail.core.pipeline.BatchResult;
 import dev.wail.core.pipeline.ConsumerPipeline;
 import dev.wail.core.pipeline.InboundMessage;
 import dev.wail.core.pipeline.MessageOutcome;
@@ -32,9 +34,12 @@ public class KinesisConsumerHandler implements RequestHandler<KinesisEvent, Stre
 
     private final ConsumerPipeline pipeline;
     private final DeadLetterRecorder deadLetters;
+    private final ConsumerMetrics metrics;
 
-    public KinesisConsumerHandler(ConsumerPipeline pipeline, DeadLetterRecorder deadLetters) {
+    public KinesisConsumerHandler(ConsumerPipeline pipeline, DeadLetterRecorder deadLetters,
+            ConsumerMetrics metrics) {
         this.pipeline = pipeline;
+        this.metrics = metrics;
         this.deadLetters = deadLetters;
     }
 
@@ -48,7 +53,9 @@ public class KinesisConsumerHandler implements RequestHandler<KinesisEvent, Stre
                 .map(record -> new InboundMessage(record.getKinesis().getSequenceNumber(),
                         StandardCharsets.UTF_8.decode(record.getKinesis().getData().duplicate()).toString()))
                 .toList();
-        List<MessageOutcome> outcomes = pipeline.process(messages).await().indefinitely().outcomes();
+        BatchResult result = pipeline.process(messages).await().indefinitely();
+        metrics.publish(result);
+        List<MessageOutcome> outcomes = result.outcomes();
         List<Failure> failures = BatchOutcomes.failures(messages, outcomes);
         failures.forEach(f -> LOG.warnf("record %s %s: %s", f.messageId(), f.disposition(), f.reason()));
         boolean recorded = deadLetters.record(records.get(0).getEventSourceARN(), failures);

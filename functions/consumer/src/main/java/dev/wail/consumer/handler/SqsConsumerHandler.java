@@ -8,6 +8,8 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import dev.wail.consumer.config.ConsumerConfig;
 import dev.wail.consumer.deadletter.DeadLetter.Disposition;
 import dev.wail.consumer.deadletter.DeadLetterRecorder;
+import dev.wail.consumer.metrics.ConsumerMetrics;
+import dev.wail.core.pipeline.BatchResult;
 import dev.wail.core.pipeline.ConsumerPipeline;
 import dev.wail.core.pipeline.InboundMessage;
 import dev.wail.core.pipeline.MessageOutcome;
@@ -36,10 +38,13 @@ public class SqsConsumerHandler implements RequestHandler<SQSEvent, SQSBatchResp
 
     private final ConsumerPipeline pipeline;
     private final DeadLetterRecorder deadLetters;
+    private final ConsumerMetrics metrics;
     private final int maxReceiveCount;
 
-    public SqsConsumerHandler(ConsumerPipeline pipeline, DeadLetterRecorder deadLetters, ConsumerConfig config) {
+    public SqsConsumerHandler(ConsumerPipeline pipeline, DeadLetterRecorder deadLetters, ConsumerConfig config,
+            ConsumerMetrics metrics) {
         this.pipeline = pipeline;
+        this.metrics = metrics;
         this.deadLetters = deadLetters;
         this.maxReceiveCount = config.consumer().maxReceiveCount();
     }
@@ -53,8 +58,9 @@ public class SqsConsumerHandler implements RequestHandler<SQSEvent, SQSBatchResp
         List<InboundMessage> messages = records.stream()
                 .map(record -> new InboundMessage(record.getMessageId(), record.getBody()))
                 .toList();
-        List<MessageOutcome> outcomes = failLaterMessagesOfFailedGroups(records,
-                pipeline.process(messages).await().indefinitely().outcomes());
+        BatchResult result = pipeline.process(messages).await().indefinitely();
+        metrics.publish(result);
+        List<MessageOutcome> outcomes = failLaterMessagesOfFailedGroups(records, result.outcomes());
         List<DeadLetterRecorder.Failure> failures = BatchOutcomes.failures(messages, outcomes);
         failures.forEach(f -> LOG.warnf("message %s %s: %s", f.messageId(), f.disposition(), f.reason()));
         deadLetters.record(records.get(0).getEventSourceArn(), failures.stream()

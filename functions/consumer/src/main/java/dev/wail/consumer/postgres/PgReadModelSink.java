@@ -19,9 +19,10 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -56,24 +57,28 @@ public final class PgReadModelSink implements Sink {
         if (keys.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        String[] entities = keys.stream().map(key -> entityId(table, key)).toArray(String[]::new);
-        Long[] lockKeys = Arrays.stream(entities).map(PgReadModelSink::lockKey).sorted().distinct()
+        Map<EntityKey, String> ids = new HashMap<>();
+        keys.forEach(key -> ids.put(key, entityId(table, key)));
+        String[] entities = ids.values().toArray(String[]::new);
+        Long[] lockKeys = ids.values().stream().map(PgReadModelSink::lockKey).sorted().distinct()
                 .toArray(Long[]::new);
         return pool.withTransaction(connection -> connection.preparedQuery(LOCK).execute(Tuple.of(lockKeys))
                 .chain(() -> connection.preparedQuery(FLOOR).execute(Tuple.of(table.sinkTable(), entities)))
                 .map(rows -> rows.iterator().next().getLong(0))
                 .chain(floor -> reader.read(keys, floor))
-                .chain(snapshot -> write(connection, table, snapshot))).replaceWithVoid();
+                .chain(snapshot -> write(connection, table, snapshot, ids))).replaceWithVoid();
     }
 
-    private Uni<Void> write(SqlConnection connection, TableBinding table, SourceSnapshot snapshot) {
+    /** @param ids the entity id of every key, computed once per refresh */
+    private Uni<Void> write(SqlConnection connection, TableBinding table, SourceSnapshot snapshot,
+            Map<EntityKey, String> ids) {
         Batch upserts = new Batch();
         Batch deletes = new Batch();
         for (EntityState state : snapshot.states()) {
             if (state.exists()) {
-                upserts.add(entityId(table, state.key()), new JsonObject(state.document()));
+                upserts.add(ids.get(state.key()), new JsonObject(state.document()));
             } else {
-                deletes.add(entityId(table, state.key()), keyDocument(table, state.key()));
+                deletes.add(ids.get(state.key()), keyDocument(table, state.key()));
             }
         }
         Uni<?> upsert = upserts.isEmpty() ? Uni.createFrom().voidItem()

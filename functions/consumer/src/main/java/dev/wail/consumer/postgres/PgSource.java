@@ -28,11 +28,13 @@ import org.jboss.logging.Logger;
  * recent enough: its replay position, probed before the read, has reached the position the sink recorded for these
  * entities (so the read cannot be older than what the sink holds), and the read's own snapshot sees every committed
  * transaction the intents announced (so it contains the changes the intents are about). Otherwise the same read goes
- * to the writer, whose answer is current by definition: at most one reader attempt, then the writer.
+ * to the writer, whose answer is current by definition: at most one reader attempt, then the writer. A reader that
+ * cannot be reached is passed over for the writer too: replicas come and go, the batch should not wait for them.
  */
 public final class PgSource implements Source {
 
     private static final Logger LOG = Logger.getLogger(PgSource.class);
+    private static final Uni<Optional<SourceSnapshot>> NOT_READ = Uni.createFrom().item(Optional.empty());
 
     private static final String TRANSACTION_STATUS =
             "SELECT x::text, pg_xact_status(x) FROM unnest($1::text[]::xid8[]) x";
@@ -113,24 +115,30 @@ public final class PgSource implements Source {
 
     @Override
     public Uni<SourceSnapshot> read(TableBinding table, List<EntityKey> keys, Freshness freshness) {
-        if (reader.isEmpty()) {
-            return fromWriter(table, keys, freshness);
-        }
-        PgHydrator replica = reader.get();
-        Uni<Boolean> caughtUp = freshness.minPosition() == 0 ? Uni.createFrom().item(true)
-                : replica.position().map(position -> position >= freshness.minPosition());
-        return caughtUp.chain(ready -> ready
-                ? replica.read(table, keys, freshness.committedTransactions())
-                        .chain(read -> read.sawTransactions() && read.snapshot().position() >= freshness.minPosition()
-                                ? Uni.createFrom().item(read.snapshot())
-                                : fallBack(table, keys, freshness, "the reader does not see every committed change"))
-                : fallBack(table, keys, freshness, "the reader is behind the sink's position "
-                        + freshness.minPosition()));
+        return reader.map(replica -> fromReader(replica, table, keys, freshness)).orElse(NOT_READ)
+                .chain(snapshot -> snapshot.isPresent() ? Uni.createFrom().item(snapshot.get())
+                        : fromWriter(table, keys, freshness));
     }
 
-    private Uni<SourceSnapshot> fallBack(TableBinding table, List<EntityKey> keys, Freshness freshness, String why) {
-        LOG.debugf("source %s, table %s: reading %d keys from the writer: %s", name, table.table(), keys.size(), why);
-        return fromWriter(table, keys, freshness);
+    /** The reader's answer if it provably is recent enough; empty (and why, in the debug log) otherwise. */
+    private Uni<Optional<SourceSnapshot>> fromReader(PgHydrator replica, TableBinding table, List<EntityKey> keys,
+            Freshness freshness) {
+        Uni<Boolean> caughtUp = freshness.minPosition() == 0 ? Uni.createFrom().item(true)
+                : replica.position().map(position -> position >= freshness.minPosition());
+        return caughtUp.chain(ready -> {
+            if (!ready) {
+                return passOver(table, "the reader is behind the sink's position " + freshness.minPosition());
+            }
+            return replica.read(table, keys, freshness.committedTransactions()).chain(read ->
+                    read.sawTransactions() && read.snapshot().position() >= freshness.minPosition()
+                            ? Uni.createFrom().item(Optional.of(read.snapshot()))
+                            : passOver(table, "the reader does not see every committed change"));
+        }).onFailure().recoverWithUni(failure -> passOver(table, "the reader failed: " + failure));
+    }
+
+    private Uni<Optional<SourceSnapshot>> passOver(TableBinding table, String why) {
+        LOG.debugf("source %s, table %s: reading from the writer: %s", name, table.table(), why);
+        return NOT_READ;
     }
 
     /**

@@ -10,12 +10,14 @@ import java.util.List;
  * @param refreshed      entities read from their source and written to the sink
  * @param droppedAborted entities dropped because every intent for them came from a rolled-back transaction
  * @param pending        entities left for later because a transaction behind them was still in progress
+ * @param tables         the same per table, with latencies and freshness lags
  */
 public record BatchResult(List<MessageOutcome> outcomes, int intents, int entities, int refreshed,
-        int droppedAborted, int pending) {
+        int droppedAborted, int pending, List<TableStats> tables) {
 
     public BatchResult {
         outcomes = List.copyOf(outcomes);
+        tables = List.copyOf(tables);
     }
 
     public long count(MessageOutcome.Status status) {

@@ -9,6 +9,7 @@ import dev.wail.core.pipeline.MessageOutcome.Status;
 import dev.wail.core.wire.IntentCodec;
 import dev.wail.core.wire.IntentFormatException;
 import io.smallrye.mutiny.Uni;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,9 +32,17 @@ public final class ConsumerPipeline {
     private final TableRegistry registry;
     private final Map<String, Source> sources;
     private final Sink sink;
+    private final Clock clock;
 
     /** @param sources the source of every configured table, by source name */
     public ConsumerPipeline(IntentCodec codec, TableRegistry registry, Map<String, Source> sources, Sink sink) {
+        this(codec, registry, sources, sink, Clock.systemUTC());
+    }
+
+    /** @param clock measures refresh latency and freshness lag */
+    public ConsumerPipeline(IntentCodec codec, TableRegistry registry, Map<String, Source> sources, Sink sink,
+            Clock clock) {
+        this.clock = clock;
         this.codec = codec;
         this.registry = registry;
         this.sources = Map.copyOf(sources);
@@ -59,13 +68,15 @@ public final class ConsumerPipeline {
         byTable.forEach((table, delivered) -> tables.add(processTable(table, Coalescer.coalesce(delivered))));
         int decoded = intents;
         if (tables.isEmpty()) {
-            return Uni.createFrom().item(new BatchResult(List.copyOf(outcomes.values()), decoded, 0, 0, 0, 0));
+            return Uni.createFrom().item(new BatchResult(List.copyOf(outcomes.values()), decoded, 0, 0, 0, 0,
+                    List.of()));
         }
         return Uni.join().all(tables).andFailFast().map(results -> {
             results.forEach(r -> r.failures().forEach(f -> outcomes.merge(f.messageId(), f, MessageOutcome::worse)));
             return new BatchResult(List.copyOf(outcomes.values()), decoded,
                     sum(results, TableResult::entities), sum(results, TableResult::refreshed),
-                    sum(results, TableResult::droppedAborted), sum(results, TableResult::pending));
+                    sum(results, TableResult::droppedAborted), sum(results, TableResult::pending),
+                    results.stream().map(TableResult::stats).toList());
         });
     }
 
@@ -101,8 +112,10 @@ public final class ConsumerPipeline {
     /** Verifies, then refreshes one table's entities; a failure retries every message that carried one of them. */
     private Uni<TableResult> processTable(TableBinding table, List<CoalescedIntent> entities) {
         Source source = sources.get(table.source());
+        long started = clock.millis();
         return source.transactionStatus(Verification.transactionIds(entities))
                 .chain(statuses -> refresh(table, source, entities, statuses))
+                .map(result -> result.finished(table, entities, started, clock.millis()))
                 .onFailure().recoverWithItem(failure -> TableResult.retryAll(table, entities, failure));
     }
 
@@ -129,8 +142,8 @@ public final class ConsumerPipeline {
                 Verification.reason(entity, statuses, TransactionStatus.IN_PROGRESS)).forEach(failures::add));
         verification.unknown().forEach(entity -> outcomes(entity, Status.REJECTED,
                 Verification.reason(entity, statuses, TransactionStatus.UNKNOWN)).forEach(failures::add));
-        TableResult result = new TableResult(failures, entities.size(), valid.size(),
-                verification.aborted().size(), verification.pending().size());
+        TableResult result = new TableResult(failures, entities.size(), valid,
+                verification.aborted().size(), verification.pending().size(), null);
         if (valid.isEmpty()) {
             return Uni.createFrom().item(result);
         }
@@ -152,14 +165,34 @@ public final class ConsumerPipeline {
         return results.stream().mapToInt(count).sum();
     }
 
-    /** One table's part of a batch: the messages that did not succeed, and counts. */
-    private record TableResult(List<MessageOutcome> failures, int entities, int refreshed, int droppedAborted,
-            int pending) {
+    /** One table's part of a batch: the messages that did not succeed, the refreshed entities, and counts. */
+    private record TableResult(List<MessageOutcome> failures, int entities, List<CoalescedIntent> refreshedEntities,
+            int droppedAborted, int pending, TableStats stats) {
+
+        int refreshed() {
+            return refreshedEntities.size();
+        }
+
+        /** Stamps the table's figures once its sink transaction committed. */
+        TableResult finished(TableBinding table, List<CoalescedIntent> all, long startedMillis, long nowMillis) {
+            List<Long> lags = refreshedEntities.stream()
+                    .map(entity -> nowMillis - entity.latest().capturedAt().toEpochMilli())
+                    .toList();
+            TableStats stats = new TableStats(table.source(), table.table(), intentCount(all), entities,
+                    refreshed(), droppedAborted, pending, refreshed() == 0 ? 0 : nowMillis - startedMillis, lags);
+            return new TableResult(failures, entities, refreshedEntities, droppedAborted, pending, stats);
+        }
 
         static TableResult retryAll(TableBinding table, List<CoalescedIntent> entities, Throwable failure) {
             String reason = "table " + table.qualifiedName() + " failed: " + failure;
-            List<MessageOutcome> failures = entities.stream().flatMap(entity -> outcomes(entity, Status.RETRY, reason)).toList();
-            return new TableResult(failures, entities.size(), 0, 0, 0);
+            List<MessageOutcome> failures = entities.stream()
+                    .flatMap(entity -> outcomes(entity, Status.RETRY, reason)).toList();
+            return new TableResult(failures, entities.size(), List.of(), 0, 0, new TableStats(table.source(),
+                    table.table(), intentCount(entities), entities.size(), 0, 0, 0, 0, List.of()));
+        }
+
+        private static int intentCount(List<CoalescedIntent> entities) {
+            return entities.stream().mapToInt(entity -> entity.members().size()).sum();
         }
     }
 }

@@ -10,7 +10,9 @@ import dev.wail.core.intent.VersionHint;
 import dev.wail.core.pipeline.MessageOutcome.Status;
 import dev.wail.core.wire.IntentCodec;
 import io.smallrye.mutiny.Uni;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -208,5 +210,23 @@ class ConsumerPipelineTest {
 
         assertThatThrownBy(() -> new ConsumerPipeline(IntentCodec.DEFAULT, registry, Map.of("shop", mapSource),
                 mapSink)).hasMessage("table crm/people: source 'crm' is not configured");
+    }
+
+    @Test
+    void perTableStatsCarryCountsAndTheFreshnessLagOfEveryRefreshedEntity() {
+        transactions.put(600L, TransactionStatus.ABORTED);
+        source.put("orders", Map.of(EntityKey.of("id", 1L), "{\"id\":1}"));
+        ConsumerPipeline timed = new ConsumerPipeline(IntentCodec.DEFAULT, new TableRegistry(List.of(ORDERS, PAYMENTS)),
+                Map.of("shop", mapSource), mapSink, Clock.fixed(Instant.ofEpochMilli(5_000), ZoneOffset.UTC));
+
+        BatchResult result = timed.process(List.of(
+                new InboundMessage("a", intent("orders", 1, Operation.INSERT, 1)),
+                new InboundMessage("b", intent("orders", 1, Operation.UPDATE, 2)),
+                new InboundMessage("c", intent("orders", 2, Operation.DELETE, 3)),
+                new InboundMessage("d", intent("payments", 8, Operation.INSERT, 600, 4)))).await().indefinitely();
+
+        assertThat(result.tables()).containsExactlyInAnyOrder(
+                new TableStats("shop", "orders", 3, 2, 2, 0, 0, 0, List.of(5_000L, 5_000L)),
+                new TableStats("shop", "payments", 1, 1, 0, 1, 0, 0, List.of()));
     }
 }

@@ -1,0 +1,23 @@
+package dev.wail.core.pipeline;
+
+import java.util.List;
+
+/**
+ * One table's part of a batch, for metrics.
+ *
+ * @param intents            intents for this table in the batch
+ * @param entities           distinct entities after coalescing
+ * @param refreshed          entities read from the source and written to the sink
+ * @param droppedAborted     entities dropped because only rolled-back transactions announced them
+ * @param pending            entities left for later because a transaction behind them was in progress
+ * @param refreshMillis      time from verification to the sink's commit, in milliseconds (0 if nothing was refreshed)
+ * @param freshnessLagMillis for each refreshed entity, the sink's commit time minus the capture time of its newest
+ *                           intent: how far behind the source the sink was when it caught up
+ */
+public record TableStats(String source, String table, int intents, int entities, int refreshed, int droppedAborted,
+        int pending, long refreshMillis, List<Long> freshnessLagMillis) {
+
+    public TableStats {
+        freshnessLagMillis = List.copyOf(freshnessLagMillis);
+    }
+}

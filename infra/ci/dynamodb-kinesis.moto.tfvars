@@ -1,0 +1,4 @@
+# Values for the apply against moto_server (infra/ci/check.sh); dummy identifiers, nothing real.
+region              = "us-east-1"
+read_model_url      = "postgresql://read-model.example:5432/crm"
+database_secret_arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:wail-db-AbCdEf"

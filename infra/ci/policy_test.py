@@ -1,0 +1,314 @@
+#!/usr/bin/env python3
+"""Policy test over `terraform show -json <plan>` (standard library only).
+
+Checks, on every resource the plan holds (root and child modules):
+  iam        no '*' in an action, no NotAction/NotResource, no '*' principal; a '*' resource only for actions in
+             UNSCOPED_ACTIONS (AWS offers no resource-level permission for them), and every such use in the .tf
+             sources carries a 'wildcard-allowed:' comment just above it
+  encryption every SQS queue uses SSE (SQS-managed or KMS); every Kinesis stream uses KMS; KMS keys rotate
+  failures   every queue that is not itself a DLQ or failure destination redrives to a DLQ; every event source
+             mapping reports batch item failures and has a DLQ (SQS source) or an on-failure destination (streams);
+             every asynchronous invoke config has an on-failure destination
+  alarms     an alarm for every queue, every Kinesis stream, and the Errors and Throttles of every function
+             (IteratorAge too when a stream triggers it)
+  functions  java21, the Quarkus stream handler, QUARKUS_LAMBDA_HANDLER set, no password in the environment, a log
+             group with retention; a consumer on SQS has WAIL_CONSUMER_MAX_RECEIVE_COUNT equal to the redrive's
+             maxReceiveCount
+
+Values the plan does not know yet are reported as violations (run it on a plan made after apply, where all are known).
+`--self-test` additionally breaks a copy of each plan in known ways and fails unless each break is caught.
+"""
+import copy
+import json
+import pathlib
+import re
+import sys
+
+# Actions AWS authorises only on '*' (no resource-level permission), with the reason.
+UNSCOPED_ACTIONS = {
+    "ec2:DescribeNetworkInterfaces": "Describe* actions support no resource-level permission (Lambda VPC access)",
+    "ec2:DescribeSubnets": "Describe* actions support no resource-level permission (Lambda VPC access)",
+    "dynamodb:ListStreams": "ListStreams supports no resource-level permission (DynamoDB stream mapping)",
+}
+POLICY_ATTRIBUTES = {"aws_iam_role_policy": ["policy"], "aws_iam_policy": ["policy"], "aws_iam_role": ["assume_role_policy"]}
+QUARKUS_HANDLER = "io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest"
+
+
+def resources(plan):
+    """Every resource in planned_values, depth first."""
+    stack = [plan.get("planned_values", {}).get("root_module", {})]
+    while stack:
+        module = stack.pop()
+        yield from module.get("resources", [])
+        stack.extend(module.get("child_modules", []))
+
+
+def by_type(plan, kind):
+    return [r for r in resources(plan) if r.get("type") == kind and r.get("mode") == "managed"]
+
+
+def as_list(value):
+    return value if isinstance(value, list) else [value]
+
+
+def check_iam(plan, violations):
+    for kind, attributes in POLICY_ATTRIBUTES.items():
+        for r in by_type(plan, kind):
+            for attribute in attributes:
+                text = r["values"].get(attribute)
+                if not text:
+                    violations.append(f"iam: {r['address']}.{attribute} is unknown or empty")
+                    continue
+                for st in as_list(json.loads(text).get("Statement", [])):
+                    check_statement(r["address"], st, violations)
+
+
+def check_statement(address, st, violations):
+    if st.get("Effect") != "Allow":
+        return
+    for key in ("NotAction", "NotResource"):
+        if key in st:
+            violations.append(f"iam: {address} uses {key}")
+    principal = st.get("Principal")
+    if principal == "*" or (isinstance(principal, dict) and "*" in json.dumps(principal)):
+        violations.append(f"iam: {address} allows principal '*'")
+    actions = as_list(st.get("Action", []))
+    for action in actions:
+        if "*" in action:
+            violations.append(f"iam: {address} allows wildcard action {action}")
+    if "*" in as_list(st.get("Resource", [])):
+        unscoped = [a for a in actions if a not in UNSCOPED_ACTIONS]
+        if unscoped:
+            violations.append(f"iam: {address} allows resource '*' for scopable actions {sorted(unscoped)}")
+
+
+def check_wildcard_comments(source_dirs, violations):
+    """Every literal ["*"] resource in the .tf sources has a 'wildcard-allowed:' comment within the 4 lines above."""
+    for d in source_dirs:
+        for tf in sorted(pathlib.Path(d).rglob("*.tf")):
+            if ".terraform" in tf.parts:
+                continue
+            lines = tf.read_text().splitlines()
+            for i, line in enumerate(lines):
+                if re.search(r'resources\s*=\s*\[\s*"\*"\s*\]', line):
+                    if not any("wildcard-allowed:" in l for l in lines[max(0, i - 4):i]):
+                        violations.append(f"iam: {tf}:{i + 1} has a '*' resource without a 'wildcard-allowed:' comment")
+
+
+def check_encryption(plan, violations):
+    for q in by_type(plan, "aws_sqs_queue"):
+        v = q["values"]
+        if not (v.get("sqs_managed_sse_enabled") or v.get("kms_master_key_id")):
+            violations.append(f"encryption: queue {v.get('name')} has no server-side encryption")
+    for s in by_type(plan, "aws_kinesis_stream"):
+        v = s["values"]
+        if v.get("encryption_type") != "KMS" or not v.get("kms_key_id"):
+            violations.append(f"encryption: stream {v.get('name')} is not KMS-encrypted")
+    for k in by_type(plan, "aws_kms_key"):
+        if not k["values"].get("enable_key_rotation"):
+            violations.append(f"encryption: {k['address']} does not rotate")
+
+
+def failure_destinations(plan):
+    """ARNs that receive failures: DLQs named in redrive policies and on-failure destinations."""
+    arns = set()
+    for q in by_type(plan, "aws_sqs_queue"):
+        if q["values"].get("redrive_policy"):
+            arns.add(json.loads(q["values"]["redrive_policy"]).get("deadLetterTargetArn"))
+    for m in by_type(plan, "aws_lambda_event_source_mapping"):
+        for dc in m["values"].get("destination_config") or []:
+            for of in dc.get("on_failure") or []:
+                arns.add(of.get("destination_arn"))
+    for c in by_type(plan, "aws_lambda_function_event_invoke_config"):
+        for dc in c["values"].get("destination_config") or []:
+            for of in dc.get("on_failure") or []:
+                arns.add(of.get("destination"))
+    return arns - {None, ""}
+
+
+def check_failure_paths(plan, violations):
+    sinks = failure_destinations(plan)
+    queues = {q["values"].get("arn"): q["values"] for q in by_type(plan, "aws_sqs_queue")}
+    for arn, q in queues.items():
+        if not arn:
+            violations.append(f"failures: queue {q.get('name')} has an unknown ARN")
+        elif arn not in sinks and not q.get("redrive_policy"):
+            violations.append(f"failures: queue {q.get('name')} has no dead-letter queue")
+    for m in by_type(plan, "aws_lambda_event_source_mapping"):
+        v = m["values"]
+        source = v.get("event_source_arn") or ""
+        if "ReportBatchItemFailures" not in (v.get("function_response_types") or []):
+            violations.append(f"failures: mapping {m['address']} does not report batch item failures")
+        if ":sqs:" in source:
+            if not (queues.get(source) or {}).get("redrive_policy"):
+                violations.append(f"failures: mapping {m['address']} reads a queue without a dead-letter queue")
+        else:
+            destinations = [of.get("destination_arn") for dc in v.get("destination_config") or [] for of in dc.get("on_failure") or []]
+            if not any(destinations):
+                violations.append(f"failures: stream mapping {m['address']} has no on-failure destination")
+    for c in by_type(plan, "aws_lambda_function_event_invoke_config"):
+        destinations = [of.get("destination") for dc in c["values"].get("destination_config") or [] for of in dc.get("on_failure") or []]
+        if not any(destinations):
+            violations.append(f"failures: {c['address']} has no on-failure destination")
+
+
+def alarmed(plan):
+    """(dimension name, value, metric) for every alarm."""
+    seen = set()
+    for a in by_type(plan, "aws_cloudwatch_metric_alarm"):
+        v = a["values"]
+        for name, value in (v.get("dimensions") or {}).items():
+            seen.add((name, value, v.get("metric_name")))
+    return seen
+
+
+def check_alarms(plan, violations):
+    seen = alarmed(plan)
+    dims = {(n, v) for n, v, _ in seen}
+    for q in by_type(plan, "aws_sqs_queue"):
+        if ("QueueName", q["values"].get("name")) not in dims:
+            violations.append(f"alarms: queue {q['values'].get('name')} has no alarm")
+    for s in by_type(plan, "aws_kinesis_stream"):
+        if ("StreamName", s["values"].get("name")) not in dims:
+            violations.append(f"alarms: stream {s['values'].get('name')} has no alarm")
+    stream_fed = {m["values"].get("function_name") for m in by_type(plan, "aws_lambda_event_source_mapping")
+                  if ":sqs:" not in (m["values"].get("event_source_arn") or "")}
+    for f in by_type(plan, "aws_lambda_function"):
+        v = f["values"]
+        needed = ["Errors", "Throttles"]
+        if any(t and (t == v.get("function_name") or t.startswith(f"{v.get('arn')}:") or t == v.get("arn")) for t in stream_fed):
+            needed.append("IteratorAge")
+        for metric in needed:
+            if ("FunctionName", v.get("function_name"), metric) not in seen:
+                violations.append(f"alarms: function {v.get('function_name')} has no {metric} alarm")
+
+
+def check_functions(plan, violations):
+    log_groups = {g["values"].get("name"): g["values"] for g in by_type(plan, "aws_cloudwatch_log_group")}
+    queues = {q["values"].get("arn"): q["values"] for q in by_type(plan, "aws_sqs_queue")}
+    for f in by_type(plan, "aws_lambda_function"):
+        v = f["values"]
+        name = v.get("function_name")
+        env = ((v.get("environment") or [{}])[0] or {}).get("variables") or {}
+        if v.get("runtime") != "java21" or v.get("handler") != QUARKUS_HANDLER:
+            violations.append(f"functions: {name} is not java21 with {QUARKUS_HANDLER}")
+        if not env.get("QUARKUS_LAMBDA_HANDLER"):
+            violations.append(f"functions: {name} does not set QUARKUS_LAMBDA_HANDLER")
+        for key in env:
+            if "PASSWORD" in key.upper() or "SECRET_VALUE" in key.upper():
+                violations.append(f"functions: {name} carries a credential in its environment ({key})")
+        group = log_groups.get(f"/aws/lambda/{name}")
+        if not group or not group.get("retention_in_days"):
+            violations.append(f"functions: {name} has no log group with retention")
+        for m in by_type(plan, "aws_lambda_event_source_mapping"):
+            mv = m["values"]
+            target = mv.get("function_name") or ""
+            queue = queues.get(mv.get("event_source_arn"))
+            if queue and queue.get("redrive_policy") and (target == v.get("arn") or target.startswith(f"{v.get('arn')}:")):
+                expected = str(json.loads(queue["redrive_policy"])["maxReceiveCount"])
+                if env.get("WAIL_CONSUMER_MAX_RECEIVE_COUNT") != expected:
+                    violations.append(f"functions: {name} has WAIL_CONSUMER_MAX_RECEIVE_COUNT="
+                                      f"{env.get('WAIL_CONSUMER_MAX_RECEIVE_COUNT')} but its queue redrives after {expected}")
+
+
+def check(plan, source_dirs):
+    violations = []
+    for step in (check_iam, check_encryption, check_failure_paths, check_alarms, check_functions):
+        step(plan, violations)
+    check_wildcard_comments(source_dirs, violations)
+    return violations
+
+
+def first(plan, kind, predicate=lambda r: True):
+    return next(r for r in by_type(plan, kind) if predicate(r))
+
+
+def mutations(plan):
+    """(description, mutate(plan), text the violation must contain) for the breaks this plan allows."""
+    def wildcard_action(p):
+        r = first(p, "aws_iam_role_policy")
+        doc = json.loads(r["values"]["policy"])
+        doc["Statement"] = as_list(doc["Statement"]) + [{"Effect": "Allow", "Action": "sqs:*", "Resource": "arn:aws:sqs:us-east-1:1:q"}]
+        r["values"]["policy"] = json.dumps(doc)
+
+    def wildcard_resource(p):
+        r = first(p, "aws_iam_role_policy")
+        doc = json.loads(r["values"]["policy"])
+        doc["Statement"] = as_list(doc["Statement"]) + [{"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "*"}]
+        r["values"]["policy"] = json.dumps(doc)
+
+    def drop_sse(p):
+        q = first(p, "aws_sqs_queue")
+        q["values"]["sqs_managed_sse_enabled"] = False
+        q["values"]["kms_master_key_id"] = None
+
+    def drop_alarms_of_function(p):
+        name = first(p, "aws_lambda_function")["values"]["function_name"]
+        for a in by_type(p, "aws_cloudwatch_metric_alarm"):
+            if (a["values"].get("dimensions") or {}).get("FunctionName") == name:
+                a["values"]["dimensions"] = {"FunctionName": "someone-else"}
+
+    def drop_mapping_failure_path(p):
+        m = first(p, "aws_lambda_event_source_mapping")
+        if ":sqs:" in (m["values"].get("event_source_arn") or ""):
+            for q in by_type(p, "aws_sqs_queue"):
+                if q["values"].get("arn") == m["values"]["event_source_arn"]:
+                    q["values"]["redrive_policy"] = ""
+        else:
+            m["values"]["destination_config"] = []
+
+    def password_env(p):
+        f = first(p, "aws_lambda_function")
+        f["values"]["environment"][0]["variables"]["WAIL_SOURCES_SHOP_POSTGRES_PASSWORD"] = "hunter2"
+
+    breaks = [
+        ("a wildcard action", wildcard_action, "wildcard action sqs:*"),
+        ("a '*' resource for a scopable action", wildcard_resource, "resource '*' for scopable actions"),
+        ("a queue without SSE", drop_sse, "has no server-side encryption"),
+        ("a function without alarms", drop_alarms_of_function, "has no Errors alarm"),
+        ("a mapping without DLQ or destination", drop_mapping_failure_path, "failures: "),
+        ("a password in a function's environment", password_env, "carries a credential"),
+    ]
+    if by_type(plan, "aws_kinesis_stream"):
+        breaks.append(("a stream without KMS", lambda p: first(p, "aws_kinesis_stream")["values"].update(encryption_type="NONE"),
+                       "is not KMS-encrypted"))
+    return breaks
+
+
+def self_test(plan, source_dirs):
+    failures = []
+    for description, mutate, expected in mutations(plan):
+        broken = copy.deepcopy(plan)
+        mutate(broken)
+        found = [v for v in check(broken, source_dirs) if expected in v]
+        print(f"  self-test: {description}: {'caught: ' + found[0] if found else 'NOT CAUGHT'}")
+        if not found:
+            failures.append(description)
+    return failures
+
+
+def main(argv):
+    args = [a for a in argv if not a.startswith("--")]
+    if len(args) < 2:
+        print("usage: policy_test.py [--self-test] PLAN_JSON TF_SOURCE_DIR...", file=sys.stderr)
+        return 2
+    plan = json.loads(pathlib.Path(args[0]).read_text())
+    counts = {k: len(by_type(plan, k)) for k in ("aws_iam_role_policy", "aws_sqs_queue", "aws_kinesis_stream",
+                                                  "aws_lambda_function", "aws_lambda_event_source_mapping",
+                                                  "aws_cloudwatch_metric_alarm")}
+    print(f"policy test on {args[0]}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+    if counts["aws_lambda_function"] == 0:
+        print("  the plan holds no function: nothing to check is itself a failure", file=sys.stderr)
+        return 1
+    violations = check(plan, args[1:])
+    for v in violations:
+        print(f"  VIOLATION {v}")
+    failed = bool(violations)
+    if "--self-test" in argv:
+        failed |= bool(self_test(plan, args[1:]))
+    print("  policy test " + ("FAILED" if failed else "passed"))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

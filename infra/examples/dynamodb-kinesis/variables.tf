@@ -1,0 +1,51 @@
+variable "region" {
+  description = "AWS region of the table and of wail."
+  type        = string
+  default     = "eu-west-1"
+}
+
+variable "name" {
+  description = "Prefix of every resource name."
+  type        = string
+  default     = "wail-crm"
+}
+
+variable "producer_zip" {
+  description = "Path to the producer's function.zip (functions/producer/target/function.zip after mvn verify)."
+  type        = string
+  default     = "../../../functions/producer/target/function.zip"
+}
+
+variable "consumer_zip" {
+  description = "Path to the consumer's function.zip (functions/consumer/target/function.zip after mvn verify)."
+  type        = string
+  default     = "../../../functions/consumer/target/function.zip"
+}
+
+variable "read_model_url" {
+  description = "The PostgreSQL read model the consumer writes, postgresql://host:port/database (no credentials)."
+  type        = string
+}
+
+variable "database_secret_arn" {
+  description = "Secrets Manager secret with the read model user's {\"username\",\"password\"}."
+  type        = string
+}
+
+variable "subnet_ids" {
+  description = "Subnets from which the consumer reaches the read model; empty to run it outside a VPC."
+  type        = list(string)
+  default     = []
+}
+
+variable "security_group_ids" {
+  description = "Security groups of the consumer when subnet_ids is set."
+  type        = list(string)
+  default     = []
+}
+
+variable "alarm_topic_arn" {
+  description = "SNS topic notified by the alarms; null for none."
+  type        = string
+  default     = null
+}

@@ -1,0 +1,131 @@
+variable "name" {
+  description = "Function name; also names its role, log group and alarms."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]{1,64}$", var.name))
+    error_message = "A Lambda function name is 1 to 64 letters, digits, '-' or '_'."
+  }
+}
+
+variable "handler_name" {
+  description = "The Quarkus handler this function serves (QUARKUS_LAMBDA_HANDLER): outbox-drain, aurora-hook, dynamodb-stream, consumer-sqs or consumer-kinesis."
+  type        = string
+
+  validation {
+    condition     = contains(["outbox-drain", "aurora-hook", "dynamodb-stream", "consumer-sqs", "consumer-kinesis"], var.handler_name)
+    error_message = "handler_name must be one of outbox-drain, aurora-hook, dynamodb-stream, consumer-sqs, consumer-kinesis."
+  }
+}
+
+variable "package" {
+  description = "Where the function.zip is: a local file, or an S3 object (needed above Lambda's 50 MB direct upload limit)."
+  type = object({
+    local_file        = optional(string)
+    s3_bucket         = optional(string)
+    s3_key            = optional(string)
+    s3_object_version = optional(string)
+  })
+
+  validation {
+    condition     = (var.package.local_file != null) != (var.package.s3_bucket != null && var.package.s3_key != null)
+    error_message = "Set either package.local_file, or package.s3_bucket and package.s3_key, not both."
+  }
+}
+
+variable "memory_size" {
+  description = "Memory in MB (128 to 10240)."
+  type        = number
+
+  validation {
+    condition     = var.memory_size >= 128 && var.memory_size <= 10240
+    error_message = "Lambda memory_size must be between 128 and 10240 MB."
+  }
+}
+
+variable "timeout" {
+  description = "Timeout in seconds (1 to 900)."
+  type        = number
+
+  validation {
+    condition     = var.timeout >= 1 && var.timeout <= 900
+    error_message = "Lambda timeout must be between 1 and 900 seconds."
+  }
+}
+
+variable "snap_start" {
+  description = "Enable SnapStart (java21): publishes a version on every change and points the alias 'live' at it; triggers use the alias."
+  type        = bool
+  default     = false
+}
+
+variable "reserved_concurrent_executions" {
+  description = "Reserved concurrency; null leaves the function unreserved."
+  type        = number
+  default     = null
+}
+
+variable "environment" {
+  description = "Environment variables besides QUARKUS_LAMBDA_HANDLER (which this module sets)."
+  type        = map(string)
+  default     = {}
+}
+
+variable "vpc" {
+  description = "Subnets and security groups for database access; null runs the function outside any VPC."
+  type = object({
+    subnet_ids         = list(string)
+    security_group_ids = list(string)
+  })
+  default = null
+}
+
+variable "policy_statements" {
+  description = "The function's own permissions beyond writing its logs (and managing VPC interfaces when in a VPC). Every resource must be an ARN; a '*' resource is only accepted for actions AWS cannot scope, and the caller says why in 'why_unscoped'."
+  type = list(object({
+    sid          = string
+    actions      = list(string)
+    resources    = list(string)
+    why_unscoped = optional(string)
+  }))
+  default = []
+
+  validation {
+    condition     = alltrue([for s in var.policy_statements : alltrue([for a in s.actions : !strcontains(a, "*")])])
+    error_message = "Actions must be named one by one: no '*' in policy_statements actions."
+  }
+
+  validation {
+    condition     = alltrue([for s in var.policy_statements : !contains(s.resources, "*") || s.why_unscoped != null])
+    error_message = "A '*' resource needs why_unscoped (AWS offers no resource-level permission for the action)."
+  }
+}
+
+variable "log_retention_days" {
+  description = "Retention of the function's log group in days."
+  type        = number
+}
+
+variable "log_kms_key_arn" {
+  description = "KMS key encrypting the log group; null uses CloudWatch Logs' own encryption."
+  type        = string
+  default     = null
+}
+
+variable "alarm_actions" {
+  description = "ARNs notified when an alarm fires or clears (e.g. an SNS topic)."
+  type        = list(string)
+  default     = []
+}
+
+variable "iterator_age_alarm_ms" {
+  description = "For stream-triggered functions, alarm when the function's IteratorAge exceeds this many milliseconds; null adds no such alarm."
+  type        = number
+  default     = null
+}
+
+variable "tags" {
+  description = "Tags for every resource."
+  type        = map(string)
+  default     = {}
+}

@@ -1,0 +1,163 @@
+# Alarms on the log (age of the oldest message, dead letters, failures kept, iterator age), freshness per table from
+# the functions' own EMF metric (namespace wail, FreshnessLagMs by Source and Table), and one dashboard.
+# Every function's errors, throttles and iterator age alarms live with the function (modules/function).
+
+locals {
+  # Queues that must stay empty: anything in them is an intent or an event wail gave up on.
+  must_stay_empty_queues = merge(
+    local.use_sqs ? { dlq = aws_sqs_queue.dlq[0].name } : {},
+    local.needs_failure_queue ? { failures = aws_sqs_queue.failures[0].name } : {},
+  )
+
+  functions = merge(
+    { consumer = module.consumer },
+    var.producer.outbox_drain.enabled ? { outbox_drain = module.outbox_drain[0] } : {},
+    var.producer.aurora_hook.enabled ? { aurora_hook = module.aurora_hook[0] } : {},
+    { for k, m in module.dynamodb_stream : "ddb_${k}" => m },
+  )
+
+  freshness_tables = { for t in var.monitoring.freshness_tables : "${t.source}/${t.table}" => t }
+}
+
+resource "aws_cloudwatch_metric_alarm" "queue_oldest_message" {
+  count               = local.use_sqs ? 1 : 0
+  alarm_name          = "${var.name}-intents-oldest-message"
+  alarm_description   = "wail: the oldest intent waiting in ${aws_sqs_queue.intents[0].name} is older than ${var.monitoring.queue_oldest_message_age_s} s (the consumer is behind or failing)"
+  namespace           = "AWS/SQS"
+  metric_name         = "ApproximateAgeOfOldestMessage"
+  dimensions          = { QueueName = aws_sqs_queue.intents[0].name }
+  statistic           = "Maximum"
+  period              = 60
+  evaluation_periods  = 5
+  datapoints_to_alarm = 3
+  threshold           = var.monitoring.queue_oldest_message_age_s
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = var.monitoring.alarm_actions
+  ok_actions          = var.monitoring.alarm_actions
+  tags                = var.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "queue_not_empty" {
+  for_each            = local.must_stay_empty_queues
+  alarm_name          = "${var.name}-${each.key}-not-empty"
+  alarm_description   = "wail: ${each.value} holds messages; each is an intent or event given up on (see the consumer's wail.dead_letters for reasons)"
+  namespace           = "AWS/SQS"
+  metric_name         = "ApproximateNumberOfMessagesVisible"
+  dimensions          = { QueueName = each.value }
+  statistic           = "Maximum"
+  period              = 60
+  evaluation_periods  = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = var.monitoring.alarm_actions
+  ok_actions          = var.monitoring.alarm_actions
+  tags                = var.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "stream_iterator_age" {
+  count               = local.use_kinesis ? 1 : 0
+  alarm_name          = "${var.name}-intents-iterator-age"
+  alarm_description   = "wail: readers of ${aws_kinesis_stream.intents[0].name} are more than ${var.monitoring.iterator_age_ms} ms behind"
+  namespace           = "AWS/Kinesis"
+  metric_name         = "GetRecords.IteratorAgeMilliseconds"
+  dimensions          = { StreamName = aws_kinesis_stream.intents[0].name }
+  statistic           = "Maximum"
+  period              = 60
+  evaluation_periods  = 5
+  datapoints_to_alarm = 3
+  threshold           = var.monitoring.iterator_age_ms
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = var.monitoring.alarm_actions
+  ok_actions          = var.monitoring.alarm_actions
+  tags                = var.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "freshness_lag" {
+  for_each            = local.freshness_tables
+  alarm_name          = "${var.name}-freshness-${replace(each.key, "/", "-")}"
+  alarm_description   = "wail: the read model of ${each.key} lags its source by more than ${var.monitoring.freshness_lag_ms} ms (sink write time minus capture time)"
+  namespace           = "wail"
+  metric_name         = "FreshnessLagMs"
+  dimensions          = { Source = each.value.source, Table = each.value.table }
+  statistic           = var.monitoring.freshness_lag_statistic
+  period              = 60
+  evaluation_periods  = 5
+  datapoints_to_alarm = 3
+  threshold           = var.monitoring.freshness_lag_ms
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = var.monitoring.alarm_actions
+  ok_actions          = var.monitoring.alarm_actions
+  tags                = var.tags
+}
+
+locals {
+  function_names = [for k, f in local.functions : f.function_name]
+
+  # One widget for the log in use (a for expression over the zero-or-one queue or stream keeps the types apart).
+  log_widgets = concat(
+    [for q in aws_sqs_queue.intents : {
+      type = "metric", width = 12, height = 6,
+      properties = {
+        title = "Intent queue: depth and age of oldest message", region = local.region, view = "timeSeries", stat = "Maximum", period = 60,
+        metrics = [
+          ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", q.name],
+          ["AWS/SQS", "ApproximateAgeOfOldestMessage", "QueueName", q.name, { yAxis = "right" }],
+        ]
+      }
+    }],
+    [for k in aws_kinesis_stream.intents : {
+      type = "metric", width = 12, height = 6,
+      properties = {
+        title = "Intent stream: records in and iterator age", region = local.region, view = "timeSeries", period = 60,
+        metrics = [
+          ["AWS/Kinesis", "IncomingRecords", "StreamName", k.name, { stat = "Sum" }],
+          ["AWS/Kinesis", "GetRecords.IteratorAgeMilliseconds", "StreamName", k.name, { stat = "Maximum", yAxis = "right" }],
+        ]
+      }
+    }],
+  )
+
+  empty_queue_widgets = length(local.must_stay_empty_queues) == 0 ? [] : [
+    {
+      type = "metric", width = 12, height = 6,
+      properties = {
+        title   = "Dead letters and failures kept (must stay 0)", region = local.region, view = "timeSeries", stat = "Maximum", period = 60,
+        metrics = [for k, q in local.must_stay_empty_queues : ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", q]]
+      }
+    },
+  ]
+
+  function_widgets = [
+    for metric in ["Invocations", "Errors", "Throttles", "Duration", "ConcurrentExecutions"] : {
+      type = "metric", width = 8, height = 6,
+      properties = {
+        title   = "Functions: ${metric}", region = local.region, view = "timeSeries", period = 60,
+        stat    = metric == "Duration" ? "p99" : (metric == "ConcurrentExecutions" ? "Maximum" : "Sum"),
+        metrics = [for n in local.function_names : ["AWS/Lambda", metric, "FunctionName", n]]
+      }
+    }
+  ]
+
+  freshness_widgets = length(local.freshness_tables) == 0 ? [] : [
+    {
+      type = "metric", width = 12, height = 6,
+      properties = {
+        title       = "Freshness lag per table (ms)", region = local.region, view = "timeSeries", stat = var.monitoring.freshness_lag_statistic, period = 60,
+        metrics     = [for k, t in local.freshness_tables : ["wail", "FreshnessLagMs", "Source", t.source, "Table", t.table]]
+        annotations = { horizontal = [{ label = "alarm", value = var.monitoring.freshness_lag_ms }] }
+      }
+    },
+  ]
+}
+
+resource "aws_cloudwatch_dashboard" "this" {
+  count          = var.monitoring.dashboard_enabled ? 1 : 0
+  dashboard_name = var.name
+  dashboard_body = jsonencode({
+    widgets = concat(local.log_widgets, local.empty_queue_widgets, local.freshness_widgets, local.function_widgets)
+  })
+}
