@@ -15,11 +15,12 @@ public final class BenchMain implements Callable<Integer> {
 
     @Option(names = "--rate", defaultValue = "200", description = "common fixed rate, writes/s (${DEFAULT-VALUE})")
     int rate;
-    @Option(names = "--seconds", defaultValue = "20", description = "length of a fixed-rate run (${DEFAULT-VALUE})")
+    @Option(names = "--seconds", defaultValue = "30", description = "length of a fixed-rate run (${DEFAULT-VALUE})")
     int seconds;
-    @Option(names = "--repetitions", defaultValue = "3", description = "fixed-rate runs per pipeline (${DEFAULT-VALUE})")
+    @Option(names = "--repetitions", defaultValue = "5", description = "fixed-rate runs per pipeline (${DEFAULT-VALUE})")
     int repetitions;
-    @Option(names = "--warm-up-seconds", defaultValue = "10")
+    @Option(names = "--warm-up-seconds", defaultValue = "30",
+            description = "untimed run at the common rate before each pipeline's figures (JIT) (${DEFAULT-VALUE})")
     int warmUpSeconds;
     @Option(names = "--clients", defaultValue = "4", description = "writing connections (${DEFAULT-VALUE})")
     int clients;
@@ -35,13 +36,16 @@ public final class BenchMain implements Callable<Integer> {
     int rowWidth;
     @Option(names = "--initial-rows", defaultValue = "10000")
     int initialRows;
-    @Option(names = "--step-seconds", defaultValue = "15")
+    @Option(names = "--step-seconds", defaultValue = "12", description = "length of a step run (${DEFAULT-VALUE})")
     int stepSeconds;
+    @Option(names = "--step-repetitions", defaultValue = "3",
+            description = "runs per step; the median by p99 decides (${DEFAULT-VALUE})")
+    int stepRepetitions;
     @Option(names = "--first-step-rate", defaultValue = "250")
     int firstStepRate;
-    @Option(names = "--step-factor", defaultValue = "1.6")
+    @Option(names = "--step-factor", defaultValue = "1.5")
     double stepFactor;
-    @Option(names = "--max-steps", defaultValue = "8")
+    @Option(names = "--max-steps", defaultValue = "10")
     int maxSteps;
     @Option(names = "--throughput-seconds", defaultValue = "10")
     int throughputSeconds;
@@ -58,8 +62,8 @@ public final class BenchMain implements Callable<Integer> {
     SideBySide.Plan plan() {
         Workload workload = new Workload(rate, seconds, clients, insertShare, deleteShare, hotShare, hotKeys, rowWidth,
                 initialRows);
-        return new SideBySide.Plan(workload, repetitions, warmUpSeconds, stepSeconds, firstStepRate, stepFactor,
-                maxSteps, throughputSeconds, Duration.ofSeconds(drainTimeoutSeconds), pollers,
+        return new SideBySide.Plan(workload, repetitions, warmUpSeconds, stepSeconds, stepRepetitions, firstStepRate,
+                stepFactor, maxSteps, throughputSeconds, Duration.ofSeconds(drainTimeoutSeconds), pollers,
                 Duration.ofMillis(idlePauseMillis));
     }
 
@@ -74,6 +78,7 @@ public final class BenchMain implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        ConsoleLog.install();
         System.exit(new CommandLine(new BenchMain()).execute(args));
     }
 }

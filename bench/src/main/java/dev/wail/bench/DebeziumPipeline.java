@@ -12,6 +12,9 @@ import io.debezium.engine.RecordChangeEvent;
 import io.debezium.engine.format.ChangeEventFormat;
 import io.smallrye.mutiny.Uni;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +24,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import org.apache.kafka.connect.json.JsonConverter;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.awaitility.Awaitility;
@@ -37,6 +43,7 @@ final class DebeziumPipeline implements Pipeline {
 
     private static final int SCHEMA_SAMPLE_EVERY = 50;
     private static final String SLOT = "wail_bench_debezium";
+    private static final String STREAMING_METRICS = "debezium.postgres:type=connector-metrics,context=streaming,*";
 
     private final EmbeddedPostgresServer postgres;
     private final int pollIntervalMillis;
@@ -47,6 +54,15 @@ final class DebeziumPipeline implements Pipeline {
     private final AtomicLong schemalessBytes = new AtomicLong();
     private final AtomicLong sampled = new AtomicLong();
     private final AtomicLong withSchemaBytes = new AtomicLong();
+    private static final String BATCH = "handleBatch: JSON conversion + one sink refresh, events";
+    private static final String REFRESH = "  of which the sink refresh, rows";
+    private final StageClock clock = new StageClock().stage(BATCH, 1, false).stage(REFRESH, 1, false);
+    private final ThreadRoles roles = new ThreadRoles(Map.of(
+            "debezium-postgresconnector-bench-change-event-source-coordinator",
+            "Debezium connector: reads the replication stream, builds change records",
+            "Debezium Streaming", "server: walsender, logical decoding with pgoutput",
+            "debezium-sink", "server: the sink's connections (sink writes)",
+            OrderTraffic.APPLICATION, "server: the workload's connections"));
     private final ExecutorService engineThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "debezium"));
     private EmbeddedPostgresServer.ReactivePool reactive;
     private PgReadModelSink sink;
@@ -64,7 +80,7 @@ final class DebeziumPipeline implements Pipeline {
 
     @Override
     public void start() {
-        reactive = postgres.openReactivePool(2);
+        reactive = postgres.openReactivePool(2, "debezium-sink");
         sink = new PgReadModelSink(reactive.pool());
         engine = DebeziumEngine.create(ChangeEventFormat.of(io.debezium.embedded.Connect.class))
                 .using(properties())
@@ -105,6 +121,16 @@ final class DebeziumPipeline implements Pipeline {
     private void handleBatch(List<RecordChangeEvent<SourceRecord>> records,
                              DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
             throws InterruptedException {
+        roles.note("handleBatch: JSON conversion, then one sink refresh per batch");
+        clock.time(BATCH, () -> writeBatch(records), size -> records.size());
+        for (RecordChangeEvent<SourceRecord> change : records) {
+            committer.markProcessed(change);
+        }
+        committer.markBatchFinished();
+    }
+
+    /** The batch's last state of each key, written in one refresh at the batch's newest LSN; returns the events. */
+    private int writeBatch(List<RecordChangeEvent<SourceRecord>> records) {
         Map<Long, EntityState> states = new LinkedHashMap<>();
         long position = 0;
         for (RecordChangeEvent<SourceRecord> change : records) {
@@ -121,19 +147,20 @@ final class DebeziumPipeline implements Pipeline {
             }
         }
         if (!states.isEmpty()) {
-            write(new ArrayList<>(states.values()), position);
+            List<EntityState> latest = new ArrayList<>(states.values());
+            long newest = position;
+            clock.time(REFRESH, () -> write(latest, newest), written -> latest.size());
         }
-        for (RecordChangeEvent<SourceRecord> change : records) {
-            committer.markProcessed(change);
-        }
-        committer.markBatchFinished();
+        return records.size();
     }
 
-    private void write(List<EntityState> states, long position) {
+    private Void write(List<EntityState> states, long position) {
         List<EntityKey> keys = states.stream().map(EntityState::key).toList();
         SourceSnapshot snapshot = new SourceSnapshot(states, position);
         sink.refresh(WailPipeline.ORDERS, keys, (requested, floor) -> Uni.createFrom().item(snapshot))
+                .invoke(() -> roles.note("Vert.x event loop: PostgreSQL client I/O of the sink"))
                 .await().indefinitely();
+        return null;
     }
 
     /** The event as Debezium Server would put it on a log, counted; parsed back to read {@code after}. */
@@ -165,6 +192,39 @@ final class DebeziumPipeline implements Pipeline {
         long samples = sampled.get();
         return Map.of("Debezium JSON, no schema (key + value)", count == 0 ? 0.0 : (double) schemalessBytes.get() / count,
                 "Debezium JSON, with schema (key + value)", samples == 0 ? 0.0 : (double) withSchemaBytes.get() / samples);
+    }
+
+    @Override
+    public Map<String, Long> queueDepths(Statement sql) throws SQLException {
+        Map<String, Long> depths = new LinkedHashMap<>();
+        depths.put("slot lag (WAL bytes not confirmed)", Probe.number(sql, "SELECT coalesce(sum(pg_current_wal_lsn()"
+                + " - confirmed_flush_lsn), 0)::bigint FROM pg_replication_slots WHERE slot_name = '" + SLOT + "'"));
+        depths.put("engine queue (events)", engineQueueDepth());
+        return depths;
+    }
+
+    /** Events read from the slot and not yet handed to {@link #handleBatch}: Debezium's own queue, from its MBean. */
+    private static long engineQueueDepth() {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        try {
+            for (ObjectName name : server.queryNames(new ObjectName(STREAMING_METRICS), null)) {
+                return ((Number) server.getAttribute(name, "QueueTotalCapacity")).longValue()
+                        - ((Number) server.getAttribute(name, "QueueRemainingCapacity")).longValue();
+            }
+            return -1;
+        } catch (JMException e) {
+            throw new IllegalStateException("Debezium's streaming metrics are not readable: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Map<String, StageClock.Totals> stageTotals() {
+        return clock.snapshot();
+    }
+
+    @Override
+    public Map<String, String> threadRoles() {
+        return roles.snapshot();
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.wail.bench;
 
 import dev.wail.testing.EmbeddedPostgresServer;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -28,18 +27,20 @@ final class Measurement {
         this.drainTimeout = drainTimeout;
     }
 
-    Step run(int rate, int seconds) throws InterruptedException {
-        long mark = Long.parseLong(postgres.queryString("SELECT coalesce(max(n), 0) FROM bench.sink_log"));
+    /** Writes at {@code rate} for {@code seconds} while {@code pipeline} is live, waits for convergence, measures. */
+    Step run(Pipeline pipeline, int rate, int seconds) throws InterruptedException {
+        long mark = Long.parseLong(postgres.queryString(Probe.HARNESS
+                + "SELECT coalesce(max(n), 0) FROM bench.sink_log"));
         double startEpochMillis = System.currentTimeMillis();
-        long cpuBefore = processCpuNanos();
+        Probe probe = Probe.start(postgres, pipeline);
         OrderTraffic.Result written = traffic.run(rate, seconds, true);
         boolean converged = awaitConvergence();
-        double pipelineCpu = (processCpuNanos() - cpuBefore) / 1e9 - written.writerCpuSeconds();
+        Profile profile = probe.stop();
         List<double[]> lag = lagSince(mark, startEpochMillis);
         double[] sorted = lag.stream().filter(l -> !Double.isNaN(l[1])).mapToDouble(l -> l[1]).sorted().toArray();
         return new Step(rate, written.achievedRate(), written.writes(), lag.size(), percentile(sorted, 0.50),
-                percentile(sorted, 0.99), sorted.length == 0 ? 0 : sorted[sorted.length - 1],
-                written.writes() == 0 ? 0 : pipelineCpu * 1000 / written.writes(), converged, lag);
+                percentile(sorted, 0.99), sorted.length == 0 ? 0 : sorted[sorted.length - 1], converged, lag,
+                profile);
     }
 
     /** Writes as fast as the source allows, whatever the pipeline does: the source's own throughput. */
@@ -59,7 +60,7 @@ final class Measurement {
 
     /** (seconds since start, lag ms) per sink write after {@code mark}; a delete's lag is NaN (no stamp). */
     private List<double[]> lagSince(long mark, double startEpochMillis) {
-        String sql = "SELECT extract(epoch FROM sunk_at) * 1000, extract(epoch FROM sunk_at - written_at) * 1000"
+        String sql = Probe.HARNESS + "SELECT extract(epoch FROM sunk_at) * 1000, extract(epoch FROM sunk_at - written_at) * 1000"
                 + " FROM bench.sink_log WHERE n > " + mark + " ORDER BY n";
         List<double[]> lag = new ArrayList<>();
         try (Connection connection = postgres.dataSource().getConnection();
@@ -87,11 +88,6 @@ final class Measurement {
         Arrays.sort(sorted);
         return sorted.length % 2 == 1 ? sorted[sorted.length / 2]
                 : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
-    }
-
-    private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-                .getProcessCpuTime();
     }
 
     /** Resets the kernel's peak-RSS counter (VmHWM) of this process, so each pipeline's peak is its own. */

@@ -14,6 +14,18 @@ interface Pipeline extends AutoCloseable {
     /** What one change cost on the log, in bytes, averaged over the changes seen so far (labels to figures). */
     java.util.Map<String, Double> bytesPerChange();
 
+    /**
+     * How much waits in each of the pipeline's queues right now (labels, with their unit, to depths). {@code sql} is
+     * a statement on the probe's own connection to the server, for queues that live there.
+     */
+    java.util.Map<String, Long> queueDepths(java.sql.Statement sql) throws java.sql.SQLException;
+
+    /** Time spent so far in each of its stages (cumulative; the probe takes differences). */
+    java.util.Map<String, StageClock.Totals> stageTotals();
+
+    /** What each of its thread groups does (group name, digits blanked, to role), as recorded where the work ran. */
+    java.util.Map<String, String> threadRoles();
+
     @Override
     void close() throws Exception;
 }

@@ -32,6 +32,22 @@ record PipelineResult(String name, List<Step> fixedRate, List<Step> steps, doubl
         return Measurement.median(fixedRate.stream().mapToDouble(Step::cpuSecondsPer1000).toArray());
     }
 
+    double postgresCpuSecondsPer1000() {
+        return Measurement.median(fixedRate.stream().mapToDouble(Step::postgresCpuSecondsPer1000).toArray());
+    }
+
+    /** The run at the common rate that the report explains: the last repetition (the warmest). */
+    Step commonRateRun() {
+        return fixedRate.get(fixedRate.size() - 1);
+    }
+
+    /** The step at the limit: the first that missed p99 < 1 s, else the last (the most load it was given). */
+    java.util.Optional<Step> limitStep() {
+        return steps.stream().filter(s -> !s.sustainedUnderOneSecond()).findFirst()
+                .or(() -> steps.isEmpty() ? java.util.Optional.empty()
+                        : java.util.Optional.of(steps.get(steps.size() - 1)));
+    }
+
     boolean converged() {
         return fixedRate.stream().allMatch(Step::converged);
     }

@@ -35,6 +35,8 @@ final class Report {
     static String markdown(SideBySide.Plan plan, SideBySide.Outcome outcome) {
         StringBuilder md = new StringBuilder();
         md.append("Machine: ").append(machine()).append('\n');
+        md.append("Load average (/proc/loadavg; the machine may be shared): before ").append(outcome.loadBefore())
+                .append(", after ").append(outcome.loadAfter()).append('\n');
         md.append(String.format(Locale.ROOT, "Workload: %s%n%n", plan.workload()));
         md.append("| figure |");
         outcome.pipelines().forEach(p -> md.append(' ').append(p.name()).append(" |"));
@@ -52,10 +54,13 @@ final class Report {
         row(md, "bytes per change on the log", outcome, p -> bytes(p.bytesPerChange()));
         row(md, "source throughput, capture live (rows/s; none: " + fmt(outcome.sourceThroughputNoCapture()) + ")",
                 outcome, p -> fmt(p.sourceThroughput()));
-        row(md, "pipeline CPU s per 1,000 changes", outcome, p -> String.format(Locale.ROOT, "%.3f",
-                p.cpuSecondsPer1000()));
+        row(md, "pipeline process CPU s per 1,000 changes (JVM, harness threads excluded)", outcome,
+                p -> String.format(Locale.ROOT, "%.3f", p.cpuSecondsPer1000()));
+        row(md, "PostgreSQL CPU s per 1,000 changes (all backends, writers' included)", outcome,
+                p -> String.format(Locale.ROOT, "%.3f", p.postgresCpuSecondsPer1000()));
         row(md, "peak RSS of the process (MiB)", outcome, p -> fmt(p.peakRssMiB()));
         row(md, "converged row by row", outcome, p -> Boolean.toString(p.converged()));
+        md.append(WhereTheTimeGoes.markdown(outcome.pipelines()));
         return md.toString();
     }
 
@@ -82,6 +87,8 @@ final class Report {
         Files.writeString(directory.resolve("bench.md"), markdown(plan, outcome));
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("machine", machine());
+        json.put("loadAverageBefore", outcome.loadBefore());
+        json.put("loadAverageAfter", outcome.loadAfter());
         json.put("plan", plan.toString());
         json.put("sourceThroughputNoCapture", outcome.sourceThroughputNoCapture());
         List<Map<String, Object>> pipelines = new ArrayList<>();
@@ -95,6 +102,7 @@ final class Report {
             entry.put("bytesPerChange", p.bytesPerChange());
             entry.put("sourceThroughputCaptureLive", p.sourceThroughput());
             entry.put("cpuSecondsPer1000Changes", p.cpuSecondsPer1000());
+            entry.put("postgresCpuSecondsPer1000Changes", p.postgresCpuSecondsPer1000());
             entry.put("peakRssMiB", p.peakRssMiB());
             entry.put("fixedRateRuns", p.fixedRate().stream().map(Report::stepJson).toList());
             entry.put("steps", p.steps().stream().map(Report::stepJson).toList());
@@ -116,7 +124,9 @@ final class Report {
         json.put("p99Millis", step.p99Millis());
         json.put("maxMillis", step.maxMillis());
         json.put("cpuSecondsPer1000", step.cpuSecondsPer1000());
+        json.put("postgresCpuSecondsPer1000", step.postgresCpuSecondsPer1000());
         json.put("converged", step.converged());
+        json.put("profile", step.profile());
         return json;
     }
 

@@ -19,13 +19,14 @@ final class SideBySide {
     private static final Logger LOG = Logger.getLogger(SideBySide.class);
 
     /** How the run is shaped, beyond the workload itself. */
-    record Plan(Workload workload, int repetitions, int warmUpSeconds, int stepSeconds, int firstStepRate,
-                double stepFactor, int maxSteps, int throughputSeconds, Duration drainTimeout, int pollers,
-                Duration idlePause) {
+    record Plan(Workload workload, int repetitions, int warmUpSeconds, int stepSeconds, int stepRepetitions,
+                int firstStepRate, double stepFactor, int maxSteps, int throughputSeconds, Duration drainTimeout,
+                int pollers, Duration idlePause) {
     }
 
-    /** The figures of one invocation. */
-    record Outcome(double sourceThroughputNoCapture, List<PipelineResult> pipelines) {
+    /** The figures of one invocation, and the machine's load average ({@code /proc/loadavg}) before and after. */
+    record Outcome(double sourceThroughputNoCapture, List<PipelineResult> pipelines, String loadBefore,
+                   String loadAfter) {
     }
 
     private final Plan plan;
@@ -35,15 +36,18 @@ final class SideBySide {
     }
 
     Outcome run() throws Exception {
+        String loadBefore = Probe.loadAverage();
+        LOG.infof("load average before: %s", loadBefore);
         try (EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start();
              EmbeddedSqsServer sqs = EmbeddedSqsServer.start()) {
             postgres.execute(SchemaInstaller.sql());
+            Probe.prepareServer(postgres);
             double noCapture = measurement(postgres).sourceThroughput(plan.throughputSeconds());
             LOG.infof("source throughput without capture: %.0f rows/s", noCapture);
             List<PipelineResult> results = new ArrayList<>();
             results.add(measure(postgres, pg -> new WailPipeline(pg, sqs, plan.pollers(), plan.idlePause())));
             results.add(measure(postgres, pg -> new DebeziumPipeline(pg, (int) plan.idlePause().toMillis())));
-            return new Outcome(noCapture, results);
+            return new Outcome(noCapture, results, loadBefore, Probe.loadAverage());
         }
     }
 
@@ -60,10 +64,10 @@ final class SideBySide {
         try (Pipeline pipeline = pipelines.apply(postgres)) {
             pipeline.start();
             LOG.infof("%s: warm-up", pipeline.name());
-            measurement.run(plan.workload().rate(), plan.warmUpSeconds());
+            measurement.run(pipeline, plan.workload().rate(), plan.warmUpSeconds());
             List<Step> fixed = new ArrayList<>();
             for (int r = 0; r < plan.repetitions(); r++) {
-                fixed.add(log(pipeline, measurement.run(plan.workload().rate(), plan.workload().seconds())));
+                fixed.add(log(pipeline, measurement.run(pipeline, plan.workload().rate(), plan.workload().seconds())));
             }
             List<Step> steps = stepUp(pipeline, measurement);
             double throughput = measurement.sourceThroughput(plan.throughputSeconds());
@@ -73,12 +77,23 @@ final class SideBySide {
         }
     }
 
-    /** Raises the rate by {@code stepFactor} until a step misses p99 < 1 s (or the source cannot take the rate). */
+    /**
+     * Raises the rate by {@code stepFactor} until a step misses p99 < 1 s (or the source cannot take the rate). Each
+     * step is run {@code stepRepetitions} times and stands for its median run by p99, so one noisy run (the machine
+     * may be shared) neither ends the search early nor carries it on.
+     */
     private List<Step> stepUp(Pipeline pipeline, Measurement measurement) throws InterruptedException {
         List<Step> steps = new ArrayList<>();
         double rate = plan.firstStepRate();
         for (int s = 0; s < plan.maxSteps(); s++) {
-            Step step = log(pipeline, measurement.run((int) rate, plan.stepSeconds()));
+            List<Step> runs = new ArrayList<>();
+            for (int r = 0; r < plan.stepRepetitions(); r++) {
+                runs.add(log(pipeline, measurement.run(pipeline, (int) rate, plan.stepSeconds())));
+            }
+            runs.sort(java.util.Comparator.comparingDouble(Step::p99Millis));
+            Step step = runs.get(runs.size() / 2);
+            LOG.infof("%s: step %d/s stands for its median run: p99 %.0f ms, %s", pipeline.name(), step.targetRate(),
+                    step.p99Millis(), step.sustainedUnderOneSecond() ? "sustained" : "not sustained");
             steps.add(step);
             if (!step.sustainedUnderOneSecond()) {
                 measurement.awaitConvergence(); // let the backlog drain before the next figure is taken
@@ -91,9 +106,11 @@ final class SideBySide {
 
     private static Step log(Pipeline pipeline, Step step) {
         LOG.infof("%s: target %d/s achieved %.0f/s, p50 %.0f ms p99 %.0f ms, %.2f sink writes per source write,"
-                        + " %.3f CPU s per 1,000, converged %s", pipeline.name(), step.targetRate(), step.achievedRate(),
-                step.p50Millis(), step.p99Millis(), step.sinkWritesPerSourceWrite(), step.cpuSecondsPer1000(),
+                        + " CPU s per 1,000: %.3f pipeline, %.3f PostgreSQL; converged %s", pipeline.name(),
+                step.targetRate(), step.achievedRate(), step.p50Millis(), step.p99Millis(),
+                step.sinkWritesPerSourceWrite(), step.cpuSecondsPer1000(), step.postgresCpuSecondsPer1000(),
                 step.converged());
+        LOG.info(Bottleneck.reading(step.profile()));
         return step;
     }
 }

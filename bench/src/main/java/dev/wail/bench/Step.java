@@ -12,12 +12,26 @@ import java.util.List;
  * @param p50Millis         median freshness of the sink writes (source {@code written_at} to sink write)
  * @param p99Millis         99th percentile of the same
  * @param maxMillis         the largest
- * @param cpuSecondsPer1000 CPU of the pipeline's process, writers' threads excluded, per 1,000 source writes
  * @param converged         the read model equalled the source, row by row, within the drain timeout
  * @param lag               (seconds since the run started, freshness ms) per sink write, for the plot
+ * @param profile           where the CPU went and how deep the queues got, writes and drain together
  */
 record Step(int targetRate, double achievedRate, long sourceWrites, long sinkWrites, double p50Millis,
-            double p99Millis, double maxMillis, double cpuSecondsPer1000, boolean converged, List<double[]> lag) {
+            double p99Millis, double maxMillis, boolean converged, List<double[]> lag, Profile profile) {
+
+    /** CPU of the pipeline's process, the harness's threads (writers, probe, convergence checks) excluded. */
+    double cpuSecondsPer1000() {
+        return perThousand(profile.pipelineJvmSeconds());
+    }
+
+    /** CPU of the server's processes, the writers' connections included (a capture hook runs in them). */
+    double postgresCpuSecondsPer1000() {
+        return perThousand(profile.postgresSeconds());
+    }
+
+    private double perThousand(double seconds) {
+        return sourceWrites == 0 ? 0 : seconds * 1000 / sourceWrites;
+    }
 
     double sinkWritesPerSourceWrite() {
         return sourceWrites == 0 ? 0 : (double) sinkWrites / sourceWrites;

@@ -16,8 +16,11 @@ import dev.wail.testing.EmbeddedPostgresServer;
 import dev.wail.testing.EmbeddedSqsServer;
 import dev.wail.testing.TestData;
 import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,6 +30,7 @@ import org.jboss.logging.Logger;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * wail in-process, without Quarkus: the outbox hooks of {@code wail/hooks.sql}, one {@link OutboxDrain} loop into
@@ -39,6 +43,11 @@ final class WailPipeline implements Pipeline {
     static final TableBinding ORDERS = new TableBinding("bench", BenchSchema.SOURCE_TABLE, List.of("id"),
             BenchSchema.COLUMNS, Optional.empty(), BenchSchema.SINK_TABLE);
 
+    /** Outbox rows one drain moves; the producer function's default. */
+    static final int DRAIN_BATCH_ROWS = 100;
+    /** Messages one receive asks for: the SQS maximum, the event source mapping's default batch size. */
+    static final int RECEIVE_BATCH = 10;
+
     private final EmbeddedPostgresServer postgres;
     private final EmbeddedSqsServer sqsServer;
     private final int pollers;
@@ -46,8 +55,23 @@ final class WailPipeline implements Pipeline {
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicLong intentBytes = new AtomicLong();
     private final AtomicLong intents = new AtomicLong();
+    private static final String DRAIN = "outbox drain: one transaction (lock rows, send, delete), rows";
+    private static final String SEND = "  of which SendMessageBatch calls (SqsIntentLog), intents";
+    private static final String LOOP = "consumer loop: receive, pipeline, delete, messages";
+    private static final String RECEIVE = "  of which ReceiveMessage (up to 10; a wait for the first counts)";
+    private static final String PROCESS = "  of which the consumer pipeline (decode, coalesce, hydrate, write)";
+    private static final String DELETE = "  of which DeleteMessageBatch of the DONE";
+    private final StageClock clock = new StageClock();
+    private final ThreadRoles roles = new ThreadRoles(Map.of(
+            "elasticmq-pekko.actor.default-dispatcher-*", "ElasticMQ, the SQS emulator, in this JVM",
+            "elasticmq-pekko.actor.internal-dispatcher-*", "ElasticMQ, the SQS emulator, in this JVM",
+            "elasticmq-pekko.io.pinned-dispatcher-*", "ElasticMQ's HTTP listener",
+            "wail-drain", "server: the drain's connection (lock, read, delete outbox rows)",
+            "wail-consumer", "server: the consumers' connections (hydrating reads, sink writes)",
+            OrderTraffic.APPLICATION, "server: the workload's connections (wail's capture trigger runs in them)"));
     private volatile boolean running;
-    private EmbeddedPostgresServer.ReactivePool reactive;
+    private EmbeddedPostgresServer.ReactivePool drainPool;
+    private EmbeddedPostgresServer.ReactivePool consumerPool;
     private SqsClient sqs;
     private String queueUrl;
 
@@ -56,6 +80,8 @@ final class WailPipeline implements Pipeline {
         this.sqsServer = sqsServer;
         this.pollers = pollers;
         this.idlePause = idlePause;
+        clock.stage(DRAIN, 1, false).stage(SEND, 1, true).stage(LOOP, pollers, false)
+                .stage(RECEIVE, pollers, true).stage(PROCESS, pollers, true).stage(DELETE, pollers, true);
     }
 
     @Override
@@ -69,12 +95,17 @@ final class WailPipeline implements Pipeline {
         postgres.execute("SELECT wail.capture('" + BenchSchema.SOURCE_TABLE + "', source => 'bench')");
         sqs = sqsServer.newClient();
         queueUrl = sqsServer.createQueue("wail-bench-" + System.nanoTime());
-        reactive = postgres.openReactivePool(pollers + 2);
-        OutboxDrain drain = new OutboxDrain(reactive.pool(), new SqsIntentLog(sqs, queueUrl, 5,
-                Duration.ofMillis(20)), 100);
+        // Two pools, named, so the probe can tell the drain's server cost from the consumers'.
+        drainPool = postgres.openReactivePool(1, "wail-drain");
+        consumerPool = postgres.openReactivePool(pollers + 1, "wail-consumer");
+        SqsIntentLog log = new SqsIntentLog(sqs, queueUrl, 5, Duration.ofMillis(20));
+        OutboxDrain drain = new OutboxDrain(drainPool.pool(), intents -> {
+            roles.note("SendMessageBatch of the drained intents (SqsIntentLog)");
+            return clock.time(SEND, () -> log.append(intents), result -> intents.size());
+        }, DRAIN_BATCH_ROWS);
         ConsumerPipeline pipeline = new ConsumerPipeline(IntentCodec.DEFAULT, new TableRegistry(List.of(ORDERS)),
-                Map.of("bench", new PgSource("bench", reactive.pool(), Optional.empty())),
-                new PgReadModelSink(reactive.pool()));
+                Map.of("bench", new PgSource("bench", consumerPool.pool(), Optional.empty())),
+                new PgReadModelSink(consumerPool.pool()));
         // Mutiny's context propagation initialises lazily and races when several threads start at once.
         // Warm it up on this thread with one real intent (an order every run starts with; rewriting it is harmless).
         pipeline.process(List.of(new InboundMessage("warm-up", "{\"v\":1,\"s\":\"bench\",\"t\":\""
@@ -94,9 +125,11 @@ final class WailPipeline implements Pipeline {
     }
 
     private void drainLoop(OutboxDrain drain) {
+        roles.note("outbox drain loop (waits on its transaction)");
         while (running) {
             try {
-                DrainReport report = drain.drainOnce().await().indefinitely();
+                DrainReport report = clock.time(DRAIN, () -> drain.drainOnce().await().indefinitely(),
+                        DrainReport::rows);
                 if (report.rows() == 0) {
                     LockSupport.parkNanos(idlePause.toNanos());
                 }
@@ -108,12 +141,15 @@ final class WailPipeline implements Pipeline {
     }
 
     private void consumeLoop(ConsumerPipeline pipeline) {
+        roles.note("receive 10, run the consumer pipeline, delete DONE");
         while (running) {
             try {
-                List<Message> messages = sqs.receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(10)
-                        .waitTimeSeconds(1)).messages();
+                long start = System.nanoTime();
+                List<Message> messages = clock.time(RECEIVE, () -> sqs.receiveMessage(b -> b.queueUrl(queueUrl)
+                        .maxNumberOfMessages(RECEIVE_BATCH).waitTimeSeconds(1)).messages(), List::size);
                 if (!messages.isEmpty()) {
                     consume(pipeline, messages);
+                    clock.record(LOOP, messages.size(), start);
                 }
             } catch (RuntimeException e) {
                 LOG.warnf("consumer loop failed, the messages will be received again: %s", e.getMessage());
@@ -128,7 +164,9 @@ final class WailPipeline implements Pipeline {
             intentBytes.addAndGet(message.body().getBytes(StandardCharsets.UTF_8).length);
         }
         intents.addAndGet(messages.size());
-        BatchResult result = pipeline.process(inbound).await().indefinitely();
+        BatchResult result = clock.time(PROCESS, () -> pipeline.process(inbound)
+                .invoke(() -> roles.note("Vert.x event loop: PostgreSQL client I/O, pipeline continuations"))
+                .await().indefinitely(), r -> inbound.size());
         List<DeleteMessageBatchRequestEntry> done = new ArrayList<>();
         for (int i = 0; i < messages.size(); i++) {
             MessageOutcome outcome = result.outcomes().get(i);
@@ -140,7 +178,7 @@ final class WailPipeline implements Pipeline {
             }
         }
         if (!done.isEmpty()) {
-            sqs.deleteMessageBatch(b -> b.queueUrl(queueUrl).entries(done));
+            clock.time(DELETE, () -> sqs.deleteMessageBatch(b -> b.queueUrl(queueUrl).entries(done)), r -> done.size());
         }
     }
 
@@ -151,13 +189,39 @@ final class WailPipeline implements Pipeline {
     }
 
     @Override
+    public Map<String, Long> queueDepths(Statement sql) throws SQLException {
+        Map<QueueAttributeName, String> attributes = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
+        Map<String, Long> depths = new LinkedHashMap<>();
+        depths.put("outbox rows", Probe.number(sql, "SELECT count(*) FROM wail.outbox"));
+        depths.put("SQS messages waiting", Long.parseLong(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)));
+        depths.put("SQS messages in flight", Long.parseLong(attributes.get(
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)));
+        return depths;
+    }
+
+    @Override
+    public Map<String, StageClock.Totals> stageTotals() {
+        return clock.snapshot();
+    }
+
+    @Override
+    public Map<String, String> threadRoles() {
+        return roles.snapshot();
+    }
+
+    @Override
     public void close() throws InterruptedException {
         running = false;
         for (Thread thread : threads) {
             thread.join(5_000);
         }
-        if (reactive != null) {
-            reactive.close();
+        for (EmbeddedPostgresServer.ReactivePool pool : new EmbeddedPostgresServer.ReactivePool[] {drainPool,
+            consumerPool}) {
+            if (pool != null) {
+                pool.close();
+            }
         }
         if (sqs != null) {
             sqs.close();

@@ -30,6 +30,7 @@ class SmokeTest {
         postgres = EmbeddedPostgresServer.start();
         sqs = EmbeddedSqsServer.start();
         postgres.execute(SchemaInstaller.sql());
+        Probe.prepareServer(postgres);
     }
 
     @AfterAll
@@ -54,7 +55,7 @@ class SmokeTest {
                 Duration.ofSeconds(60));
         try (pipeline) {
             pipeline.start();
-            Step step = measurement.run(TINY.rate(), TINY.seconds());
+            Step step = measurement.run(pipeline, TINY.rate(), TINY.seconds());
 
             assertThat(step.converged()).as("%s converged", pipeline.name()).isTrue();
             assertThat(step.sourceWrites()).isPositive();
