@@ -32,6 +32,10 @@ record PipelineResult(String name, List<Step> fixedRate, List<Step> steps, doubl
         return Measurement.median(fixedRate.stream().mapToDouble(Step::cpuSecondsPer1000).toArray());
     }
 
+    double emulatorCpuSecondsPer1000() {
+        return Measurement.median(fixedRate.stream().mapToDouble(Step::emulatorCpuSecondsPer1000).toArray());
+    }
+
     double postgresCpuSecondsPer1000() {
         return Measurement.median(fixedRate.stream().mapToDouble(Step::postgresCpuSecondsPer1000).toArray());
     }

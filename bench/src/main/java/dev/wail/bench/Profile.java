@@ -57,6 +57,11 @@ record Profile(double seconds, int cores, double machineBusyShare, String loadAv
                 + jvmUntracked;
     }
 
+    /** The part of {@link #pipelineJvmSeconds()} spent in ElasticMQ, the SQS emulator (real SQS is not your CPU). */
+    double emulatorSeconds() {
+        return jvm.stream().filter(use -> use.group().startsWith("elasticmq")).mapToDouble(CpuUse::cpuSeconds).sum();
+    }
+
     /** The server's CPU, every process but the probe's own connection. */
     double postgresSeconds() {
         return postgres.stream().filter(use -> !Probe.APPLICATION.equals(use.group()))

@@ -56,6 +56,8 @@ final class Report {
                 outcome, p -> fmt(p.sourceThroughput()));
         row(md, "pipeline process CPU s per 1,000 changes (JVM, harness threads excluded)", outcome,
                 p -> String.format(Locale.ROOT, "%.3f", p.cpuSecondsPer1000()));
+        row(md, "&nbsp;&nbsp;of which ElasticMQ, the SQS emulator in the same JVM", outcome,
+                p -> String.format(Locale.ROOT, "%.3f", p.emulatorCpuSecondsPer1000()));
         row(md, "PostgreSQL CPU s per 1,000 changes (all backends, writers' included)", outcome,
                 p -> String.format(Locale.ROOT, "%.3f", p.postgresCpuSecondsPer1000()));
         row(md, "peak RSS of the process (MiB)", outcome, p -> fmt(p.peakRssMiB()));
@@ -102,6 +104,7 @@ final class Report {
             entry.put("bytesPerChange", p.bytesPerChange());
             entry.put("sourceThroughputCaptureLive", p.sourceThroughput());
             entry.put("cpuSecondsPer1000Changes", p.cpuSecondsPer1000());
+            entry.put("emulatorCpuSecondsPer1000Changes", p.emulatorCpuSecondsPer1000());
             entry.put("postgresCpuSecondsPer1000Changes", p.postgresCpuSecondsPer1000());
             entry.put("peakRssMiB", p.peakRssMiB());
             entry.put("fixedRateRuns", p.fixedRate().stream().map(Report::stepJson).toList());

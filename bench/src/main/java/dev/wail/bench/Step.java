@@ -24,6 +24,11 @@ record Step(int targetRate, double achievedRate, long sourceWrites, long sinkWri
         return perThousand(profile.pipelineJvmSeconds());
     }
 
+    /** The part of {@link #cpuSecondsPer1000()} spent in the SQS emulator. */
+    double emulatorCpuSecondsPer1000() {
+        return perThousand(profile.emulatorSeconds());
+    }
+
     /** CPU of the server's processes, the writers' connections included (a capture hook runs in them). */
     double postgresCpuSecondsPer1000() {
         return perThousand(profile.postgresSeconds());
