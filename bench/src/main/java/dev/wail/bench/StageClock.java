@@ -50,9 +50,14 @@ final class StageClock {
 
     /** Counts one call of {@code stage} that started at {@code startNanos} and ends now, unless it had no items. */
     void record(String stage, int items, long startNanos) {
+        record(stage, items, startNanos, System.nanoTime());
+    }
+
+    /** Counts one call of {@code stage} from {@code startNanos} to {@code endNanos}, unless it had no items. */
+    void record(String stage, int items, long startNanos, long endNanos) {
         if (items > 0) {
             Counters counters = stages.get(stage);
-            counters.nanos.add(System.nanoTime() - startNanos);
+            counters.nanos.add(endNanos - startNanos);
             counters.calls.increment();
             counters.items.add(items);
         }

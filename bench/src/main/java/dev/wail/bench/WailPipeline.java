@@ -57,8 +57,8 @@ final class WailPipeline implements Pipeline {
     private final AtomicLong intents = new AtomicLong();
     private static final String DRAIN = "outbox drain: one transaction (lock rows, send, delete), rows";
     private static final String SEND = "  of which SendMessageBatch calls (SqsIntentLog), intents";
-    private static final String LOOP = "consumer loop: receive, pipeline, delete, messages";
-    private static final String RECEIVE = "  of which ReceiveMessage (up to 10; a wait for the first counts)";
+    private static final String LOOP = "consumer loop: receive (when full), pipeline, delete, messages";
+    private static final String RECEIVE = "  of which ReceiveMessage calls that returned a full 10 (no wait)";
     private static final String PROCESS = "  of which the consumer pipeline (decode, coalesce, hydrate, write)";
     private static final String DELETE = "  of which DeleteMessageBatch of the DONE";
     private final StageClock clock = new StageClock();
@@ -145,11 +145,18 @@ final class WailPipeline implements Pipeline {
         while (running) {
             try {
                 long start = System.nanoTime();
-                List<Message> messages = clock.time(RECEIVE, () -> sqs.receiveMessage(b -> b.queueUrl(queueUrl)
-                        .maxNumberOfMessages(RECEIVE_BATCH).waitTimeSeconds(1)).messages(), List::size);
+                List<Message> messages = sqs.receiveMessage(b -> b.queueUrl(queueUrl)
+                        .maxNumberOfMessages(RECEIVE_BATCH).waitTimeSeconds(1)).messages();
+                long received = System.nanoTime();
+                // A long poll returns as soon as a message is there: a partial batch may have waited for work, a
+                // full one found a backlog, so only a full receive counts as busy time.
+                boolean full = messages.size() == RECEIVE_BATCH;
+                if (full) {
+                    clock.record(RECEIVE, messages.size(), start, received);
+                }
                 if (!messages.isEmpty()) {
                     consume(pipeline, messages);
-                    clock.record(LOOP, messages.size(), start);
+                    clock.record(LOOP, messages.size(), full ? start : received);
                 }
             } catch (RuntimeException e) {
                 LOG.warnf("consumer loop failed, the messages will be received again: %s", e.getMessage());

@@ -64,6 +64,21 @@ class SmokeTest {
                     .as("updates reached the source").isNotEqualTo("0");
             assertThat(postgres.queryString(SINK_ROWS)).isEqualTo(postgres.queryString(SOURCE_ROWS));
             assertThat(pipeline.bytesPerChange().values()).allSatisfy(bytes -> assertThat(bytes).isPositive());
+            assertProbeSawThePipeline(step.profile());
         }
+    }
+
+    /** The probe measured this pipeline: its stages did work, its queues were read, the writers' server processes seen. */
+    private static void assertProbeSawThePipeline(Profile profile) {
+        assertThat(profile.stages()).as("stages").isNotEmpty()
+                .filteredOn(stage -> !stage.partOfAbove())
+                .allSatisfy(stage -> assertThat(stage.calls()).as(stage.name()).isPositive());
+        assertThat(profile.stages().get(0).items()).as("items through the first stage").isPositive();
+        assertThat(profile.queues()).as("queues").isNotEmpty()
+                .allSatisfy(queue -> assertThat(queue.series()).as(queue.name()).isNotEmpty());
+        assertThat(profile.postgres()).extracting(Profile.CpuUse::group).contains(OrderTraffic.APPLICATION);
+        assertThat(profile.jvm()).extracting(Profile.CpuUse::group).contains("[JIT compiler]");
+        assertThat(profile.roles()).as("roles noted where the work ran").isNotEmpty();
+        assertThat(profile.seconds()).isGreaterThanOrEqualTo(TINY.seconds());
     }
 }
