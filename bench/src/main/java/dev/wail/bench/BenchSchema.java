@@ -47,7 +47,7 @@ final class BenchSchema {
     }
 
     /** Rows that differ between source and read model, both ways; 0 means converged. */
-    static final String DIFFERENCES = Probe.HARNESS + """
+    static final String DIFFERENCES = """
             SELECT (SELECT count(*) FROM (TABLE bench.orders EXCEPT TABLE read_model.orders) a)
                  + (SELECT count(*) FROM (TABLE read_model.orders EXCEPT TABLE bench.orders) b)""";
 }

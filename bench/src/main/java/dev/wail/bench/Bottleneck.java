@@ -37,9 +37,7 @@ final class Bottleneck {
                 profile.machineBusyShare() * 100, profile.cores(),
                 profile.machineBusyShare() >= SATURATED_MACHINE ? " (saturated)" : "",
                 percentOfCore(profile, profile.otherProcessesSeconds())));
-        profile.stages().stream().filter(s -> !s.partOfAbove())
-                .max(Comparator.comparingDouble(profile::busyShare))
-                .ifPresent(s -> parts.add(busiestStage(profile, s)));
+        parts.add(stages(profile));
         users.stream().filter(u -> u.use().members() > 0)
                 .max(Comparator.comparingDouble(u -> u.use().busiestMemberSeconds()))
                 .ifPresent(u -> parts.add(busiest(profile, u)));
@@ -51,10 +49,16 @@ final class Bottleneck {
         return "reading: " + String.join("; ", parts);
     }
 
-    private static String busiestStage(Profile profile, Profile.StageTime stage) {
-        double busy = profile.busyShare(stage);
-        return String.format(Locale.ROOT, "%s \"%s\" busy %.0f%% of its %d thread(s)' time", busy >= SATURATED_STAGE
-                ? "stage at its limit:" : "busiest stage:", stage.name().trim(), busy * 100, stage.threads());
+    /** Every stage at its limit, or else the busiest one. */
+    private static String stages(Profile profile) {
+        List<Profile.StageTime> top = profile.stages().stream().filter(s -> !s.partOfAbove())
+                .sorted(Comparator.comparingDouble(profile::busyShare).reversed()).toList();
+        List<Profile.StageTime> atLimit = top.stream().filter(s -> profile.busyShare(s) >= SATURATED_STAGE).toList();
+        List<Profile.StageTime> named = atLimit.isEmpty() ? top.stream().limit(1).toList() : atLimit;
+        return (atLimit.isEmpty() ? "no stage at its limit (" + Math.round(SATURATED_STAGE * 100) + "% busy); busiest: "
+                : "stage(s) at their limit: ") + String.join(", ", named.stream().map(s -> String.format(Locale.ROOT,
+                "\"%s\" busy %.0f%% of its %d thread(s)' time", s.name().trim(), profile.busyShare(s) * 100,
+                s.threads())).toList());
     }
 
     private static String busiest(Profile profile, User user) {
@@ -71,7 +75,7 @@ final class Bottleneck {
         profile.jvm().forEach(use -> users.add(new User("JVM", use)));
         users.add(new User("JVM", new Profile.CpuUse("[ended threads, other]", 0, profile.jvmUntracked(), "-",
                 profile.jvmUntracked())));
-        profile.postgres().stream().filter(use -> !Probe.APPLICATION.equals(use.group()))
+        profile.postgres().stream().filter(use -> !Profile.harnessConnections(use.group()))
                 .forEach(use -> users.add(new User("PostgreSQL", use)));
         users.sort(Comparator.comparingDouble((User u) -> u.use().cpuSeconds()).reversed());
         return users;

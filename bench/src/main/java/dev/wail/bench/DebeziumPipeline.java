@@ -218,13 +218,8 @@ final class DebeziumPipeline implements Pipeline {
     }
 
     @Override
-    public Map<String, StageClock.Totals> stageTotals() {
-        return clock.snapshot();
-    }
-
-    @Override
-    public Map<String, String> threadRoles() {
-        return roles.snapshot();
+    public Instruments instruments() {
+        return new Instruments(clock, roles);
     }
 
     @Override

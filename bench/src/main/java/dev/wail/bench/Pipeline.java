@@ -20,11 +20,12 @@ interface Pipeline extends AutoCloseable {
      */
     java.util.Map<String, Long> queueDepths(java.sql.Statement sql) throws java.sql.SQLException;
 
-    /** Time spent so far in each of its stages (cumulative; the probe takes differences). */
-    java.util.Map<String, StageClock.Totals> stageTotals();
+    /** Its stage clock (cumulative; the probe takes differences) and what each of its thread groups does. */
+    Instruments instruments();
 
-    /** What each of its thread groups does (group name, digits blanked, to role), as recorded where the work ran. */
-    java.util.Map<String, String> threadRoles();
+    /** What a pipeline records about itself for the probe. */
+    record Instruments(StageClock stages, ThreadRoles roles) {
+    }
 
     @Override
     void close() throws Exception;

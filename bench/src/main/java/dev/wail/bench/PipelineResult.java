@@ -16,28 +16,30 @@ import java.util.Map;
 record PipelineResult(String name, List<Step> fixedRate, List<Step> steps, double sourceThroughput,
                       Map<String, Double> bytesPerChange, double peakRssMiB) {
 
-    double fixedP50() {
-        return Measurement.median(fixedRate.stream().mapToDouble(Step::p50Millis).toArray());
+    /** Why the step-up search ended where it did, in words, from the last step's figures. */
+    String whyTheSearchStopped() {
+        if (steps.isEmpty()) {
+            return "no steps run";
+        }
+        Step last = steps.get(steps.size() - 1);
+        if (last.sustainedUnderOneSecond()) {
+            return "limit not reached: --max-steps ran out";
+        }
+        if (!last.sourceTookTheRate()) {
+            return String.format(java.util.Locale.ROOT, "next step, %,d/s: the source took only %,.0f/s",
+                    last.targetRate(), last.achievedRate());
+        }
+        if (!last.converged()) {
+            return String.format(java.util.Locale.ROOT, "next step, %,d/s: no convergence within the drain timeout",
+                    last.targetRate());
+        }
+        return String.format(java.util.Locale.ROOT, "next step, %,d/s: p99 %,.0f ms", last.targetRate(),
+                last.p99Millis());
     }
 
-    double fixedP99() {
-        return Measurement.median(fixedRate.stream().mapToDouble(Step::p99Millis).toArray());
-    }
-
-    double sinkWritesPerSourceWrite() {
-        return Measurement.median(fixedRate.stream().mapToDouble(Step::sinkWritesPerSourceWrite).toArray());
-    }
-
-    double cpuSecondsPer1000() {
-        return Measurement.median(fixedRate.stream().mapToDouble(Step::cpuSecondsPer1000).toArray());
-    }
-
-    double emulatorCpuSecondsPer1000() {
-        return Measurement.median(fixedRate.stream().mapToDouble(Step::emulatorCpuSecondsPer1000).toArray());
-    }
-
-    double postgresCpuSecondsPer1000() {
-        return Measurement.median(fixedRate.stream().mapToDouble(Step::postgresCpuSecondsPer1000).toArray());
+    /** The median of a figure over the common rate's repetitions: the figure the report's table shows. */
+    double median(java.util.function.ToDoubleFunction<Step> figure) {
+        return Measurement.median(fixedRate.stream().mapToDouble(figure).toArray());
     }
 
     /** The run at the common rate that the report explains: the last repetition (the warmest). */

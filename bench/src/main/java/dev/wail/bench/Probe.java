@@ -52,7 +52,7 @@ final class Probe {
         this.connection = connection;
         this.sql = connection.createStatement();
         this.pipeline = pipeline;
-        this.stagesAtStart = pipeline.stageTotals();
+        this.stagesAtStart = pipeline.instruments().stages().snapshot();
         PgProcesses.resetStatements(sql);
         this.threads = new Usage<>(ThreadCpu.javaThreads());
         this.internalThreads = new Usage<>(ThreadCpu.jvmInternalThreads());
@@ -113,7 +113,7 @@ final class Probe {
             return new Profile(seconds, Runtime.getRuntime().availableProcessors(),
                     MachineCpu.busyShare(machineStart, machineEnd), loadAverage(), jvm, untracked,
                     processes.byGroup(), queueDepths(), PgProcesses.topStatements(sql, TOP_STATEMENTS),
-                    pipeline.threadRoles(), stageTimes());
+                    pipeline.instruments().roles().snapshot(), stageTimes());
         } catch (SQLException e) {
             throw new IllegalStateException("the probe could not finish: " + e.getMessage(), e);
         }
@@ -121,7 +121,7 @@ final class Probe {
 
     private List<Profile.StageTime> stageTimes() {
         List<Profile.StageTime> times = new ArrayList<>();
-        pipeline.stageTotals().forEach((name, totals) -> {
+        pipeline.instruments().stages().snapshot().forEach((name, totals) -> {
             StageClock.Totals run = totals.minus(stagesAtStart.get(name));
             times.add(new Profile.StageTime(name, run.threads(), run.partOfAbove(), run.calls(), run.items(),
                     run.nanos() / 1e6));

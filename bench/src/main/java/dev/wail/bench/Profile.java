@@ -62,10 +62,14 @@ record Profile(double seconds, int cores, double machineBusyShare, String loadAv
         return jvm.stream().filter(use -> use.group().startsWith("elasticmq")).mapToDouble(CpuUse::cpuSeconds).sum();
     }
 
-    /** The server's CPU, every process but the probe's own connection. */
+    /** The server's CPU, every process but the harness's own connections (probe, convergence checks). */
     double postgresSeconds() {
-        return postgres.stream().filter(use -> !Probe.APPLICATION.equals(use.group()))
+        return postgres.stream().filter(use -> !harnessConnections(use.group()))
                 .mapToDouble(CpuUse::cpuSeconds).sum();
+    }
+
+    static boolean harnessConnections(String group) {
+        return Probe.APPLICATION.equals(group) || Measurement.HARNESS_APPLICATION.equals(group);
     }
 
     /** Core-seconds the whole machine was busy, and of those, the part that was neither this JVM nor the server. */

@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -44,22 +43,22 @@ final class Report {
         outcome.pipelines().forEach(p -> md.append("---:|"));
         md.append('\n');
         row(md, "highest rate with p99 < 1 s (writes/s, step-up)", outcome,
-                p -> Integer.toString(p.highestRateUnderOneSecond()));
+                p -> String.format(Locale.ROOT, "%,d (%s)", p.highestRateUnderOneSecond(), p.whyTheSearchStopped()));
         row(md, "freshness p50 at " + plan.workload().rate() + "/s (ms, median of " + plan.repetitions() + ")",
-                outcome, p -> fmt(p.fixedP50()));
+                outcome, p -> fmt(p.median(Step::p50Millis)));
         row(md, "freshness p99 at " + plan.workload().rate() + "/s (ms, median of " + plan.repetitions() + ")",
-                outcome, p -> fmt(p.fixedP99()));
+                outcome, p -> fmt(p.median(Step::p99Millis)));
         row(md, "sink writes per source write", outcome, p -> String.format(Locale.ROOT, "%.2f",
-                p.sinkWritesPerSourceWrite()));
+                p.median(Step::sinkWritesPerSourceWrite)));
         row(md, "bytes per change on the log", outcome, p -> bytes(p.bytesPerChange()));
         row(md, "source throughput, capture live (rows/s; none: " + fmt(outcome.sourceThroughputNoCapture()) + ")",
                 outcome, p -> fmt(p.sourceThroughput()));
         row(md, "pipeline process CPU s per 1,000 changes (JVM, harness threads excluded)", outcome,
-                p -> String.format(Locale.ROOT, "%.3f", p.cpuSecondsPer1000()));
+                p -> thousandths(p.median(Step::cpuSecondsPer1000)));
         row(md, "&nbsp;&nbsp;of which ElasticMQ, the SQS emulator in the same JVM", outcome,
-                p -> String.format(Locale.ROOT, "%.3f", p.emulatorCpuSecondsPer1000()));
+                p -> thousandths(p.median(Step::emulatorCpuSecondsPer1000)));
         row(md, "PostgreSQL CPU s per 1,000 changes (all backends, writers' included)", outcome,
-                p -> String.format(Locale.ROOT, "%.3f", p.postgresCpuSecondsPer1000()));
+                p -> thousandths(p.median(Step::postgresCpuSecondsPer1000)));
         row(md, "peak RSS of the process (MiB)", outcome, p -> fmt(p.peakRssMiB()));
         row(md, "converged row by row", outcome, p -> Boolean.toString(p.converged()));
         md.append(WhereTheTimeGoes.markdown(outcome.pipelines()));
@@ -71,6 +70,10 @@ final class Report {
         md.append("| ").append(label).append(" |");
         outcome.pipelines().forEach(p -> md.append(' ').append(value.apply(p)).append(" |"));
         md.append('\n');
+    }
+
+    private static String thousandths(double value) {
+        return String.format(Locale.ROOT, "%.3f", value);
     }
 
     private static String fmt(double value) {
@@ -87,50 +90,9 @@ final class Report {
     static void write(Path directory, SideBySide.Plan plan, SideBySide.Outcome outcome) throws IOException {
         Files.createDirectories(directory);
         Files.writeString(directory.resolve("bench.md"), markdown(plan, outcome));
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("machine", machine());
-        json.put("loadAverageBefore", outcome.loadBefore());
-        json.put("loadAverageAfter", outcome.loadAfter());
-        json.put("plan", plan.toString());
-        json.put("sourceThroughputNoCapture", outcome.sourceThroughputNoCapture());
-        List<Map<String, Object>> pipelines = new ArrayList<>();
-        for (PipelineResult p : outcome.pipelines()) {
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("name", p.name());
-            entry.put("highestRateP99UnderOneSecond", p.highestRateUnderOneSecond());
-            entry.put("fixedRateP50Millis", p.fixedP50());
-            entry.put("fixedRateP99Millis", p.fixedP99());
-            entry.put("sinkWritesPerSourceWrite", p.sinkWritesPerSourceWrite());
-            entry.put("bytesPerChange", p.bytesPerChange());
-            entry.put("sourceThroughputCaptureLive", p.sourceThroughput());
-            entry.put("cpuSecondsPer1000Changes", p.cpuSecondsPer1000());
-            entry.put("emulatorCpuSecondsPer1000Changes", p.emulatorCpuSecondsPer1000());
-            entry.put("postgresCpuSecondsPer1000Changes", p.postgresCpuSecondsPer1000());
-            entry.put("peakRssMiB", p.peakRssMiB());
-            entry.put("fixedRateRuns", p.fixedRate().stream().map(Report::stepJson).toList());
-            entry.put("steps", p.steps().stream().map(Report::stepJson).toList());
-            pipelines.add(entry);
-        }
-        json.put("pipelines", pipelines);
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                .writeValue(directory.resolve("bench.json").toFile(), json);
+                .writeValue(directory.resolve("bench.json").toFile(), RunJson.of(plan, outcome));
         ImageIO.write(plot(outcome), "png", directory.resolve("freshness.png").toFile());
-    }
-
-    private static Map<String, Object> stepJson(Step step) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("targetRate", step.targetRate());
-        json.put("achievedRate", step.achievedRate());
-        json.put("sourceWrites", step.sourceWrites());
-        json.put("sinkWrites", step.sinkWrites());
-        json.put("p50Millis", step.p50Millis());
-        json.put("p99Millis", step.p99Millis());
-        json.put("maxMillis", step.maxMillis());
-        json.put("cpuSecondsPer1000", step.cpuSecondsPer1000());
-        json.put("postgresCpuSecondsPer1000", step.postgresCpuSecondsPer1000());
-        json.put("converged", step.converged());
-        json.put("profile", step.profile());
-        return json;
     }
 
     /** Freshness of every sink write of the first fixed-rate run, over time, one colour per pipeline. */
