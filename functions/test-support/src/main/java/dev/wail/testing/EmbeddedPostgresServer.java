@@ -118,10 +118,18 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
     /** A Vert.x reactive pool on this server, as the functions use, with its own Vert.x instance. */
     public ReactivePool openReactivePool(int maxSize) {
+        return openReactivePool(maxSize, "vertx-pg-client");
+    }
+
+    /**
+     * The same, its connections named {@code applicationName} in {@code pg_stat_activity}, so what they cost the
+     * server can be told apart from other connections' cost.
+     */
+    public ReactivePool openReactivePool(int maxSize, String applicationName) {
         Vertx vertx = Vertx.vertx();
         Pool pool = PgBuilder.pool()
                 .connectingTo(new PgConnectOptions().setHost("127.0.0.1").setPort(port()).setDatabase(DATABASE)
-                        .setUser(USER))
+                        .setUser(USER).addProperty("application_name", applicationName))
                 .with(new PoolOptions().setMaxSize(maxSize))
                 .using(vertx)
                 .build();

@@ -1,0 +1,142 @@
+package dev.wail.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import javax.imageio.ImageIO;
+
+/** Writes the outcome as {@code bench.md} (Markdown table), {@code bench.json} and {@code freshness.png}. */
+final class Report {
+
+    private static final Color[] COLORS = {new Color(0x1f77b4), new Color(0xd62728)};
+
+    private Report() {
+    }
+
+    static String machine() {
+        return String.format(Locale.ROOT, "%d cores, Java %s, %s %s, max heap %d MiB",
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+                System.getProperty("os.name"), System.getProperty("os.arch"),
+                Runtime.getRuntime().maxMemory() / (1024 * 1024));
+    }
+
+    static String markdown(SideBySide.Plan plan, SideBySide.Outcome outcome) {
+        StringBuilder md = new StringBuilder();
+        md.append("Machine: ").append(machine()).append('\n');
+        md.append("Load average (/proc/loadavg; the machine may be shared): before ").append(outcome.loadBefore())
+                .append(", after ").append(outcome.loadAfter()).append('\n');
+        md.append(String.format(Locale.ROOT, "Workload: %s%n%n", plan.workload()));
+        md.append("| figure |");
+        outcome.pipelines().forEach(p -> md.append(' ').append(p.name()).append(" |"));
+        md.append("\n|---|");
+        outcome.pipelines().forEach(p -> md.append("---:|"));
+        md.append('\n');
+        row(md, "highest rate with p99 < 1 s (writes/s, step-up)", outcome,
+                p -> String.format(Locale.ROOT, "%,d (%s)", p.highestRateUnderOneSecond(), p.whyTheSearchStopped()));
+        row(md, "freshness p50 at " + plan.workload().rate() + "/s (ms, median of " + plan.repetitions() + ")",
+                outcome, p -> fmt(p.median(Step::p50Millis)));
+        row(md, "freshness p99 at " + plan.workload().rate() + "/s (ms, median of " + plan.repetitions() + ")",
+                outcome, p -> fmt(p.median(Step::p99Millis)));
+        row(md, "sink writes per source write", outcome, p -> String.format(Locale.ROOT, "%.2f",
+                p.median(Step::sinkWritesPerSourceWrite)));
+        row(md, "bytes per change on the log", outcome, p -> bytes(p.bytesPerChange()));
+        row(md, "source throughput, capture live (rows/s; none: " + fmt(outcome.sourceThroughputNoCapture()) + ")",
+                outcome, p -> fmt(p.sourceThroughput()));
+        row(md, "pipeline process CPU s per 1,000 changes (JVM, harness threads excluded)", outcome,
+                p -> thousandths(p.median(Step::cpuSecondsPer1000)));
+        row(md, "&nbsp;&nbsp;of which ElasticMQ, the SQS emulator in the same JVM", outcome,
+                p -> thousandths(p.median(Step::emulatorCpuSecondsPer1000)));
+        row(md, "PostgreSQL CPU s per 1,000 changes (all backends, writers' included)", outcome,
+                p -> thousandths(p.median(Step::postgresCpuSecondsPer1000)));
+        row(md, "peak RSS of the process (MiB)", outcome, p -> fmt(p.peakRssMiB()));
+        row(md, "converged row by row", outcome, p -> Boolean.toString(p.converged()));
+        md.append(WhereTheTimeGoes.markdown(outcome.pipelines()));
+        return md.toString();
+    }
+
+    private static void row(StringBuilder md, String label, SideBySide.Outcome outcome,
+                            java.util.function.Function<PipelineResult, String> value) {
+        md.append("| ").append(label).append(" |");
+        outcome.pipelines().forEach(p -> md.append(' ').append(value.apply(p)).append(" |"));
+        md.append('\n');
+    }
+
+    private static String thousandths(double value) {
+        return String.format(Locale.ROOT, "%.3f", value);
+    }
+
+    private static String fmt(double value) {
+        return String.format(Locale.ROOT, "%,.0f", value);
+    }
+
+    private static String bytes(Map<String, Double> bytes) {
+        List<String> parts = new ArrayList<>();
+        bytes.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .forEach(e -> parts.add(e.getKey() + ": " + fmt(e.getValue())));
+        return String.join("; ", parts);
+    }
+
+    static void write(Path directory, SideBySide.Plan plan, SideBySide.Outcome outcome) throws IOException {
+        Files.createDirectories(directory);
+        Files.writeString(directory.resolve("bench.md"), markdown(plan, outcome));
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                .writeValue(directory.resolve("bench.json").toFile(), RunJson.of(plan, outcome));
+        ImageIO.write(plot(outcome), "png", directory.resolve("freshness.png").toFile());
+    }
+
+    /** Freshness of every sink write of the first fixed-rate run, over time, one colour per pipeline. */
+    static BufferedImage plot(SideBySide.Outcome outcome) {
+        int width = 1000;
+        int height = 500;
+        int margin = 60;
+        double maxX = 1;
+        double maxY = 1;
+        for (PipelineResult p : outcome.pipelines()) {
+            for (double[] point : firstRun(p)) {
+                maxX = Math.max(maxX, point[0]);
+                maxY = Math.max(maxY, Double.isNaN(point[1]) ? 0 : point[1]);
+            }
+        }
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, width, height);
+        g.setColor(Color.BLACK);
+        g.setStroke(new BasicStroke(1));
+        g.drawLine(margin, height - margin, width - margin, height - margin);
+        g.drawLine(margin, margin, margin, height - margin);
+        g.drawString("seconds since the run started (first fixed-rate run)", width / 2 - 150, height - 20);
+        g.drawString(String.format(Locale.ROOT, "freshness, ms (max %.0f)", maxY), 10, margin - 20);
+        g.drawString(String.format(Locale.ROOT, "%.0f", maxX), width - margin - 10, height - margin + 15);
+        for (int i = 0; i < outcome.pipelines().size(); i++) {
+            PipelineResult p = outcome.pipelines().get(i);
+            g.setColor(COLORS[i % COLORS.length]);
+            g.drawString(p.name(), width - margin - 100, margin + 15 * i);
+            for (double[] point : firstRun(p)) {
+                if (!Double.isNaN(point[1])) {
+                    int x = margin + (int) (point[0] / maxX * (width - 2 * margin));
+                    int y = height - margin - (int) (point[1] / maxY * (height - 2 * margin));
+                    g.fillRect(x, y, 2, 2);
+                }
+            }
+        }
+        g.dispose();
+        return image;
+    }
+
+    private static List<double[]> firstRun(PipelineResult p) {
+        return p.fixedRate().isEmpty() ? List.of() : p.fixedRate().get(0).lag();
+    }
+}

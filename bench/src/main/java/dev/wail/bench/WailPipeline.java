@@ -1,0 +1,233 @@
+package dev.wail.bench;
+
+import dev.wail.consumer.postgres.PgReadModelSink;
+import dev.wail.consumer.postgres.PgSource;
+import dev.wail.core.pipeline.BatchResult;
+import dev.wail.core.pipeline.ConsumerPipeline;
+import dev.wail.core.pipeline.InboundMessage;
+import dev.wail.core.pipeline.MessageOutcome;
+import dev.wail.core.pipeline.TableBinding;
+import dev.wail.core.pipeline.TableRegistry;
+import dev.wail.core.wire.IntentCodec;
+import dev.wail.producer.log.SqsIntentLog;
+import dev.wail.producer.outbox.DrainReport;
+import dev.wail.producer.outbox.OutboxDrain;
+import dev.wail.testing.EmbeddedPostgresServer;
+import dev.wail.testing.EmbeddedSqsServer;
+import dev.wail.testing.TestData;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.jboss.logging.Logger;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * wail in-process, without Quarkus: the outbox hooks of {@code wail/hooks.sql}, one {@link OutboxDrain} loop into
+ * an SQS queue on ElasticMQ, and {@code pollers} consumer loops that receive 10 messages at a time (the SQS maximum),
+ * run the {@link ConsumerPipeline} on them and delete what it reports DONE, as the event source mapping would.
+ */
+final class WailPipeline implements Pipeline {
+
+    private static final Logger LOG = Logger.getLogger(WailPipeline.class);
+    static final TableBinding ORDERS = new TableBinding("bench", BenchSchema.SOURCE_TABLE, List.of("id"),
+            BenchSchema.COLUMNS, Optional.empty(), BenchSchema.SINK_TABLE);
+
+    /** Outbox rows one drain moves; the producer function's default. */
+    static final int DRAIN_BATCH_ROWS = 100;
+    /** Messages one receive asks for: the SQS maximum, the event source mapping's default batch size. */
+    static final int RECEIVE_BATCH = 10;
+
+    private final EmbeddedPostgresServer postgres;
+    private final EmbeddedSqsServer sqsServer;
+    private final int pollers;
+    private final Duration idlePause;
+    private final List<Thread> threads = new ArrayList<>();
+    private final AtomicLong intentBytes = new AtomicLong();
+    private final AtomicLong intents = new AtomicLong();
+    private static final String DRAIN = "outbox drain: one transaction (lock rows, send, delete), rows";
+    private static final String SEND = "  of which SendMessageBatch calls (SqsIntentLog), intents";
+    private static final String LOOP = "consumer loop: receive (when full), pipeline, delete, messages";
+    private static final String RECEIVE = "  of which ReceiveMessage calls that returned a full 10 (no wait)";
+    private static final String PROCESS = "  of which the consumer pipeline (decode, coalesce, hydrate, write)";
+    private static final String DELETE = "  of which DeleteMessageBatch of the DONE";
+    private final StageClock clock = new StageClock();
+    private final ThreadRoles roles = new ThreadRoles(Map.of(
+            "elasticmq-pekko.actor.default-dispatcher-*", "ElasticMQ, the SQS emulator, in this JVM",
+            "elasticmq-pekko.actor.internal-dispatcher-*", "ElasticMQ, the SQS emulator, in this JVM",
+            "elasticmq-pekko.io.pinned-dispatcher-*", "ElasticMQ's HTTP listener",
+            "wail-drain", "server: the drain's connection (lock, read, delete outbox rows)",
+            "wail-consumer", "server: the consumers' connections (hydrating reads, sink writes)",
+            OrderTraffic.APPLICATION, "server: the workload's connections (wail's capture trigger runs in them)"));
+    private volatile boolean running;
+    private EmbeddedPostgresServer.ReactivePool drainPool;
+    private EmbeddedPostgresServer.ReactivePool consumerPool;
+    private SqsClient sqs;
+    private String queueUrl;
+
+    WailPipeline(EmbeddedPostgresServer postgres, EmbeddedSqsServer sqsServer, int pollers, Duration idlePause) {
+        this.postgres = postgres;
+        this.sqsServer = sqsServer;
+        this.pollers = pollers;
+        this.idlePause = idlePause;
+        clock.stage(DRAIN, 1, false).stage(SEND, 1, true).stage(LOOP, pollers, false)
+                .stage(RECEIVE, pollers, true).stage(PROCESS, pollers, true).stage(DELETE, pollers, true);
+    }
+
+    @Override
+    public String name() {
+        return "wail";
+    }
+
+    @Override
+    public void start() {
+        postgres.execute(TestData.resource("/wail/hooks.sql"));
+        postgres.execute("SELECT wail.capture('" + BenchSchema.SOURCE_TABLE + "', source => 'bench')");
+        sqs = sqsServer.newClient();
+        queueUrl = sqsServer.createQueue("wail-bench-" + System.nanoTime());
+        // Two pools, named, so the probe can tell the drain's server cost from the consumers'.
+        drainPool = postgres.openReactivePool(1, "wail-drain");
+        consumerPool = postgres.openReactivePool(pollers + 1, "wail-consumer");
+        SqsIntentLog log = new SqsIntentLog(sqs, queueUrl, 5, Duration.ofMillis(20));
+        OutboxDrain drain = new OutboxDrain(drainPool.pool(), intents -> {
+            roles.note("SendMessageBatch of the drained intents (SqsIntentLog)");
+            return clock.time(SEND, () -> log.append(intents), result -> intents.size());
+        }, DRAIN_BATCH_ROWS);
+        ConsumerPipeline pipeline = new ConsumerPipeline(IntentCodec.DEFAULT, new TableRegistry(List.of(ORDERS)),
+                Map.of("bench", new PgSource("bench", consumerPool.pool(), Optional.empty())),
+                new PgReadModelSink(consumerPool.pool()));
+        // Mutiny's context propagation initialises lazily and races when several threads start at once.
+        // Warm it up on this thread with one real intent (an order every run starts with; rewriting it is harmless).
+        pipeline.process(List.of(new InboundMessage("warm-up", "{\"v\":1,\"s\":\"bench\",\"t\":\""
+                + BenchSchema.SOURCE_TABLE + "\",\"k\":{\"id\":1},\"o\":\"u\",\"c\":1}"))).await().indefinitely();
+        running = true;
+        startLoop("wail-drain", () -> drainLoop(drain));
+        for (int p = 0; p < pollers; p++) {
+            startLoop("wail-consumer-" + p, () -> consumeLoop(pipeline));
+        }
+    }
+
+    private void startLoop(String name, Runnable loop) {
+        Thread thread = new Thread(loop, name);
+        thread.setDaemon(true);
+        thread.start();
+        threads.add(thread);
+    }
+
+    private void drainLoop(OutboxDrain drain) {
+        roles.note("outbox drain loop (waits on its transaction)");
+        while (running) {
+            try {
+                DrainReport report = clock.time(DRAIN, () -> drain.drainOnce().await().indefinitely(),
+                        DrainReport::rows);
+                if (report.rows() == 0) {
+                    LockSupport.parkNanos(idlePause.toNanos());
+                }
+            } catch (RuntimeException e) {
+                LOG.warnf("outbox drain failed, retrying: %s", e.getMessage());
+                LockSupport.parkNanos(idlePause.toNanos());
+            }
+        }
+    }
+
+    private void consumeLoop(ConsumerPipeline pipeline) {
+        roles.note("receive 10, run the consumer pipeline, delete DONE");
+        while (running) {
+            try {
+                long start = System.nanoTime();
+                List<Message> messages = sqs.receiveMessage(b -> b.queueUrl(queueUrl)
+                        .maxNumberOfMessages(RECEIVE_BATCH).waitTimeSeconds(1)).messages();
+                long received = System.nanoTime();
+                // A long poll returns as soon as a message is there: a partial batch may have waited for work, a
+                // full one found a backlog, so only a full receive counts as busy time.
+                boolean full = messages.size() == RECEIVE_BATCH;
+                if (full) {
+                    clock.record(RECEIVE, messages.size(), start, received);
+                }
+                if (!messages.isEmpty()) {
+                    consume(pipeline, messages);
+                    clock.record(LOOP, messages.size(), full ? start : received);
+                }
+            } catch (RuntimeException e) {
+                LOG.warnf("consumer loop failed, the messages will be received again: %s", e.getMessage());
+            }
+        }
+    }
+
+    private void consume(ConsumerPipeline pipeline, List<Message> messages) {
+        List<InboundMessage> inbound = new ArrayList<>(messages.size());
+        for (Message message : messages) {
+            inbound.add(new InboundMessage(message.messageId(), message.body()));
+            intentBytes.addAndGet(message.body().getBytes(StandardCharsets.UTF_8).length);
+        }
+        intents.addAndGet(messages.size());
+        BatchResult result = clock.time(PROCESS, () -> pipeline.process(inbound)
+                .invoke(() -> roles.note("Vert.x event loop: PostgreSQL client I/O, pipeline continuations"))
+                .await().indefinitely(), r -> inbound.size());
+        List<DeleteMessageBatchRequestEntry> done = new ArrayList<>();
+        for (int i = 0; i < messages.size(); i++) {
+            MessageOutcome outcome = result.outcomes().get(i);
+            if (outcome.status() == MessageOutcome.Status.DONE) {
+                done.add(DeleteMessageBatchRequestEntry.builder().id(Integer.toString(i))
+                        .receiptHandle(messages.get(i).receiptHandle()).build());
+            } else {
+                LOG.warnf("message %s not done (%s): %s", outcome.messageId(), outcome.status(), outcome.reason());
+            }
+        }
+        if (!done.isEmpty()) {
+            clock.time(DELETE, () -> sqs.deleteMessageBatch(b -> b.queueUrl(queueUrl).entries(done)), r -> done.size());
+        }
+    }
+
+    @Override
+    public Map<String, Double> bytesPerChange() {
+        long count = intents.get();
+        return Map.of("intent (SQS body)", count == 0 ? 0.0 : (double) intentBytes.get() / count);
+    }
+
+    @Override
+    public Map<String, Long> queueDepths(Statement sql) throws SQLException {
+        Map<QueueAttributeName, String> attributes = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
+        Map<String, Long> depths = new LinkedHashMap<>();
+        depths.put("outbox rows", Probe.number(sql, "SELECT count(*) FROM wail.outbox"));
+        depths.put("SQS messages waiting", Long.parseLong(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)));
+        depths.put("SQS messages in flight", Long.parseLong(attributes.get(
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)));
+        return depths;
+    }
+
+    @Override
+    public Instruments instruments() {
+        return new Instruments(clock, roles);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        for (Thread thread : threads) {
+            thread.join(5_000);
+        }
+        for (EmbeddedPostgresServer.ReactivePool pool : new EmbeddedPostgresServer.ReactivePool[] {drainPool,
+            consumerPool}) {
+            if (pool != null) {
+                pool.close();
+            }
+        }
+        if (sqs != null) {
+            sqs.close();
+        }
+        postgres.execute("SELECT wail.uncapture('" + BenchSchema.SOURCE_TABLE + "')");
+    }
+}
