@@ -7,9 +7,11 @@ import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse.BatchItemFailure;
 import dev.wail.core.log.IntentLog;
 import dev.wail.core.log.IntentLog.AppendResult;
+import dev.wail.lambda.logging.Trace;
 import dev.wail.producer.config.ProducerConfig;
 import dev.wail.producer.dynamodb.StreamRecordReader;
 import dev.wail.producer.dynamodb.StreamRecordReader.StreamBatch;
+import dev.wail.producer.metrics.ProducerMetrics;
 import jakarta.inject.Named;
 import java.util.List;
 import org.jboss.logging.Logger;
@@ -29,17 +31,27 @@ public class DynamoDbStreamHandler implements RequestHandler<DynamodbEvent, Stre
     private final StreamRecordReader reader;
     private final IntentLog log;
 
-    public DynamoDbStreamHandler(IntentLog log, ProducerConfig config) {
+    private final ProducerMetrics metrics;
+
+    public DynamoDbStreamHandler(IntentLog log, ProducerConfig config, ProducerMetrics metrics) {
         String source = config.dynamodb().source().orElseThrow(() -> new IllegalStateException(
                 "wail.producer.dynamodb.source (WAIL_PRODUCER_DYNAMODB_SOURCE) is not set: name the source the "
                         + "consumer configures these DynamoDB tables under, e.g. WAIL_PRODUCER_DYNAMODB_SOURCE=shop"));
         this.reader = new StreamRecordReader(source);
         this.log = log;
+        this.metrics = metrics;
     }
 
     @Override
     public StreamsEventResponse handleRequest(DynamodbEvent event, Context context) {
+        try (Trace.Scope invocation = Trace.invocation(context)) {
+            return append(event);
+        }
+    }
+
+    private StreamsEventResponse append(DynamodbEvent event) {
         StreamBatch batch = reader.read(event);
+        metrics.refused(batch.rejected().size());
         batch.rejected().forEach(r -> LOG.warnf("DynamoDB stream record %d skipped (eventID %s, sequence number %s): %s",
                 r.index(), r.eventId(), r.sequenceNumber(), r.reason()));
         AppendResult appended = batch.intents().isEmpty() ? AppendResult.allAccepted() : log.append(batch.intents());

@@ -32,6 +32,9 @@ public final class OutboxDrain {
     private static final Logger LOG = Logger.getLogger(OutboxDrain.class);
     private static final String LOCK_BATCH =
             "SELECT id, payload FROM wail.outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED";
+    /** The oldest row is the lowest id (ids grow with insertion), found through the primary key's index. */
+    private static final String OLDEST_AGE_MILLIS = "SELECT (extract(epoch FROM clock_timestamp() - created_at) * 1000)"
+            + "::bigint AS age FROM wail.outbox ORDER BY id LIMIT 1";
     private static final String DELETE_SENT = "DELETE FROM wail.outbox WHERE id = ANY($1)";
     private static final String MOVE_REJECTED = """
             WITH moved AS (DELETE FROM wail.outbox WHERE id = ANY($1) RETURNING id, payload)
@@ -72,6 +75,12 @@ public final class OutboxDrain {
             total = total.plus(once);
         } while (once.rows() == batchRows && once.retainedRows() == 0 && System.currentTimeMillis() < deadlineMillis);
         return total;
+    }
+
+    /** How long the oldest row still in the outbox has waited, by the database's clock; 0 when it is empty. */
+    public long oldestAgeMillis() {
+        RowSet<Row> rows = pool.query(OLDEST_AGE_MILLIS).execute().await().indefinitely();
+        return rows.size() == 0 ? 0 : Math.max(0, rows.iterator().next().getLong("age"));
     }
 
     private Uni<AppendResult> appendOffTheEventLoop(List<Intent> intents) {
