@@ -2,6 +2,7 @@ package dev.wail.consumer.config;
 
 import dev.wail.consumer.dynamodb.DynamoDbHydrator;
 import dev.wail.consumer.metrics.ConsumerMetrics;
+import dev.wail.consumer.postgres.PgConnector;
 import dev.wail.consumer.postgres.PgReadModelSink;
 import dev.wail.consumer.postgres.PgSource;
 import dev.wail.consumer.postgres.SqlIdentifiers;
@@ -12,15 +13,8 @@ import dev.wail.core.pipeline.TableRegistry;
 import dev.wail.core.wire.IntentCodec;
 import dev.wail.lambda.metrics.EmfEnvironment;
 import dev.wail.lambda.secret.DatabaseSecretCredentials;
-import io.quarkus.credentials.CredentialsProvider;
-import io.vertx.core.Future;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.pgclient.PgBuilder;
-import io.vertx.pgclient.PgConnectOptions;
-import io.vertx.sqlclient.ClientBuilder;
-import io.vertx.sqlclient.PoolOptions;
-import io.vertx.sqlclient.SqlConnectOptions;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
@@ -59,17 +53,19 @@ public class ConsumerBeans {
 
     @Produces
     @Singleton
-    ConsumerPipeline pipeline(ConsumerConfig config, TableRegistry registry, Pool sinkPool, Vertx vertx,
-            Instance<DynamoDbAsyncClient> dynamodb, DatabaseSecretCredentials secrets) {
+    ConsumerPipeline pipeline(ConsumerConfig config, TableRegistry registry, Pool sinkPool,
+            Instance<DynamoDbAsyncClient> dynamodb, PgConnector connector) {
         Map<String, Source> sources = new HashMap<>();
-        Endpoints endpoints = new Endpoints(vertx, config.database().secretArn(), secrets);
-        config.sources().forEach((name, source) -> sources.put(name, source(name, source, sinkPool, endpoints,
+        config.sources().forEach((name, source) -> sources.put(name, source(name, source, sinkPool, connector,
                 dynamodb)));
         return new ConsumerPipeline(IntentCodec.DEFAULT, registry, sources, new PgReadModelSink(sinkPool));
     }
 
-    /** What opening a source's pool needs besides the source's own settings. */
-    private record Endpoints(Vertx vertx, Optional<String> secretArn, DatabaseSecretCredentials secrets) {
+    /** Connections other than the datasource's: source endpoints, the schema installer's one-off connection. */
+    @Produces
+    @Singleton
+    PgConnector connector(ConsumerConfig config, Vertx vertx, DatabaseSecretCredentials secrets) {
+        return new PgConnector(vertx, config.database().secretArn(), secrets);
     }
 
     @Produces
@@ -79,13 +75,13 @@ public class ConsumerBeans {
     }
 
     /** The DynamoDB client is looked up only when a DynamoDB source is configured. */
-    private Source source(String name, ConsumerConfig.Source source, Pool ownPool, Endpoints opener,
+    private Source source(String name, ConsumerConfig.Source source, Pool ownPool, PgConnector connector,
             Instance<DynamoDbAsyncClient> dynamodb) {
         return switch (source.kind()) {
             case POSTGRESQL -> {
                 ConsumerConfig.Postgres endpoints = source.postgres();
-                Pool writer = endpoints.writerUrl().map(url -> open(url, endpoints, opener)).orElse(ownPool);
-                Optional<Pool> reader = endpoints.readerUrl().map(url -> open(url, endpoints, opener));
+                Pool writer = endpoints.writerUrl().map(url -> open(url, endpoints, connector)).orElse(ownPool);
+                Optional<Pool> reader = endpoints.readerUrl().map(url -> open(url, endpoints, connector));
                 yield new PgSource(name, writer, reader);
             }
             case DYNAMODB -> Source.alwaysCurrent(new DynamoDbHydrator(dynamodb.get(), DYNAMODB_ATTEMPTS,
@@ -93,30 +89,11 @@ public class ConsumerBeans {
         };
     }
 
-    private Pool open(String url, ConsumerConfig.Postgres endpoints, Endpoints opener) {
-        PgConnectOptions options = PgConnectOptions.fromUri(url);
-        endpoints.username().ifPresent(options::setUser);
-        endpoints.password().ifPresent(options::setPassword);
-        ClientBuilder<io.vertx.sqlclient.Pool> builder = PgBuilder.pool()
-                .with(new PoolOptions().setMaxSize(endpoints.maxConnections()))
-                .using(opener.vertx().getDelegate());
-        Optional<String> secretArn = endpoints.password().isPresent() ? Optional.empty() : opener.secretArn();
-        Pool pool = Pool.newInstance(secretArn
-                .map(arn -> builder.connectingTo(() -> withSecret(options, arn, opener.secrets())))
-                .orElseGet(() -> builder.connectingTo(options))
-                .build());
+    private Pool open(String url, ConsumerConfig.Postgres endpoints, PgConnector connector) {
+        Pool pool = connector.pool(new PgConnector.Endpoint(url, endpoints.username(), endpoints.password()),
+                endpoints.maxConnections());
         openedPools.add(pool);
         return pool;
-    }
-
-    /** Called for each connection the pool opens, so a rotated password reaches new connections. */
-    private static Future<SqlConnectOptions> withSecret(PgConnectOptions options, String secretArn,
-            DatabaseSecretCredentials secrets) {
-        return Future.fromCompletionStage(secrets.getCredentialsAsync(secretArn)
-                .map(credentials -> (SqlConnectOptions) new PgConnectOptions(options)
-                        .setUser(credentials.get(CredentialsProvider.USER_PROPERTY_NAME))
-                        .setPassword(credentials.get(CredentialsProvider.PASSWORD_PROPERTY_NAME)))
-                .subscribeAsCompletionStage());
     }
 
     @PreDestroy
