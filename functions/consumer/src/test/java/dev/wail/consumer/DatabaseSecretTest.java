@@ -8,15 +8,17 @@ import static org.hamcrest.Matchers.empty;
 import dev.wail.testing.EmbeddedSqsServer;
 import dev.wail.testing.LambdaEvents;
 import dev.wail.testing.MotoServer;
+import dev.wail.testing.RealServicesResource.Endpoints;
 import dev.wail.testing.TestData;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.condition.EnabledIf;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -25,35 +27,36 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * The consumer with its database credentials only in a Secrets Manager secret ({@link SecretBackedDatabase}): it
  * installs its schema, reads the source through a pool of its own and writes the read model through Quarkus's
  * datasource, all as the secret's user, and it keeps no connection open after start-up (what a SnapStart snapshot
- * would otherwise carry, dead, into every restored environment).
+ * would otherwise carry, dead, into every restored environment). Black-box, so that {@link DatabaseSecretIT} runs it
+ * against the native executable.
  */
 @QuarkusTest
 @TestProfile(SecretBackedDatabase.class)
 @EnabledIf(value = "dev.wail.testing.MotoServer#available", disabledReason = MotoServer.MISSING)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DatabaseSecretTest {
 
     private static final String CONNECTIONS_OF_THE_SECRET_USER =
             "SELECT count(*)::text FROM pg_stat_activity WHERE usename = '" + SecretBackedDatabase.USER + "'";
 
-    @ConfigProperty(name = "test.wail.jdbc-url")
-    String jdbcUrl;
-
-    @ConfigProperty(name = "test.wail.sqs-endpoint")
-    URI sqsEndpoint;
-
-    @ConfigProperty(name = "quarkus.lambda.mock-event-server.test-port")
-    int lambdaPort;
-
+    /** First: before any invocation opens the pools' connections. */
     @Test
+    @Order(1)
     void theSchemaIsInstalledAsTheSecretsUserAndNoConnectionIsKeptAfterStartUp() {
+        String jdbcUrl = Endpoints.current().jdbcUrl();
         assertThat(TestData.queryString(jdbcUrl, "SELECT tableowner FROM pg_tables WHERE schemaname = 'wail' "
                 + "AND tablename = 'dead_letters'")).isEqualTo(SecretBackedDatabase.USER);
-        await().atMost(Duration.ofSeconds(10))
+        await().atMost(Duration.ofSeconds(10)).alias("no connection of the secret's user is left open: "
+                + TestData.queryString(jdbcUrl, "SELECT coalesce(string_agg(state || ': ' || query, '; '), '') "
+                + "FROM pg_stat_activity WHERE usename = '" + SecretBackedDatabase.USER + "'"))
                 .until(() -> TestData.queryString(jdbcUrl, CONNECTIONS_OF_THE_SECRET_USER).equals("0"));
     }
 
     @Test
+    @Order(2)
     void aBatchIsReadAndWrittenWithTheSecretsCredentials() {
+        Endpoints services = Endpoints.current();
+        String jdbcUrl = services.jdbcUrl();
         TestData.execute(jdbcUrl, """
                 DROP TABLE IF EXISTS public.orders;
                 DROP SCHEMA IF EXISTS read_model CASCADE;
@@ -63,14 +66,13 @@ class DatabaseSecretTest {
                 CREATE TABLE read_model.orders (LIKE public.orders INCLUDING ALL);
                 INSERT INTO public.orders VALUES (7, 'grace', 'shipped', 990, '2026-11-25 10:00:00+00');
                 """);
-        try (SqsClient sqs = EmbeddedSqsServer.clientFor(sqsEndpoint)) {
-            String queueUrl = sqs.getQueueUrl(b -> b.queueName(SecretBackedDatabase.QUEUE)).queueUrl();
-            sqs.sendMessage(b -> b.queueUrl(queueUrl)
+        try (SqsClient sqs = EmbeddedSqsServer.clientFor(services.sqsEndpoint())) {
+            sqs.sendMessage(b -> b.queueUrl(services.queueUrl())
                     .messageBody("{\"v\":1,\"s\":\"shop\",\"t\":\"orders\",\"k\":{\"id\":7},\"o\":\"u\",\"c\":1}"));
-            List<Message> messages = TestData.receiveAll(sqs, queueUrl);
+            List<Message> messages = TestData.receiveAll(sqs, services.queueUrl());
 
             given().contentType(ContentType.JSON).body(LambdaEvents.sqsEvent(SecretBackedDatabase.QUEUE, messages))
-                    .when().post("http://localhost:" + lambdaPort + "/_lambda_")
+                    .when().post(services.lambdaUrl())
                     .then().statusCode(200).body("batchItemFailures", empty());
         }
 

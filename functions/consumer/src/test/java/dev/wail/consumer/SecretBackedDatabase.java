@@ -7,6 +7,7 @@ import dev.wail.testing.MotoServer;
 import dev.wail.testing.SdkSystemProperties;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTestProfile;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -34,10 +35,17 @@ public final class SecretBackedDatabase implements QuarkusTestProfile {
         return List.of(new TestResourceEntry(Services.class));
     }
 
-    /** The source {@code shop} gets an endpoint of its own (a pool the consumer opens), with no credentials either. */
+    /**
+     * The table the test writes (also for the packaged application an integration test launches, which does not have
+     * the test resources' application.properties); its source {@code shop} gets an endpoint of its own (a pool the
+     * consumer opens), with no credentials either.
+     */
     @Override
     public Map<String, String> getConfigOverrides() {
-        return Map.of("wail.sources.shop.postgres.writer-url", "${quarkus.datasource.reactive.url}");
+        return Map.of("wail.sources.shop.postgres.writer-url", "${quarkus.datasource.reactive.url}",
+                "wail.sources.shop.tables.orders.key-columns", "id",
+                "wail.sources.shop.tables.orders.columns", "id,customer,status,total_cents,updated_at",
+                "wail.sources.shop.tables.orders.sink-table", "read_model.orders");
     }
 
     public static final class Services implements QuarkusTestResourceLifecycleManager {
@@ -52,17 +60,20 @@ public final class SecretBackedDatabase implements QuarkusTestProfile {
             postgres = EmbeddedPostgresServer.start();
             postgres.createRoleWithPassword(USER, PASSWORD);
             sqs = EmbeddedSqsServer.start();
-            sqs.createQueue(QUEUE);
+            String queueUrl = sqs.createQueue(QUEUE);
             moto = MotoServer.start();
             // The SDK finds Secrets Manager, a region and credentials as in Lambda; the region is the secret ARN's.
             sdk = SdkSystemProperties.pointAt("aws.endpointUrlSecretsManager", moto.endpoint());
-            return Map.of(
+            Map<String, String> config = new HashMap<>(sdk.asConfig());
+            config.putAll(Map.of(
                     "quarkus.datasource.reactive.url", postgres.reactiveUrl(),
                     "wail.database.secret-arn", createSecret(),
                     "test.wail.jdbc-url", postgres.jdbcUrl(),
                     "test.wail.sqs-endpoint", sqs.endpoint().toString(),
-                    // DynamoDB is configured in application.properties but not used here.
-                    "test.wail.dynamodb-endpoint", "http://127.0.0.1:1");
+                    "test.wail.queue-url", queueUrl,
+                    // DynamoDB is configured in the tests' application.properties but not used here.
+                    "test.wail.dynamodb-endpoint", "http://127.0.0.1:1"));
+            return config;
         }
 
         private String createSecret() {

@@ -1,6 +1,5 @@
 package dev.wail.lambda.logging;
 
-import com.amazonaws.services.lambda.runtime.Context;
 import dev.wail.core.intent.Intent;
 import dev.wail.core.wire.IntentCodec;
 import org.jboss.logging.Logger;
@@ -12,7 +11,8 @@ import org.jboss.logging.MDC;
  * {@value #ENTITY_ID}): the intent id is content-derived, so the producer that appends an intent and the consumer
  * that receives it compute the same one without sending it; the entity id (the FIFO group and Kinesis partition key)
  * ties every change of one row together. In Lambda the JSON log formatter writes MDC fields under {@code mdc}, so
- * a CloudWatch Logs Insights query can follow one change: {@code filter mdc.intentId = "..."}.
+ * a CloudWatch Logs Insights query can follow one change: {@code filter mdc.intentId = "..."}. (The Lambda extension
+ * adds {@code AWSRequestId} to the MDC of every line logged during an invocation.)
  *
  * <p>These lines are INFO on their own category so that a busy deployment can turn them off alone
  * ({@code QUARKUS_LOG_CATEGORY__WAIL_TRACE__LEVEL=WARN}) and keep everything else.
@@ -22,7 +22,6 @@ public final class Trace {
     public static final String CATEGORY = "wail.trace";
     public static final String INTENT_ID = "intentId";
     public static final String ENTITY_ID = "entityId";
-    public static final String REQUEST_ID = "awsRequestId";
 
     private static final Logger LOG = Logger.getLogger(CATEGORY);
 
@@ -44,24 +43,5 @@ public final class Trace {
             MDC.remove(INTENT_ID);
             MDC.remove(ENTITY_ID);
         }
-    }
-
-    /**
-     * Puts the Lambda request id into the MDC for every line logged until the returned scope closes, so that a line
-     * can be tied to the invocation (and its REPORT line) that wrote it.
-     */
-    public static Scope invocation(Context context) {
-        String requestId = context == null ? null : context.getAwsRequestId();
-        if (requestId != null) {
-            MDC.put(REQUEST_ID, requestId);
-        }
-        return () -> MDC.remove(REQUEST_ID);
-    }
-
-    /** An MDC scope; closing it removes what it put. */
-    @FunctionalInterface
-    public interface Scope extends AutoCloseable {
-        @Override
-        void close();
     }
 }

@@ -24,7 +24,7 @@ class DatabaseSecretTest {
     void everyOtherShapeIsRefusedNamingTheSecretAndWhatIsWrongButNotItsContent() {
         assertThatThrownBy(() -> DatabaseSecret.parse(ARN, "username=wail password=hunter2"))
                 .hasMessage("database secret " + ARN + " (expected {\"username\":\"...\",\"password\":\"...\"}) is "
-                        + "not JSON (at line 1, column 9)")
+                        + "not JSON (at line 1, column 1)")
                 .message().doesNotContain("hunter2");
         assertThatThrownBy(() -> DatabaseSecret.parse(ARN, "[\"wail\",\"hunter2\"]"))
                 .hasMessageEndingWith("is not a JSON object");

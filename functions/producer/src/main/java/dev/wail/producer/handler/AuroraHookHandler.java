@@ -5,7 +5,6 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.wail.core.log.IntentLog;
 import dev.wail.core.log.IntentLog.AppendResult;
-import dev.wail.lambda.logging.Trace;
 import dev.wail.producer.hook.HookPayloadException;
 import dev.wail.producer.hook.HookPayloadReader;
 import dev.wail.producer.metrics.ProducerMetrics;
@@ -43,12 +42,6 @@ public class AuroraHookHandler implements RequestHandler<JsonNode, HookReport> {
 
     @Override
     public HookReport handleRequest(JsonNode payload, Context context) {
-        try (Trace.Scope invocation = Trace.invocation(context)) {
-            return deliver(payload, context);
-        }
-    }
-
-    private HookReport deliver(JsonNode payload, Context context) {
         HookPayloadReader.Read read = read(payload, context);
         metrics.refused(read.rejectedKeys().size());
         AppendResult result = read.intents().isEmpty() ? AppendResult.allAccepted() : log.append(read.intents());

@@ -7,7 +7,6 @@ import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse.BatchItemFailure;
 import dev.wail.core.log.IntentLog;
 import dev.wail.core.log.IntentLog.AppendResult;
-import dev.wail.lambda.logging.Trace;
 import dev.wail.producer.config.ProducerConfig;
 import dev.wail.producer.dynamodb.StreamRecordReader;
 import dev.wail.producer.dynamodb.StreamRecordReader.StreamBatch;
@@ -44,12 +43,6 @@ public class DynamoDbStreamHandler implements RequestHandler<DynamodbEvent, Stre
 
     @Override
     public StreamsEventResponse handleRequest(DynamodbEvent event, Context context) {
-        try (Trace.Scope invocation = Trace.invocation(context)) {
-            return append(event);
-        }
-    }
-
-    private StreamsEventResponse append(DynamodbEvent event) {
         StreamBatch batch = reader.read(event);
         metrics.refused(batch.rejected().size());
         batch.rejected().forEach(r -> LOG.warnf("DynamoDB stream record %d skipped (eventID %s, sequence number %s): %s",

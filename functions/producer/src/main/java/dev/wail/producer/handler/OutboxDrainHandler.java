@@ -2,7 +2,6 @@ package dev.wail.producer.handler;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
-import dev.wail.lambda.logging.Trace;
 import dev.wail.producer.config.ProducerConfig;
 import dev.wail.producer.metrics.ProducerMetrics;
 import dev.wail.producer.outbox.DrainReport;
@@ -32,14 +31,12 @@ public class OutboxDrainHandler implements RequestHandler<Map<String, Object>, D
 
     @Override
     public DrainReport handleRequest(Map<String, Object> ignored, Context context) {
-        try (Trace.Scope invocation = Trace.invocation(context)) {
-            long deadline = System.currentTimeMillis() + context.getRemainingTimeInMillis()
-                    - config.drainSafetyMargin().toMillis();
-            DrainReport report = drain.drainUntilEmpty(deadline);
-            LOG.infof("outbox drain: %s", report);
-            metrics.refused(report.rejectedRows());
-            metrics.outboxOldestAge(drain.oldestAgeMillis());
-            return report;
-        }
+        long deadline = System.currentTimeMillis() + context.getRemainingTimeInMillis()
+                - config.drainSafetyMargin().toMillis();
+        DrainReport report = drain.drainUntilEmpty(deadline);
+        LOG.infof("outbox drain: %s", report);
+        metrics.refused(report.rejectedRows());
+        metrics.outboxOldestAge(drain.oldestAgeMillis());
+        return report;
     }
 }

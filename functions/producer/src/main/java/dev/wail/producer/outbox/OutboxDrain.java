@@ -6,7 +6,10 @@ import dev.wail.core.log.IntentLog.AppendResult;
 import dev.wail.producer.hook.HookPayloadException;
 import dev.wail.producer.hook.HookPayloadReader;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -88,7 +91,16 @@ public final class OutboxDrain {
             return Uni.createFrom().item(AppendResult.allAccepted());
         }
         // The SDK call blocks; it must not run on a Vert.x event loop thread.
-        return Uni.createFrom().item(() -> log.append(intents)).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+        Context current = Vertx.currentContext();
+        if (current == null) {
+            return Uni.createFrom().item(() -> log.append(intents))
+                    .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+        }
+        // On a worker of a duplicated context of its own: Quarkus keeps the MDC in the duplicated Vert.x context, so
+        // on a thread whose current context is the event loop's root context the trace lines' MDC fields would be lost.
+        Context duplicated = VertxContext.createNewDuplicatedContext(current);
+        return Uni.createFrom().completionStage(() -> duplicated.executeBlocking(() -> log.append(intents), false)
+                .toCompletionStage());
     }
 
     private static Uni<DrainReport> settle(SqlConnection connection, Batch batch, AppendResult result) {
