@@ -1,10 +1,7 @@
 package dev.wail.testing;
 
-import static org.awaitility.Awaitility.await;
-
 import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.file.Files;
@@ -12,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * moto_server (Python moto's stand-alone server: one endpoint for many AWS services, in memory) as a process on a free
@@ -27,13 +23,11 @@ public final class MotoServer implements AutoCloseable {
     public static final String MISSING = COMMAND + " is not on the PATH (it comes with Python's moto[server]: pip "
             + "install 'moto[server]'); the test that needs it is skipped";
 
-    private final Process process;
-    private final Path log;
+    private final ServiceProcess process;
     private final int port;
 
-    private MotoServer(Process process, Path log, int port) {
+    private MotoServer(ServiceProcess process, int port) {
         this.process = process;
-        this.log = log;
         this.port = port;
     }
 
@@ -53,37 +47,14 @@ public final class MotoServer implements AutoCloseable {
     public static MotoServer start() {
         Path command = executable().orElseThrow(() -> new IllegalStateException(MISSING));
         int port = FreePorts.next();
-        try {
-            Path log = Files.createTempFile("wail-moto-server-", ".log");
-            Process process = new ProcessBuilder(command.toString(), "-H", "127.0.0.1", "-p", Integer.toString(port))
-                    .redirectErrorStream(true)
-                    .redirectOutput(log.toFile())
-                    .start();
-            MotoServer server = new MotoServer(process, log, port);
-            server.awaitReady();
-            return server;
-        } catch (IOException e) {
-            throw new UncheckedIOException("moto_server did not start", e);
-        }
+        MotoServer server = new MotoServer(ServiceProcess.start("moto-server",
+                new ProcessBuilder(command.toString(), "-H", "127.0.0.1", "-p", Integer.toString(port))), port);
+        server.process.awaitReady(Duration.ofSeconds(60), server::answers);
+        return server;
     }
 
     public URI endpoint() {
         return URI.create("http://127.0.0.1:" + port);
-    }
-
-    private void awaitReady() {
-        try {
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
-                if (!process.isAlive()) {
-                    throw new IllegalStateException("moto_server exited with " + process.exitValue() + ": "
-                            + Files.readString(log));
-                }
-                return answers();
-            });
-        } catch (RuntimeException e) {
-            close();
-            throw e;
-        }
     }
 
     /** moto_server answers {@code /moto-api/} once it serves requests. */
@@ -105,16 +76,6 @@ public final class MotoServer implements AutoCloseable {
 
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-            Files.deleteIfExists(log);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        process.close();
     }
 }
