@@ -9,6 +9,7 @@ import dev.wail.testing.EmbeddedSqsServer;
 import dev.wail.testing.LambdaEvents;
 import dev.wail.testing.MotoServer;
 import dev.wail.testing.RealServicesResource.Endpoints;
+import dev.wail.testing.SecretBackedServices;
 import dev.wail.testing.TestData;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -36,20 +37,17 @@ import software.amazon.awssdk.services.sqs.model.Message;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DatabaseSecretTest {
 
-    private static final String CONNECTIONS_OF_THE_SECRET_USER =
-            "SELECT count(*)::text FROM pg_stat_activity WHERE usename = '" + SecretBackedDatabase.USER + "'";
-
     /** First: before any invocation opens the pools' connections. */
     @Test
     @Order(1)
     void theSchemaIsInstalledAsTheSecretsUserAndNoConnectionIsKeptAfterStartUp() {
         String jdbcUrl = Endpoints.current().jdbcUrl();
         assertThat(TestData.queryString(jdbcUrl, "SELECT tableowner FROM pg_tables WHERE schemaname = 'wail' "
-                + "AND tablename = 'dead_letters'")).isEqualTo(SecretBackedDatabase.USER);
+                + "AND tablename = 'dead_letters'")).isEqualTo(SecretBackedServices.USER);
         await().atMost(Duration.ofSeconds(10)).alias("no connection of the secret's user is left open: "
                 + TestData.queryString(jdbcUrl, "SELECT coalesce(string_agg(state || ': ' || query, '; '), '') "
-                + "FROM pg_stat_activity WHERE usename = '" + SecretBackedDatabase.USER + "'"))
-                .until(() -> TestData.queryString(jdbcUrl, CONNECTIONS_OF_THE_SECRET_USER).equals("0"));
+                + "FROM pg_stat_activity WHERE usename = '" + SecretBackedServices.USER + "'"))
+                .until(() -> SecretBackedServices.connectionsOfTheSecretUser(jdbcUrl).equals("0"));
     }
 
     @Test
@@ -71,7 +69,7 @@ class DatabaseSecretTest {
                     .messageBody("{\"v\":1,\"s\":\"shop\",\"t\":\"orders\",\"k\":{\"id\":7},\"o\":\"u\",\"c\":1}"));
             List<Message> messages = TestData.receiveAll(sqs, services.queueUrl());
 
-            given().contentType(ContentType.JSON).body(LambdaEvents.sqsEvent(SecretBackedDatabase.QUEUE, messages))
+            given().contentType(ContentType.JSON).body(LambdaEvents.sqsEvent(SecretBackedServices.QUEUE, messages))
                     .when().post(services.lambdaUrl())
                     .then().statusCode(200).body("batchItemFailures", empty());
         }
@@ -80,7 +78,7 @@ class DatabaseSecretTest {
                 .isEqualTo(TestData.queryString(jdbcUrl, "SELECT to_jsonb(o)::text FROM public.orders o WHERE id = 7"))
                 .contains("\"status\": \"shipped\"");
         // The source's pool and the datasource's pool both keep their connections, as the secret's user.
-        assertThat(Integer.parseInt(TestData.queryString(jdbcUrl, CONNECTIONS_OF_THE_SECRET_USER)))
+        assertThat(Integer.parseInt(SecretBackedServices.connectionsOfTheSecretUser(jdbcUrl)))
                 .isGreaterThanOrEqualTo(2);
     }
 }
