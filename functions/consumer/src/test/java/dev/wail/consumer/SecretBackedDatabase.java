@@ -1,25 +1,10 @@
 package dev.wail.consumer;
 
-import dev.wail.testing.SecretBackedServices;
-import io.quarkus.test.junit.QuarkusTestProfile;
-import java.util.List;
+import dev.wail.testing.SecretBackedProfile;
 import java.util.Map;
 
-/**
- * The consumer with its database credentials only in a Secrets Manager secret ({@link SecretBackedServices}): the
- * global test resources are off, that resource brings every service.
- */
-public final class SecretBackedDatabase implements QuarkusTestProfile {
-
-    @Override
-    public boolean disableGlobalTestResources() {
-        return true;
-    }
-
-    @Override
-    public List<TestResourceEntry> testResources() {
-        return List.of(new TestResourceEntry(SecretBackedServices.class));
-    }
+/** The consumer with its database credentials only in a Secrets Manager secret ({@link SecretBackedProfile}). */
+public final class SecretBackedDatabase extends SecretBackedProfile {
 
     /**
      * The table the test writes (also for the packaged application an integration test launches, which does not have
