@@ -3,19 +3,15 @@ package dev.wail.consumer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wail.consumer.metrics.ConsumerMetrics;
-import dev.wail.consumer.metrics.EmfEnvironment;
 import dev.wail.core.pipeline.BatchResult;
 import dev.wail.core.pipeline.MessageOutcome;
 import dev.wail.core.pipeline.MessageOutcome.Status;
 import dev.wail.core.pipeline.TableStats;
-import java.util.ArrayList;
+import dev.wail.lambda.metrics.EmfEnvironment;
+import dev.wail.testing.EmfLines;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
-import software.amazon.cloudwatchlogs.emf.model.MetricsContext;
-import software.amazon.cloudwatchlogs.emf.sinks.ISink;
 
 /**
  * The EMF lines the consumer writes, parsed back as CloudWatch reads them: namespace, dimensions, metric definitions
@@ -23,42 +19,20 @@ import software.amazon.cloudwatchlogs.emf.sinks.ISink;
  */
 class ConsumerMetricsTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    /** Keeps the serialized lines instead of printing them. */
-    private static final class Lines implements ISink {
-        final List<JsonNode> documents = new ArrayList<>();
-
-        @Override
-        public void accept(MetricsContext context) {
-            try {
-                for (String line : context.serialize()) {
-                    documents.add(JSON.readTree(line));
-                }
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }
-
-        @Override
-        public CompletableFuture<Void> shutdown() {
-            return CompletableFuture.completedFuture(null);
-        }
-    }
-
     @Test
     void eachTableGetsItsOwnDocumentAndTheBatchOneForTheFunction() {
-        Lines lines = new Lines();
+        EmfLines lines = new EmfLines();
         BatchResult result = new BatchResult(List.of(MessageOutcome.done("a"), MessageOutcome.done("b"),
                 new MessageOutcome("c", Status.REJECTED, "malformed intent"),
                 new MessageOutcome("d", Status.RETRY, "in progress")), 4, 3, 2, 0, 1,
                 List.of(new TableStats("shop", "orders", 3, 2, 2, 0, 0, 41, List.of(5_000L, 7_000L)),
                         new TableStats("shop", "payments", 1, 1, 0, 0, 1, 0, List.of())));
 
-        new ConsumerMetrics(new EmfEnvironment(lines)).publish(result);
+        new ConsumerMetrics(new EmfEnvironment(lines, ConsumerMetrics.DEFAULT_FUNCTION_NAME)).publish(result);
 
-        assertThat(lines.documents).hasSize(3);
-        JsonNode orders = lines.documents.get(0);
+        List<JsonNode> documents = lines.documents();
+        assertThat(documents).hasSize(3);
+        JsonNode orders = documents.get(0);
         JsonNode directive = orders.at("/_aws/CloudWatchMetrics/0");
         assertThat(directive.get("Namespace").asText()).isEqualTo("wail");
         assertThat(directive.get("Dimensions").toString()).isEqualTo("[[\"Source\",\"Table\"]]");
@@ -74,14 +48,14 @@ class ConsumerMetricsTest {
                 .contains("{\"Name\":\"IntentsIn\",\"Unit\":\"Count\"}");
         assertThat(orders.at("/_aws/Timestamp").isNumber()).isTrue();
 
-        JsonNode payments = lines.documents.get(1);
+        JsonNode payments = documents.get(1);
         assertThat(payments.get("Table").asText()).isEqualTo("payments");
         assertThat(payments.get("Pending").asDouble()).isEqualTo(1);
         assertThat(payments.has("RefreshLatencyMs")).isFalse();
         assertThat(payments.has("FreshnessLagMs")).isFalse();
 
-        JsonNode batch = lines.documents.get(2);
-        assertThat(batch.at("/_aws/CloudWatchMetrics/0/Dimensions").toString()).isEqualTo("[[\"Function\"]]");
+        JsonNode batch = documents.get(2);
+        assertThat(lines.withDimensions("Function")).containsExactly(batch);
         assertThat(batch.get("Function").asText()).isEqualTo("wail-consumer");
         assertThat(batch.get("Messages").asDouble()).isEqualTo(4);
         assertThat(batch.get("Rejected").asDouble()).isEqualTo(1);

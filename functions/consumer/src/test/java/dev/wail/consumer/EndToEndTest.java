@@ -7,11 +7,17 @@ import static org.hamcrest.Matchers.empty;
 import dev.wail.core.intent.Intent;
 import dev.wail.core.intent.Operation;
 import dev.wail.core.wire.IntentCodec;
+import dev.wail.lambda.logging.Trace;
+import dev.wail.lambda.metrics.EmfEnvironment;
+import dev.wail.producer.log.ObservedIntentLog;
 import dev.wail.producer.log.SqsIntentLog;
+import dev.wail.producer.metrics.ProducerMetrics;
 import dev.wail.producer.outbox.DrainReport;
 import dev.wail.producer.outbox.OutboxDrain;
 import dev.wail.testing.EmbeddedSqsServer;
+import dev.wail.testing.EmfLines;
 import dev.wail.testing.LambdaEvents;
+import dev.wail.testing.LogCapture;
 import dev.wail.testing.RealServicesResource;
 import dev.wail.testing.TestData;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -29,7 +35,8 @@ import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
  * The whole path once, on real services: a PostgreSQL trigger, the producer's outbox drain, an SQS queue (ElasticMQ),
- * the consumer function invoked with a real {@code SQSEvent} through the Lambda mock event server, and the read model.
+ * the consumer function invoked with a real {@code SQSEvent} through the Lambda mock event server, and the read model;
+ * and the trace lines that let a person follow each change along that path by its intent id.
  */
 @QuarkusTest
 @QuarkusTestResource(RealServicesResource.class)
@@ -65,25 +72,53 @@ class EndToEndTest {
         execute("UPDATE orders SET status = 'paid', total_cents = 4500, updated_at = '2026-11-25 10:00:03+00'"
                 + " WHERE id = 1001");
 
-        try (SqsClient sqs = EmbeddedSqsServer.clientFor(sqsEndpoint)) {
+        EmfLines producerMetrics = new EmfLines();
+        List<Intent> sent;
+        try (SqsClient sqs = EmbeddedSqsServer.clientFor(sqsEndpoint);
+                LogCapture trace = LogCapture.of(Trace.CATEGORY)) {
             String queueUrl = sqs.getQueueUrl(b -> b.queueName(QUEUE)).queueUrl();
-            OutboxDrain drain = new OutboxDrain(pool, new SqsIntentLog(sqs, queueUrl, 3, Duration.ofMillis(10)), 100);
+            OutboxDrain drain = new OutboxDrain(pool, new ObservedIntentLog(new SqsIntentLog(sqs, queueUrl, 3,
+                    Duration.ofMillis(10)), new ProducerMetrics(new EmfEnvironment(producerMetrics, "producer"))), 100);
             assertThat(drain.drainOnce().await().indefinitely()).isEqualTo(new DrainReport(2, 2, 0, 0));
 
             List<Message> messages = TestData.receiveAll(sqs, queueUrl);
-            assertThat(messages).extracting(m -> IntentCodec.DEFAULT.decode(m.body()))
-                    .extracting(Intent::operation).containsExactlyInAnyOrder(Operation.INSERT, Operation.UPDATE);
+            sent = messages.stream().map(m -> IntentCodec.DEFAULT.decode(m.body())).toList();
+            assertThat(sent).extracting(Intent::operation)
+                    .containsExactlyInAnyOrder(Operation.INSERT, Operation.UPDATE);
 
             given().contentType(ContentType.JSON).body(LambdaEvents.sqsEvent(QUEUE, messages))
                     .when().post("http://localhost:" + lambdaPort + "/_lambda_")
                     .then().statusCode(200).body("batchItemFailures", empty());
             // What the event source mapping does with the messages the function did not report failed.
             messages.forEach(m -> sqs.deleteMessage(b -> b.queueUrl(queueUrl).receiptHandle(m.receiptHandle())));
+
+            assertEachChangeCanBeFollowedFromHookToSink(trace, sent, messages);
         }
 
         assertThat(queryJson("SELECT to_jsonb(s)::text FROM read_model.orders s WHERE id = 1001"))
                 .isEqualTo(queryJson("SELECT to_jsonb(o)::text FROM public.orders o WHERE id = 1001"))
                 .contains("\"status\": \"paid\"", "\"total_cents\": 4500");
+        assertThat(producerMetrics.withDimensions("Source", "Table")).singleElement().satisfies(orders -> {
+            assertThat(orders.get("Table").asText()).isEqualTo("orders");
+            assertThat(orders.get("IntentsOut").asInt()).isEqualTo(2);
+        });
+    }
+
+    /**
+     * One intent id, two lines: the producer's when it appended the intent, the consumer's when the message holding
+     * it was done, both under the same intent id and entity id (what a Logs Insights query on mdc.intentId finds).
+     */
+    private static void assertEachChangeCanBeFollowedFromHookToSink(LogCapture trace, List<Intent> sent,
+            List<Message> messages) {
+        String entityId = IntentCodec.entityId(sent.get(0).entity());
+        for (Intent intent : sent) {
+            String messageId = messages.get(sent.indexOf(intent)).messageId();
+            assertThat(trace.withMdc(Trace.INTENT_ID, intent.id())).as("trace lines of %s among %s", intent.id(),
+                    trace.lines()).extracting(LogCapture.Line::message)
+                    .containsExactly("intent for shop/orders{id=1001} appended (" + intent.operation() + ")",
+                            "intent for shop/orders{id=1001} in message " + messageId + ": DONE");
+        }
+        assertThat(trace.withMdc(Trace.ENTITY_ID, entityId)).hasSize(4);
     }
 
     private void execute(String sql) {

@@ -1,9 +1,9 @@
 package dev.wail.producer;
 
 import dev.wail.testing.EmbeddedKinesisServer;
+import dev.wail.testing.SdkSystemProperties;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTestProfile;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -31,34 +31,22 @@ public final class KinesisLogProfile implements QuarkusTestProfile {
      */
     public static final class Stream implements QuarkusTestResourceLifecycleManager {
 
-        private final Map<String, String> replaced = new HashMap<>();
         private EmbeddedKinesisServer kinesis;
+        private SdkSystemProperties sdk;
 
         @Override
         public Map<String, String> start() {
             kinesis = EmbeddedKinesisServer.start();
             kinesis.createStream(STREAM, 2);
-            setSystemProperty("aws.endpointUrlKinesis", kinesis.endpoint().toString());
-            setSystemProperty("aws.region", EmbeddedKinesisServer.REGION);
-            setSystemProperty("aws.accessKeyId", "dummy");
-            setSystemProperty("aws.secretAccessKey", "dummy");
+            sdk = SdkSystemProperties.pointAt("aws.endpointUrlKinesis", kinesis.endpoint());
             return Map.of();
-        }
-
-        private void setSystemProperty(String name, String value) {
-            replaced.put(name, System.getProperty(name));
-            System.setProperty(name, value);
         }
 
         @Override
         public void stop() {
-            replaced.forEach((name, previous) -> {
-                if (previous == null) {
-                    System.clearProperty(name);
-                } else {
-                    System.setProperty(name, previous);
-                }
-            });
+            if (sdk != null) {
+                sdk.close();
+            }
             if (kinesis != null) {
                 kinesis.close();
             }

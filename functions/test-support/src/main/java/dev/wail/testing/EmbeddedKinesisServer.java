@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -50,15 +49,13 @@ public final class EmbeddedKinesisServer implements AutoCloseable {
     public static final String REGION = EmbeddedSqsServer.REGION;
     public static final String ACCOUNT = EmbeddedSqsServer.ACCOUNT;
 
-    private final Process process;
-    private final Path log;
+    private final ServiceProcess process;
     private final Path shim;
     private final int port;
     private final KinesisClient client;
 
-    private EmbeddedKinesisServer(Process process, Path log, Path shim, int port) {
+    private EmbeddedKinesisServer(ServiceProcess process, Path shim, int port) {
         this.process = process;
-        this.log = log;
         this.shim = shim;
         this.port = port;
         this.client = newClient();
@@ -70,11 +67,8 @@ public final class EmbeddedKinesisServer implements AutoCloseable {
         try {
             Path shim = Files.createTempFile("wail-bind-loopback-", ".js");
             Files.writeString(shim, TestData.resource("/dev/wail/testing/bind-loopback.js"));
-            Path log = Files.createTempFile("wail-kinesis-local-", ".log");
             ProcessBuilder builder = new ProcessBuilder("node", "--require", shim.toString(), "main.js")
-                    .directory(packageDir.toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(log.toFile());
+                    .directory(packageDir.toFile());
             Map<String, String> env = builder.environment();
             env.put("KINESIS_MOCK_PLAIN_PORT", Integer.toString(port));
             env.put("KINESIS_MOCK_TLS_PORT", Integer.toString(FreePorts.next()));
@@ -83,8 +77,9 @@ public final class EmbeddedKinesisServer implements AutoCloseable {
             env.put("LOG_LEVEL", "WARN");
             env.put("LOAD_DATA_IF_EXISTS", "false");
             env.put("CREATE_STREAM_DURATION", "50ms");
-            EmbeddedKinesisServer server = new EmbeddedKinesisServer(builder.start(), log, shim, port);
-            server.awaitReady();
+            EmbeddedKinesisServer server = new EmbeddedKinesisServer(ServiceProcess.start("kinesis-local", builder),
+                    shim, port);
+            server.process.awaitReady(Duration.ofSeconds(60), server::answers);
             return server;
         } catch (IOException e) {
             throw new UncheckedIOException("kinesis-local did not start (is node on the PATH?)", e);
@@ -191,38 +186,21 @@ public final class EmbeddedKinesisServer implements AutoCloseable {
         }
     }
 
-    private void awaitReady() {
+    private boolean answers() {
         try {
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
-                if (!process.isAlive()) {
-                    throw new IllegalStateException("kinesis-local exited with " + process.exitValue() + ": "
-                            + Files.readString(log));
-                }
-                try {
-                    client.listStreams();
-                    return true;
-                } catch (SdkException notYet) {
-                    return false;
-                }
-            });
-        } catch (RuntimeException e) {
-            close();
-            throw e;
+            client.listStreams();
+            return true;
+        } catch (SdkException notYet) {
+            return false;
         }
     }
 
     @Override
     public void close() {
         client.close();
-        process.destroy();
+        process.close();
         try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
             Files.deleteIfExists(shim);
-            Files.deleteIfExists(log);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

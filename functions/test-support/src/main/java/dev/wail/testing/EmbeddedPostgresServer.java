@@ -149,6 +149,21 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         return postgres.getPostgresDatabase();
     }
 
+    /**
+     * Creates a superuser that must log in with {@code password} (scram-sha-256) over TCP, while every other user
+     * keeps the server's trust authentication: a connection as this user proves the password was given.
+     */
+    public void createRoleWithPassword(String role, String password) {
+        execute("CREATE ROLE " + role + " LOGIN SUPERUSER PASSWORD '" + password.replace("'", "''") + "'");
+        Path hba = Path.of(queryString("SHOW hba_file"));
+        try {
+            Files.writeString(hba, "host all " + role + " 127.0.0.1/32 scram-sha-256\n" + Files.readString(hba));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        execute("SELECT pg_reload_conf()");
+    }
+
     /** Runs one or more SQL statements (a script) on its own connection, autocommit. */
     public void execute(String sql) {
         try (Connection connection = dataSource().getConnection(); Statement statement = connection.createStatement()) {

@@ -2,7 +2,7 @@ package dev.wail.consumer.config;
 
 import dev.wail.consumer.dynamodb.DynamoDbHydrator;
 import dev.wail.consumer.metrics.ConsumerMetrics;
-import dev.wail.consumer.metrics.EmfEnvironment;
+import dev.wail.consumer.postgres.PgConnector;
 import dev.wail.consumer.postgres.PgReadModelSink;
 import dev.wail.consumer.postgres.PgSource;
 import dev.wail.consumer.postgres.SqlIdentifiers;
@@ -11,11 +11,10 @@ import dev.wail.core.pipeline.Source;
 import dev.wail.core.pipeline.TableBinding;
 import dev.wail.core.pipeline.TableRegistry;
 import dev.wail.core.wire.IntentCodec;
+import dev.wail.lambda.metrics.EmfEnvironment;
+import dev.wail.lambda.secret.DatabaseSecretCredentials;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.pgclient.PgBuilder;
-import io.vertx.pgclient.PgConnectOptions;
-import io.vertx.sqlclient.PoolOptions;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
@@ -54,27 +53,35 @@ public class ConsumerBeans {
 
     @Produces
     @Singleton
-    ConsumerPipeline pipeline(ConsumerConfig config, TableRegistry registry, Pool sinkPool, Vertx vertx,
-            Instance<DynamoDbAsyncClient> dynamodb) {
+    ConsumerPipeline pipeline(ConsumerConfig config, TableRegistry registry, Pool sinkPool,
+            Instance<DynamoDbAsyncClient> dynamodb, PgConnector connector) {
         Map<String, Source> sources = new HashMap<>();
-        config.sources().forEach((name, source) -> sources.put(name, source(name, source, sinkPool, vertx, dynamodb)));
+        config.sources().forEach((name, source) -> sources.put(name, source(name, source, sinkPool, connector,
+                dynamodb)));
         return new ConsumerPipeline(IntentCodec.DEFAULT, registry, sources, new PgReadModelSink(sinkPool));
+    }
+
+    /** Connections other than the datasource's: source endpoints, the schema installer's one-off connection. */
+    @Produces
+    @Singleton
+    PgConnector connector(ConsumerConfig config, Vertx vertx, DatabaseSecretCredentials secrets) {
+        return new PgConnector(vertx, config.database().secretArn(), secrets);
     }
 
     @Produces
     @Singleton
     ConsumerMetrics metrics() {
-        return new ConsumerMetrics(EmfEnvironment.console());
+        return new ConsumerMetrics(EmfEnvironment.console(ConsumerMetrics.DEFAULT_FUNCTION_NAME));
     }
 
     /** The DynamoDB client is looked up only when a DynamoDB source is configured. */
-    private Source source(String name, ConsumerConfig.Source source, Pool ownPool, Vertx vertx,
+    private Source source(String name, ConsumerConfig.Source source, Pool ownPool, PgConnector connector,
             Instance<DynamoDbAsyncClient> dynamodb) {
         return switch (source.kind()) {
             case POSTGRESQL -> {
                 ConsumerConfig.Postgres endpoints = source.postgres();
-                Pool writer = endpoints.writerUrl().map(url -> open(url, endpoints, vertx)).orElse(ownPool);
-                Optional<Pool> reader = endpoints.readerUrl().map(url -> open(url, endpoints, vertx));
+                Pool writer = endpoints.writerUrl().map(url -> open(url, endpoints, connector)).orElse(ownPool);
+                Optional<Pool> reader = endpoints.readerUrl().map(url -> open(url, endpoints, connector));
                 yield new PgSource(name, writer, reader);
             }
             case DYNAMODB -> Source.alwaysCurrent(new DynamoDbHydrator(dynamodb.get(), DYNAMODB_ATTEMPTS,
@@ -82,15 +89,9 @@ public class ConsumerBeans {
         };
     }
 
-    private Pool open(String url, ConsumerConfig.Postgres endpoints, Vertx vertx) {
-        PgConnectOptions options = PgConnectOptions.fromUri(url);
-        endpoints.username().ifPresent(options::setUser);
-        endpoints.password().ifPresent(options::setPassword);
-        Pool pool = Pool.newInstance(PgBuilder.pool()
-                .with(new PoolOptions().setMaxSize(endpoints.maxConnections()))
-                .connectingTo(options)
-                .using(vertx.getDelegate())
-                .build());
+    private Pool open(String url, ConsumerConfig.Postgres endpoints, PgConnector connector) {
+        Pool pool = connector.pool(new PgConnector.Endpoint(url, endpoints.username(), endpoints.password()),
+                endpoints.maxConnections());
         openedPools.add(pool);
         return pool;
     }

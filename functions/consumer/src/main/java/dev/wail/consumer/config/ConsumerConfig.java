@@ -3,6 +3,7 @@ package dev.wail.consumer.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,6 +31,25 @@ public interface ConsumerConfig {
 
     /** The consumer's own settings. */
     Consumer consumer();
+
+    /** Where database credentials come from. */
+    Database database();
+
+    interface Database {
+        /**
+         * A Secrets Manager secret holding {@code {"username","password"}} ({@code WAIL_DATABASE_SECRET_ARN}, set by
+         * the Terraform module). When set, the read model's datasource and every PostgreSQL source without its own
+         * {@code password} connect with that user, read from the secret when a connection opens (kept for
+         * {@code secret-ttl}).
+         */
+        @WithName("secret-arn")
+        Optional<String> secretArn();
+
+        /** How long a secret read from Secrets Manager is used before it is read again (rotation). */
+        @WithName("secret-ttl")
+        @WithDefault("PT5M")
+        Duration secretTtl();
+    }
 
     interface Source {
         /** What kind of database the source is. */
@@ -59,10 +79,13 @@ public interface ConsumerConfig {
         @WithName("reader-url")
         Optional<String> readerUrl();
 
-        /** User for both endpoints, if not in the URLs. */
+        /** User for both endpoints, if not in the URLs (else the database secret's, when one is configured). */
         Optional<String> username();
 
-        /** Password for both endpoints, if not in the URLs; pass it through the environment, never in a file. */
+        /**
+         * Password for both endpoints, if not in the URLs; pass it through the environment, never in a file. Absent,
+         * with {@code wail.database.secret-arn} set: user and password come from that secret.
+         */
         Optional<String> password();
 
         /** Connections per endpoint and function instance. */

@@ -2,9 +2,13 @@ package dev.wail.consumer.handler;
 
 import dev.wail.consumer.deadletter.DeadLetter.Disposition;
 import dev.wail.consumer.deadletter.DeadLetterRecorder.Failure;
+import dev.wail.core.intent.Intent;
 import dev.wail.core.pipeline.InboundMessage;
 import dev.wail.core.pipeline.MessageOutcome;
 import dev.wail.core.pipeline.MessageOutcome.Status;
+import dev.wail.core.wire.IntentCodec;
+import dev.wail.core.wire.IntentFormatException;
+import dev.wail.lambda.logging.Trace;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,6 +25,32 @@ final class BatchOutcomes {
                     + "without one (is this function wired to the right event source?)");
         }
         return records;
+    }
+
+    /**
+     * One {@link Trace} line per intent of the batch with its outcome, under the intent's id and its entity's id: the
+     * same ids the producer logged when it appended them. A message that cannot be decoded has no intent to trace; it
+     * is logged as a failure with its reason.
+     */
+    static void trace(List<InboundMessage> messages, List<MessageOutcome> outcomes) {
+        if (!Trace.enabled()) {
+            return;
+        }
+        for (int i = 0; i < outcomes.size(); i++) {
+            MessageOutcome outcome = outcomes.get(i);
+            for (Intent intent : decodable(messages.get(i))) {
+                Trace.intent(intent, "intent for %s in message %s: %s%s", intent.entity(), outcome.messageId(),
+                        outcome.status(), outcome.reason() == null ? "" : " (" + outcome.reason() + ")");
+            }
+        }
+    }
+
+    private static List<Intent> decodable(InboundMessage message) {
+        try {
+            return IntentCodec.DEFAULT.decodeAll(message.body());
+        } catch (IntentFormatException malformed) {
+            return List.of();
+        }
     }
 
     /** The messages that did not succeed, with their bodies, for the dead-letter record. */

@@ -56,6 +56,7 @@ public class KinesisConsumerHandler implements RequestHandler<KinesisEvent, Stre
         BatchResult result = pipeline.process(messages).await().indefinitely();
         metrics.publish(result);
         List<MessageOutcome> outcomes = result.outcomes();
+        BatchOutcomes.trace(messages, outcomes);
         List<Failure> failures = BatchOutcomes.failures(messages, outcomes);
         failures.forEach(f -> LOG.warnf("record %s %s: %s", f.messageId(), f.disposition(), f.reason()));
         boolean recorded = deadLetters.record(records.get(0).getEventSourceARN(), failures);

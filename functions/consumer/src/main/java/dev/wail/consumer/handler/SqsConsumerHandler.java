@@ -61,6 +61,7 @@ public class SqsConsumerHandler implements RequestHandler<SQSEvent, SQSBatchResp
         BatchResult result = pipeline.process(messages).await().indefinitely();
         metrics.publish(result);
         List<MessageOutcome> outcomes = failLaterMessagesOfFailedGroups(records, result.outcomes());
+        BatchOutcomes.trace(messages, outcomes);
         List<DeadLetterRecorder.Failure> failures = BatchOutcomes.failures(messages, outcomes);
         failures.forEach(f -> LOG.warnf("message %s %s: %s", f.messageId(), f.disposition(), f.reason()));
         deadLetters.record(records.get(0).getEventSourceArn(), failures.stream()

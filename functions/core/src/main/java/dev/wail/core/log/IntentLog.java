@@ -17,8 +17,13 @@ public interface IntentLog {
     /**
      * @param failedIndexes positions (in the appended list) of the intents the log did not accept, ascending
      * @param firstError    the first error seen for a failed intent, for logs; {@code null} when all were accepted
+     * @param resent        entries (messages or records) sent again after the service refused them, for metrics
      */
-    record AppendResult(List<Integer> failedIndexes, String firstError) {
+    record AppendResult(List<Integer> failedIndexes, String firstError, int resent) {
+
+        public AppendResult(List<Integer> failedIndexes, String firstError) {
+            this(failedIndexes, firstError, 0);
+        }
 
         public static AppendResult allAccepted() {
             return new AppendResult(List.of(), null);

@@ -1,9 +1,12 @@
 package dev.wail.producer.config;
 
 import dev.wail.core.log.IntentLog;
+import dev.wail.lambda.metrics.EmfEnvironment;
 import dev.wail.producer.log.KinesisIntentLog;
+import dev.wail.producer.log.ObservedIntentLog;
 import dev.wail.producer.log.RetryPolicy;
 import dev.wail.producer.log.SqsIntentLog;
+import dev.wail.producer.metrics.ProducerMetrics;
 import dev.wail.producer.outbox.OutboxDrain;
 import io.quarkus.runtime.Startup;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -24,8 +27,16 @@ public class ProducerBeans {
     @Produces
     @Singleton
     @Startup
-    IntentLog intentLog(ProducerConfig config, Instance<SqsClient> sqs, Instance<KinesisClient> kinesis) {
-        return selectLog(config, sqs::get, kinesis::get);
+    IntentLog intentLog(ProducerConfig config, Instance<SqsClient> sqs, Instance<KinesisClient> kinesis,
+            ProducerMetrics metrics) {
+        return new ObservedIntentLog(selectLog(config, sqs::get, kinesis::get), metrics);
+    }
+
+    /** Metric lines on stdout, which Lambda ships to CloudWatch Logs, where they become metrics. */
+    @Produces
+    @Singleton
+    ProducerMetrics metrics() {
+        return new ProducerMetrics(EmfEnvironment.console(ProducerMetrics.DEFAULT_FUNCTION_NAME));
     }
 
     /** The log {@code wail.producer.log} names; only its client is created. */

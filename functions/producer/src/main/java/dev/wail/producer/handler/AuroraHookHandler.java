@@ -7,6 +7,7 @@ import dev.wail.core.log.IntentLog;
 import dev.wail.core.log.IntentLog.AppendResult;
 import dev.wail.producer.hook.HookPayloadException;
 import dev.wail.producer.hook.HookPayloadReader;
+import dev.wail.producer.metrics.ProducerMetrics;
 import jakarta.inject.Named;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -32,14 +33,17 @@ public class AuroraHookHandler implements RequestHandler<JsonNode, HookReport> {
     private static final int REASONS_SHOWN = 3;
 
     private final IntentLog log;
+    private final ProducerMetrics metrics;
 
-    public AuroraHookHandler(IntentLog log) {
+    public AuroraHookHandler(IntentLog log, ProducerMetrics metrics) {
         this.log = log;
+        this.metrics = metrics;
     }
 
     @Override
     public HookReport handleRequest(JsonNode payload, Context context) {
         HookPayloadReader.Read read = read(payload, context);
+        metrics.refused(read.rejectedKeys().size());
         AppendResult result = read.intents().isEmpty() ? AppendResult.allAccepted() : log.append(read.intents());
         if (!result.accepted()) {
             throw new HookDeliveryException("the intent log did not accept " + result.failedIndexes().size() + " of "
@@ -52,11 +56,12 @@ public class AuroraHookHandler implements RequestHandler<JsonNode, HookReport> {
         return new HookReport(read.intents().size());
     }
 
-    private static HookPayloadReader.Read read(JsonNode payload, Context context) {
+    private HookPayloadReader.Read read(JsonNode payload, Context context) {
         try {
             // An event of JSON null arrives as no node at all.
             return HookPayloadReader.readEach(payload == null ? "null" : payload.toString());
         } catch (HookPayloadException bad) {
+            metrics.refused(1);
             LOG.errorf("rejected hook payload (request %s): %s; expected the payload of wail/hooks.sql, like "
                     + "{\"wail\":1,\"s\":\"shop\",\"t\":\"orders\",\"o\":\"u\",\"x\":752345,\"l\":439041101,"
                     + "\"c\":1764034800123,\"kc\":[\"id\"],\"k\":[[42]]}", context.getAwsRequestId(), bad.getMessage());

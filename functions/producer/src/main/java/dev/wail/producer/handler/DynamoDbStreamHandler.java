@@ -10,6 +10,7 @@ import dev.wail.core.log.IntentLog.AppendResult;
 import dev.wail.producer.config.ProducerConfig;
 import dev.wail.producer.dynamodb.StreamRecordReader;
 import dev.wail.producer.dynamodb.StreamRecordReader.StreamBatch;
+import dev.wail.producer.metrics.ProducerMetrics;
 import jakarta.inject.Named;
 import java.util.List;
 import org.jboss.logging.Logger;
@@ -29,17 +30,21 @@ public class DynamoDbStreamHandler implements RequestHandler<DynamodbEvent, Stre
     private final StreamRecordReader reader;
     private final IntentLog log;
 
-    public DynamoDbStreamHandler(IntentLog log, ProducerConfig config) {
+    private final ProducerMetrics metrics;
+
+    public DynamoDbStreamHandler(IntentLog log, ProducerConfig config, ProducerMetrics metrics) {
         String source = config.dynamodb().source().orElseThrow(() -> new IllegalStateException(
                 "wail.producer.dynamodb.source (WAIL_PRODUCER_DYNAMODB_SOURCE) is not set: name the source the "
                         + "consumer configures these DynamoDB tables under, e.g. WAIL_PRODUCER_DYNAMODB_SOURCE=shop"));
         this.reader = new StreamRecordReader(source);
         this.log = log;
+        this.metrics = metrics;
     }
 
     @Override
     public StreamsEventResponse handleRequest(DynamodbEvent event, Context context) {
         StreamBatch batch = reader.read(event);
+        metrics.refused(batch.rejected().size());
         batch.rejected().forEach(r -> LOG.warnf("DynamoDB stream record %d skipped (eventID %s, sequence number %s): %s",
                 r.index(), r.eventId(), r.sequenceNumber(), r.reason()));
         AppendResult appended = batch.intents().isEmpty() ? AppendResult.allAccepted() : log.append(batch.intents());

@@ -3,6 +3,7 @@ package dev.wail.producer.handler;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import dev.wail.producer.config.ProducerConfig;
+import dev.wail.producer.metrics.ProducerMetrics;
 import dev.wail.producer.outbox.DrainReport;
 import dev.wail.producer.outbox.OutboxDrain;
 import jakarta.inject.Named;
@@ -11,7 +12,7 @@ import org.jboss.logging.Logger;
 
 /**
  * {@code outbox-drain}: invoked on a schedule (any event; its content is ignored), drains {@code wail.outbox} to the
- * intent log until it is empty or the invocation's time is nearly up.
+ * intent log until it is empty or the invocation's time is nearly up, then reports the age of the oldest row left.
  */
 @Named("outbox-drain")
 public class OutboxDrainHandler implements RequestHandler<Map<String, Object>, DrainReport> {
@@ -20,10 +21,12 @@ public class OutboxDrainHandler implements RequestHandler<Map<String, Object>, D
 
     private final OutboxDrain drain;
     private final ProducerConfig config;
+    private final ProducerMetrics metrics;
 
-    public OutboxDrainHandler(OutboxDrain drain, ProducerConfig config) {
+    public OutboxDrainHandler(OutboxDrain drain, ProducerConfig config, ProducerMetrics metrics) {
         this.drain = drain;
         this.config = config;
+        this.metrics = metrics;
     }
 
     @Override
@@ -32,6 +35,8 @@ public class OutboxDrainHandler implements RequestHandler<Map<String, Object>, D
                 - config.drainSafetyMargin().toMillis();
         DrainReport report = drain.drainUntilEmpty(deadline);
         LOG.infof("outbox drain: %s", report);
+        metrics.refused(report.rejectedRows());
+        metrics.outboxOldestAge(drain.oldestAgeMillis());
         return report;
     }
 }

@@ -48,7 +48,7 @@ public final class KinesisIntentLog implements IntentLog {
         List<List<Integer>> calls = Batches.split(Batches.range(records.size()), i -> bytes(records.get(i)),
                 MAX_RECORDS_PER_CALL, MAX_BYTES_PER_CALL);
         RetryPolicy.Outcome outcome = retry.runEach("Kinesis stream " + stream, calls, pending -> put(records, pending));
-        return new AppendResult(outcome.failed(), outcome.error());
+        return new AppendResult(outcome.failed(), outcome.error(), outcome.resent());
     }
 
     private static PutRecordsRequestEntry record(Intent intent) {

@@ -35,8 +35,9 @@ public final class RetryPolicy {
     /**
      * @param failed entries not accepted when the policy stopped, in no particular order
      * @param error  the first error seen, {@code null} when every entry was accepted
+     * @param resent entries sent again after a refusal (each attempt after the first counts its entries)
      */
-    public record Outcome(List<Integer> failed, String error) {
+    public record Outcome(List<Integer> failed, String error, int resent) {
     }
 
     private static final Logger LOG = Logger.getLogger(RetryPolicy.class);
@@ -66,9 +67,11 @@ public final class RetryPolicy {
         List<Integer> pending = entries;
         List<Integer> givenUp = new ArrayList<>();
         String error = null;
+        int resent = 0;
         for (int attempt = 1; attempt <= maxAttempts && !pending.isEmpty(); attempt++) {
             if (attempt > 1) {
                 pause.pause(jitteredBackoff(attempt));
+                resent += pending.size();
             }
             Attempt result = callOnce(call, pending);
             givenUp.addAll(result.rejected());
@@ -77,11 +80,11 @@ public final class RetryPolicy {
         }
         givenUp.addAll(pending);
         if (givenUp.isEmpty()) {
-            return new Outcome(List.of(), null);
+            return new Outcome(List.of(), null, resent);
         }
         LOG.warnf("%d of %d entries (messages or records) not accepted by %s after up to %d attempts: %s",
                 givenUp.size(), entries.size(), destination, maxAttempts, error);
-        return new Outcome(givenUp, error);
+        return new Outcome(givenUp, error, resent);
     }
 
     /**
@@ -91,13 +94,15 @@ public final class RetryPolicy {
     public Outcome runEach(String destination, List<List<Integer>> batches, Function<List<Integer>, Attempt> call) {
         List<Integer> failed = new ArrayList<>();
         String error = null;
+        int resent = 0;
         for (List<Integer> batch : batches) {
             Outcome outcome = run(destination, batch, call);
             failed.addAll(outcome.failed());
             error = error != null ? error : outcome.error();
+            resent += outcome.resent();
         }
         failed.sort(null);
-        return new Outcome(List.copyOf(failed), error);
+        return new Outcome(List.copyOf(failed), error, resent);
     }
 
     private static Attempt callOnce(Function<List<Integer>, Attempt> call, List<Integer> pending) {

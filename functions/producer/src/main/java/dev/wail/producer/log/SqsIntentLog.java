@@ -72,7 +72,7 @@ public final class SqsIntentLog implements IntentLog {
             failedIntents.addAll(messages.get(message).intents());
         }
         failedIntents.sort(null);
-        return new AppendResult(List.copyOf(failedIntents), outcome.error());
+        return new AppendResult(List.copyOf(failedIntents), outcome.error(), outcome.resent());
     }
 
     /**

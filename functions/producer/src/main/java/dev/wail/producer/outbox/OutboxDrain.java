@@ -6,7 +6,10 @@ import dev.wail.core.log.IntentLog.AppendResult;
 import dev.wail.producer.hook.HookPayloadException;
 import dev.wail.producer.hook.HookPayloadReader;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -32,6 +35,9 @@ public final class OutboxDrain {
     private static final Logger LOG = Logger.getLogger(OutboxDrain.class);
     private static final String LOCK_BATCH =
             "SELECT id, payload FROM wail.outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED";
+    /** The oldest row is the lowest id (ids grow with insertion), found through the primary key's index. */
+    private static final String OLDEST_AGE_MILLIS = "SELECT (extract(epoch FROM clock_timestamp() - created_at) * 1000)"
+            + "::bigint AS age FROM wail.outbox ORDER BY id LIMIT 1";
     private static final String DELETE_SENT = "DELETE FROM wail.outbox WHERE id = ANY($1)";
     private static final String MOVE_REJECTED = """
             WITH moved AS (DELETE FROM wail.outbox WHERE id = ANY($1) RETURNING id, payload)
@@ -74,12 +80,27 @@ public final class OutboxDrain {
         return total;
     }
 
+    /** How long the oldest row still in the outbox has waited, by the database's clock; 0 when it is empty. */
+    public long oldestAgeMillis() {
+        RowSet<Row> rows = pool.query(OLDEST_AGE_MILLIS).execute().await().indefinitely();
+        return rows.size() == 0 ? 0 : Math.max(0, rows.iterator().next().getLong("age"));
+    }
+
     private Uni<AppendResult> appendOffTheEventLoop(List<Intent> intents) {
         if (intents.isEmpty()) {
             return Uni.createFrom().item(AppendResult.allAccepted());
         }
         // The SDK call blocks; it must not run on a Vert.x event loop thread.
-        return Uni.createFrom().item(() -> log.append(intents)).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+        Context current = Vertx.currentContext();
+        if (current == null) {
+            return Uni.createFrom().item(() -> log.append(intents))
+                    .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+        }
+        // On a worker of a duplicated context of its own: Quarkus keeps the MDC in the duplicated Vert.x context, so
+        // on a thread whose current context is the event loop's root context the trace lines' MDC fields would be lost.
+        Context duplicated = VertxContext.createNewDuplicatedContext(current);
+        return Uni.createFrom().completionStage(() -> duplicated.executeBlocking(() -> log.append(intents), false)
+                .toCompletionStage());
     }
 
     private static Uni<DrainReport> settle(SqlConnection connection, Batch batch, AppendResult result) {

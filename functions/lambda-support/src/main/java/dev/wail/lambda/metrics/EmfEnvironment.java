@@ -1,4 +1,4 @@
-package dev.wail.consumer.metrics;
+package dev.wail.lambda.metrics;
 
 import software.amazon.cloudwatchlogs.emf.environment.Environment;
 import software.amazon.cloudwatchlogs.emf.model.MetricsContext;
@@ -13,14 +13,17 @@ import software.amazon.cloudwatchlogs.emf.sinks.ISink;
 public final class EmfEnvironment implements Environment {
 
     private final ISink sink;
+    private final String defaultName;
 
-    public EmfEnvironment(ISink sink) {
+    /** @param defaultName the function's name when {@code AWS_LAMBDA_FUNCTION_NAME} is not set (tests, a laptop) */
+    public EmfEnvironment(ISink sink, String defaultName) {
         this.sink = sink;
+        this.defaultName = defaultName;
     }
 
     /** Lines on stdout, as Lambda wants them. */
-    public static EmfEnvironment console() {
-        return new EmfEnvironment(ConsoleSink.builder().build());
+    public static EmfEnvironment console(String defaultName) {
+        return new EmfEnvironment(ConsoleSink.builder().build(), defaultName);
     }
 
     @Override
@@ -31,7 +34,7 @@ public final class EmfEnvironment implements Environment {
     @Override
     public String getName() {
         String function = System.getenv("AWS_LAMBDA_FUNCTION_NAME");
-        return function == null ? "wail-consumer" : function;
+        return function == null ? defaultName : function;
     }
 
     @Override
