@@ -1,6 +1,11 @@
 -- wail consumer bookkeeping in the sink database. Idempotent: the consumer runs it at start-up unless
 -- wail.consumer.install-schema=false (then run it once yourself, with a role allowed to create tables).
 
+-- Instances starting together all run this script, and CREATE ... IF NOT EXISTS is not safe against a concurrent
+-- twin (one of them fails on a unique index of the catalog). The script runs as one implicit transaction, so this lock
+-- makes the others wait, then find everything there.
+SELECT pg_advisory_xact_lock(hashtext('wail consumer schema'));
+
 CREATE SCHEMA IF NOT EXISTS wail;
 
 -- The newest source position each read-model row was written from, and tombstones for deleted rows: a state read
