@@ -55,7 +55,7 @@ public final class OrderTraffic {
             client.start();
         }
         // A client whose write never returns would hold the run forever: give up on it, say so, go on to verify.
-        if (!done.await(duration.toSeconds() + 60, java.util.concurrent.TimeUnit.SECONDS)) {
+        if (!done.await(duration.toSeconds() + 20, java.util.concurrent.TimeUnit.SECONDS)) {
             LOG.errorf("%d order clients are stuck in a write that never returned; going on without them",
                     done.getCount());
         }
