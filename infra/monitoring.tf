@@ -1,5 +1,6 @@
 # Alarms on the log (age of the oldest message, dead letters, failures kept, iterator age), freshness per table from
-# the functions' own EMF metric (namespace wail, FreshnessLagMs by Source and Table), and one dashboard.
+# the functions' own EMF metric (namespace wail, FreshnessLagMs by Source and Table), the producers' own metrics
+# (Refused input, the outbox's oldest row), and one dashboard.
 # Every function's errors, throttles and iterator age alarms live with the function (modules/function).
 
 locals {
@@ -15,6 +16,8 @@ locals {
     var.producer.aurora_hook.enabled ? { aurora_hook = module.aurora_hook[0] } : {},
     { for k, m in module.dynamodb_stream : "ddb_${k}" => m },
   )
+
+  producer_functions = { for k, f in local.functions : k => f if k != "consumer" }
 
   freshness_tables = { for t in var.monitoring.freshness_tables : "${t.source}/${t.table}" => t }
 }
@@ -94,6 +97,48 @@ resource "aws_cloudwatch_metric_alarm" "freshness_lag" {
   tags                = var.tags
 }
 
+# Input a producer could not turn into intents never reaches the log, so no queue or freshness alarm sees it: a
+# malformed hook payload or key entry, an unreadable outbox row (kept in wail.outbox_rejected), a DynamoDB stream
+# record without usable keys (skipped, logged). The function's log says which and why.
+resource "aws_cloudwatch_metric_alarm" "producer_refused" {
+  for_each            = local.producer_functions
+  alarm_name          = "${each.value.function_name}-refused"
+  alarm_description   = "wail: ${each.value.function_name} refused input it could not turn into intents (metric wail/Refused); its log names each record and the reason"
+  namespace           = "wail"
+  metric_name         = "Refused"
+  dimensions          = { Function = each.value.function_name }
+  statistic           = "Sum"
+  period              = 60
+  evaluation_periods  = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = var.monitoring.alarm_actions
+  ok_actions          = var.monitoring.alarm_actions
+  tags                = var.tags
+}
+
+# The drain reports the age of the oldest row left after each run. Missing data breaches: a drain that stops
+# running (a disabled schedule, a broken role) leaves the outbox growing in the database without any error.
+resource "aws_cloudwatch_metric_alarm" "outbox_oldest_row" {
+  count               = var.producer.outbox_drain.enabled ? 1 : 0
+  alarm_name          = "${module.outbox_drain[0].function_name}-outbox-oldest-row"
+  alarm_description   = "wail: the oldest row in wail.outbox is older than ${var.monitoring.outbox_oldest_row_age_ms} ms, or the drain reported nothing for 5 minutes (metric wail/OutboxOldestAgeMs)"
+  namespace           = "wail"
+  metric_name         = "OutboxOldestAgeMs"
+  dimensions          = { Function = module.outbox_drain[0].function_name }
+  statistic           = "Maximum"
+  period              = 60
+  evaluation_periods  = 5
+  datapoints_to_alarm = 3
+  threshold           = var.monitoring.outbox_oldest_row_age_ms
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "breaching"
+  alarm_actions       = var.monitoring.alarm_actions
+  ok_actions          = var.monitoring.alarm_actions
+  tags                = var.tags
+}
+
 locals {
   function_names = [for k, f in local.functions : f.function_name]
 
@@ -142,6 +187,22 @@ locals {
     }
   ]
 
+  # What the producers appended (per table) and what they refused or had to send again (per function).
+  producer_metrics = concat(
+    [for k, t in local.freshness_tables : ["wail", "IntentsOut", "Source", t.source, "Table", t.table]],
+    [for k, f in local.producer_functions : ["wail", "Refused", "Function", f.function_name, { yAxis = "right" }]],
+    [for k, f in local.producer_functions : ["wail", "Resent", "Function", f.function_name, { yAxis = "right" }]],
+  )
+  producer_widgets = length(local.producer_metrics) == 0 ? [] : [
+    {
+      type = "metric", width = 12, height = 6,
+      properties = {
+        title   = "Producers: intents appended per table (left), refused and re-sent per function (right)", region = local.region, view = "timeSeries", stat = "Sum", period = 60,
+        metrics = local.producer_metrics
+      }
+    },
+  ]
+
   freshness_widgets = length(local.freshness_tables) == 0 ? [] : [
     {
       type = "metric", width = 12, height = 6,
@@ -158,6 +219,6 @@ resource "aws_cloudwatch_dashboard" "this" {
   count          = var.monitoring.dashboard_enabled ? 1 : 0
   dashboard_name = var.name
   dashboard_body = jsonencode({
-    widgets = concat(local.log_widgets, local.empty_queue_widgets, local.freshness_widgets, local.function_widgets)
+    widgets = concat(local.log_widgets, local.empty_queue_widgets, local.freshness_widgets, local.producer_widgets, local.function_widgets)
   })
 }

@@ -270,7 +270,9 @@ variable "snap_start" {
 variable "monitoring" {
   description = <<-EOT
     Log retention, alarm thresholds and targets, and the freshness alarms: one per (source, table) on the functions'
-    own EMF metric wail/FreshnessLagMs (dimensions Source, Table).
+    own EMF metric wail/FreshnessLagMs (dimensions Source, Table). Each producer function also alarms on its
+    wail/Refused metric (input that could not become intents), and the outbox drain on wail/OutboxOldestAgeMs above
+    outbox_oldest_row_age_ms (or no report for 5 minutes).
   EOT
   type = object({
     log_retention_days              = optional(number, 30)
@@ -279,6 +281,7 @@ variable "monitoring" {
     iterator_age_ms                 = optional(number, 60000)
     freshness_lag_ms                = optional(number, 60000)
     freshness_lag_statistic         = optional(string, "Maximum")
+    outbox_oldest_row_age_ms        = optional(number, 300000)
     freshness_tables                = optional(list(object({ source = string, table = string })), [])
     dashboard_enabled               = optional(bool, true)
     failure_queue_retention_seconds = optional(number, 1209600)
@@ -291,7 +294,7 @@ variable "monitoring" {
   }
 
   validation {
-    condition     = var.monitoring.queue_oldest_message_age_s > 0 && var.monitoring.iterator_age_ms > 0 && var.monitoring.freshness_lag_ms > 0
+    condition     = var.monitoring.queue_oldest_message_age_s > 0 && var.monitoring.iterator_age_ms > 0 && var.monitoring.freshness_lag_ms > 0 && var.monitoring.outbox_oldest_row_age_ms > 0
     error_message = "Alarm thresholds must be positive."
   }
 }

@@ -10,7 +10,8 @@ Checks, on every resource the plan holds (root and child modules):
              mapping reports batch item failures and has a DLQ (SQS source) or an on-failure destination (streams);
              every asynchronous invoke config has an on-failure destination
   alarms     an alarm for every queue, every Kinesis stream, and the Errors and Throttles of every function
-             (IteratorAge too when a stream triggers it)
+             (IteratorAge too when a stream triggers it); every producer function alarms on its own wail/Refused
+             metric (refused input never reaches a queue, so no queue alarm would see it)
   functions  java21, the Quarkus stream handler, QUARKUS_LAMBDA_HANDLER set, no password in the environment, a log
              group with retention; a consumer on SQS has WAIL_CONSUMER_MAX_RECEIVE_COUNT equal to the redrive's
              maxReceiveCount
@@ -23,6 +24,9 @@ import json
 import pathlib
 import re
 import sys
+
+# The producer artifact's handlers: input they refuse is counted in wail/Refused, dimension Function.
+PRODUCER_HANDLERS = {"outbox-drain", "aurora-hook", "dynamodb-stream"}
 
 # Actions AWS authorises only on '*' (no resource-level permission), with the reason.
 UNSCOPED_ACTIONS = {
@@ -181,6 +185,13 @@ def check_alarms(plan, violations):
         for metric in needed:
             if ("FunctionName", v.get("function_name"), metric) not in seen:
                 violations.append(f"alarms: function {v.get('function_name')} has no {metric} alarm")
+        if handler_of(v) in PRODUCER_HANDLERS and ("Function", v.get("function_name"), "Refused") not in seen:
+            violations.append(f"alarms: producer function {v.get('function_name')} has no wail/Refused alarm")
+
+
+def handler_of(function_values):
+    env = ((function_values.get("environment") or [{}])[0] or {}).get("variables") or {}
+    return env.get("QUARKUS_LAMBDA_HANDLER")
 
 
 def check_functions(plan, violations):
@@ -248,6 +259,11 @@ def mutations(plan):
             if (a["values"].get("dimensions") or {}).get("FunctionName") == name:
                 a["values"]["dimensions"] = {"FunctionName": "someone-else"}
 
+    def drop_refused_alarm(p):
+        for a in by_type(p, "aws_cloudwatch_metric_alarm"):
+            if a["values"].get("metric_name") == "Refused":
+                a["values"]["metric_name"] = "Something"
+
     def drop_mapping_failure_path(p):
         m = first(p, "aws_lambda_event_source_mapping")
         if ":sqs:" in (m["values"].get("event_source_arn") or ""):
@@ -266,6 +282,7 @@ def mutations(plan):
         ("a '*' resource for a scopable action", wildcard_resource, "resource '*' for scopable actions"),
         ("a queue without SSE", drop_sse, "has no server-side encryption"),
         ("a function without alarms", drop_alarms_of_function, "has no Errors alarm"),
+        ("a producer without its Refused alarm", drop_refused_alarm, "has no wail/Refused alarm"),
         ("a mapping without DLQ or destination", drop_mapping_failure_path, "failures: "),
         ("a password in a function's environment", password_env, "carries a credential"),
     ]
