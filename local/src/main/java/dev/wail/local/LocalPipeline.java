@@ -162,9 +162,7 @@ public class LocalPipeline implements QuarkusApplication {
             env.put("WAIL_PRODUCER_LOG", "kinesis");
             env.put("WAIL_PRODUCER_STREAM_NAME", options.streamName());
         }
-        // The producer's artifact also serves the outbox drain, whose reactive pool fails the start-up of the
-        // aurora-hook handler when no datasource is configured: give it the shop's (the hook never queries it).
-        env.put("QUARKUS_DATASOURCE_REACTIVE_URL", services.reactiveUrl(LocalServices.SOURCE_DATABASE));
+        // No datasource: as deployed by the Terraform module, the hook handler never touches a database.
         Path taskRoot = FunctionZips.unpack(options.functionsDir(), "producer", workDir.resolve("functions"));
         return new FunctionSpec(PRODUCER, taskRoot, env, 512, options.functionTimeout());
     }

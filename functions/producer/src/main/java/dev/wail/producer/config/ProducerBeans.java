@@ -8,14 +8,20 @@ import dev.wail.producer.log.RetryPolicy;
 import dev.wail.producer.log.SqsIntentLog;
 import dev.wail.producer.metrics.ProducerMetrics;
 import dev.wail.producer.outbox.OutboxDrain;
+import dev.wail.producer.handler.OutboxDrainHandler;
+import io.quarkus.arc.ActiveResult;
+import io.quarkus.arc.InjectableInstance;
 import io.quarkus.runtime.Startup;
+import io.quarkus.runtime.StartupEvent;
 import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.eclipse.microprofile.config.ConfigProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -84,9 +90,29 @@ public class ProducerBeans {
         client.close();
     }
 
+    /**
+     * Only the {@code outbox-drain} handler needs the database: the pool is looked up when this drain is built, never
+     * injected directly. A direct injection makes Quarkus fail the start-up of every handler of this artifact when no
+     * datasource URL is set (the datasource is then inactive), and {@code aurora-hook} and {@code dynamodb-stream} are
+     * deployed without one.
+     */
     @Produces
     @Singleton
-    OutboxDrain outboxDrain(Pool pool, IntentLog log, ProducerConfig config) {
-        return new OutboxDrain(pool, log, config.outboxBatchRows());
+    OutboxDrain outboxDrain(InjectableInstance<Pool> pool, IntentLog log, ProducerConfig config) {
+        return new OutboxDrain(pool.getActive(), log, config.outboxBatchRows());
+    }
+
+    /**
+     * The drain cannot work without its database: with no datasource URL, its start-up fails (with Quarkus's message
+     * naming {@code quarkus.datasource.reactive.url}) rather than its first invocation.
+     */
+    void requireDatabaseForTheDrain(@Observes StartupEvent start, InjectableInstance<Pool> pool) {
+        String handler = ConfigProvider.getConfig().getOptionalValue("quarkus.lambda.handler", String.class)
+                .orElse("");
+        ActiveResult database = pool.getHandle().getBean().checkActive();
+        if (handler.equals(OutboxDrainHandler.NAME) && !database.value()) {
+            throw new IllegalStateException("the " + OutboxDrainHandler.NAME + " handler needs the database whose "
+                    + "outbox it drains: " + database.inactiveReason());
+        }
     }
 }

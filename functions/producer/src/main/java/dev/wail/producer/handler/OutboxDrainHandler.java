@@ -14,8 +14,11 @@ import org.jboss.logging.Logger;
  * {@code outbox-drain}: invoked on a schedule (any event; its content is ignored), drains {@code wail.outbox} to the
  * intent log until it is empty or the invocation's time is nearly up, then reports the age of the oldest row left.
  */
-@Named("outbox-drain")
+@Named(OutboxDrainHandler.NAME)
 public class OutboxDrainHandler implements RequestHandler<Map<String, Object>, DrainReport> {
+
+    /** The handler's name, for {@code QUARKUS_LAMBDA_HANDLER}. */
+    public static final String NAME = "outbox-drain";
 
     private static final Logger LOG = Logger.getLogger(OutboxDrainHandler.class);
 
