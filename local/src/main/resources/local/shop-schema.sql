@@ -19,8 +19,3 @@ END $$;
 DROP TRIGGER IF EXISTS orders_updated_at ON orders;
 CREATE TRIGGER orders_updated_at BEFORE INSERT OR UPDATE ON orders
     FOR EACH ROW EXECUTE FUNCTION stamp_updated_at();
-
--- A safety net of the local run, not something wail needs: a rare Hibernate Reactive client transaction has been
--- seen to stay open after its last statement (its continuation lost; not understood yet). Its intents wait as
--- "in progress" until the server ends it; then the transaction is rolled back and its intents dropped as aborted.
-ALTER DATABASE shop SET idle_in_transaction_session_timeout = '15s';

@@ -54,7 +54,8 @@ public final class OrderTraffic {
             client.setDaemon(true);
             client.start();
         }
-        // A client whose write never returns would hold the run forever: give up on it, say so, go on to verify.
+        // A client whose write never returns would hold the run forever: give up on it, say so, go on to verify
+        // (its transaction stays open until the server or the run ends; its intents wait as in progress).
         if (!done.await(duration.toSeconds() + 20, java.util.concurrent.TimeUnit.SECONDS)) {
             LOG.errorf("%d order clients are stuck in a write that never returned; going on without them",
                     done.getCount());
@@ -136,10 +137,15 @@ public final class OrderTraffic {
         })).replaceWithVoid();
     }
 
+    /**
+     * A delete statement, not {@code session.remove(order)}: with Hibernate Reactive 3.2.5, a removed entity flushed at
+     * commit left about one delete in 20 of this traffic hanging after its DELETE, its COMMIT never sent and the
+     * client waiting forever (seen in most 15-second runs, never in the same runs with this statement).
+     */
     private io.smallrye.mutiny.Uni<Void> delete(long id) {
-        return sessions.withTransaction(session -> session.find(Order.class, id)
-                .chain(order -> order == null ? io.smallrye.mutiny.Uni.createFrom().voidItem()
-                        : session.remove(order).invoke(deletes::incrementAndGet)));
+        return sessions.withTransaction(session -> session.createMutationQuery("delete from Order o where o.id = :id")
+                .setParameter("id", id).executeUpdate()
+                .invoke(deleted -> deletes.addAndGet(deleted))).replaceWithVoid();
     }
 
     /** An open order, the newest ones far likelier than the old ones; {@code null} when none is open. */
