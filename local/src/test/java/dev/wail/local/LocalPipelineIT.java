@@ -94,6 +94,10 @@ class LocalPipelineIT {
         assertThat(s.at("/sink/freshnessP99Ms").asDouble()).isGreaterThanOrEqualTo(p50);
         assertThat(s.at("/sink/freshnessMaxMs").asDouble()).isGreaterThanOrEqualTo(s.at("/sink/freshnessP99Ms")
                 .asDouble());
+        double warmP50 = s.at("/sink/secondHalfFreshnessP50Ms").asDouble();
+        assertThat(warmP50).isPositive();
+        assertThat(s.at("/sink/secondHalfFreshnessP99Ms").asDouble()).isGreaterThanOrEqualTo(warmP50)
+                .isLessThanOrEqualTo(s.at("/sink/freshnessMaxMs").asDouble());
         assertThat(s.at("/producer/invocations").asLong()).isPositive();
     }
 

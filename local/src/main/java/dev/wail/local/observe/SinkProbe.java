@@ -5,6 +5,8 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.time.ZoneOffset;
 
 /**
  * Reads the read model's write log ({@code local_run.sink_writes}, filled by a trigger on the sink table): how many
@@ -18,7 +20,7 @@ public final class SinkProbe implements AutoCloseable {
                    percentile_cont(0.99) WITHIN GROUP (ORDER BY lag_ms) AS p99,
                    max(lag_ms) AS max
               FROM (SELECT seq, extract(epoch FROM landed_at - updated_at) * 1000 AS lag_ms
-                      FROM local_run.sink_writes WHERE seq > ?) w""";
+                      FROM local_run.sink_writes WHERE seq > ? AND coalesce(updated_at >= ?, true)) w""";
 
     private final Connection connection;
 
@@ -30,10 +32,23 @@ public final class SinkProbe implements AutoCloseable {
      * Sink writes after {@code afterSeq} and their lag. Deletes count as writes; they carry no source write time, so
      * the percentiles are over inserts and updates.
      */
-    public synchronized SinkWindow since(long afterSeq) throws SQLException {
+    public SinkWindow since(long afterSeq) throws SQLException {
+        return window(afterSeq, Instant.EPOCH);
+    }
+
+    /**
+     * Sink writes of source writes made at or after {@code from} (and deletes, which carry no time), and their lag:
+     * the freshness of a part of the run, such as the part after the functions' JIT compilers have warmed up.
+     */
+    public SinkWindow ofSourceWritesFrom(Instant from) throws SQLException {
+        return window(0, from);
+    }
+
+    private synchronized SinkWindow window(long afterSeq, Instant from) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(WRITES_SINCE)) {
             statement.setLong(1, afterSeq);
             statement.setLong(2, afterSeq);
+            statement.setObject(3, from.atOffset(ZoneOffset.UTC));
             try (ResultSet rows = statement.executeQuery()) {
                 rows.next();
                 return new SinkWindow(rows.getLong("last_seq"), rows.getLong("writes"), rows.getDouble("p50"),
