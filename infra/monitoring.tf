@@ -207,6 +207,16 @@ locals {
     {
       type = "metric", width = 12, height = 6,
       properties = {
+        title = "Refresh latency per table, p99 (ms): source read and sink part", region = local.region, view = "timeSeries", stat = "p99", period = 60,
+        metrics = concat(
+          [for k, t in local.freshness_tables : ["wail", "HydrationLatencyMs", "Source", t.source, "Table", t.table]],
+          [for k, t in local.freshness_tables : ["wail", "SinkLatencyMs", "Source", t.source, "Table", t.table]],
+        )
+      }
+    },
+    {
+      type = "metric", width = 12, height = 6,
+      properties = {
         title       = "Freshness lag per table (ms)", region = local.region, view = "timeSeries", stat = var.monitoring.freshness_lag_statistic, period = 60,
         metrics     = [for k, t in local.freshness_tables : ["wail", "FreshnessLagMs", "Source", t.source, "Table", t.table]]
         annotations = { horizontal = [{ label = "alarm", value = var.monitoring.freshness_lag_ms }] }

@@ -25,10 +25,10 @@ class ConsumerMetricsTest {
         BatchResult result = new BatchResult(List.of(MessageOutcome.done("a"), MessageOutcome.done("b"),
                 new MessageOutcome("c", Status.REJECTED, "malformed intent"),
                 new MessageOutcome("d", Status.RETRY, "in progress")), 4, 3, 2, 0, 1,
-                List.of(new TableStats("shop", "orders", 3, 2, 2, 0, 0, 41, List.of(5_000L, 7_000L)),
-                        new TableStats("shop", "payments", 1, 1, 0, 0, 1, 0, List.of())));
+                List.of(new TableStats("shop", "orders", 3, 2, 2, 0, 0, 41, 30, 9, List.of(5_000L, 7_000L)),
+                        new TableStats("shop", "payments", 1, 1, 0, 0, 1, 0, 0, 0, List.of())));
 
-        new ConsumerMetrics(new EmfEnvironment(lines, ConsumerMetrics.DEFAULT_FUNCTION_NAME)).publish(result);
+        new ConsumerMetrics(new EmfEnvironment(lines, ConsumerMetrics.DEFAULT_FUNCTION_NAME)).publish(result, 1);
 
         List<JsonNode> documents = lines.documents();
         assertThat(documents).hasSize(3);
@@ -42,6 +42,8 @@ class ConsumerMetricsTest {
         assertThat(orders.get("Coalesced").asDouble()).isEqualTo(1);
         assertThat(orders.get("Refreshed").asDouble()).isEqualTo(2);
         assertThat(orders.get("RefreshLatencyMs").asDouble()).isEqualTo(41);
+        assertThat(orders.get("HydrationLatencyMs").asDouble()).isEqualTo(30);
+        assertThat(orders.get("SinkLatencyMs").asDouble()).isEqualTo(9);
         assertThat(orders.get("FreshnessLagMs").toString()).isEqualTo("[5000.0,7000.0]");
         assertThat(directive.get("Metrics").toString())
                 .contains("{\"Name\":\"FreshnessLagMs\",\"Unit\":\"Milliseconds\"}")
@@ -52,6 +54,7 @@ class ConsumerMetricsTest {
         assertThat(payments.get("Table").asText()).isEqualTo("payments");
         assertThat(payments.get("Pending").asDouble()).isEqualTo(1);
         assertThat(payments.has("RefreshLatencyMs")).isFalse();
+        assertThat(payments.has("HydrationLatencyMs")).isFalse();
         assertThat(payments.has("FreshnessLagMs")).isFalse();
 
         JsonNode batch = documents.get(2);
@@ -60,5 +63,6 @@ class ConsumerMetricsTest {
         assertThat(batch.get("Messages").asDouble()).isEqualTo(4);
         assertThat(batch.get("Rejected").asDouble()).isEqualTo(1);
         assertThat(batch.get("Retried").asDouble()).isEqualTo(1);
+        assertThat(batch.get("DeadLettered").asDouble()).isEqualTo(1);
     }
 }

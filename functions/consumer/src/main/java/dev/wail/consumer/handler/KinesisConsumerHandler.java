@@ -16,6 +16,7 @@ import dev.wail.core.pipeline.MessageOutcome;
 import jakarta.inject.Named;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
@@ -54,15 +55,18 @@ public class KinesisConsumerHandler implements RequestHandler<KinesisEvent, Stre
                         StandardCharsets.UTF_8.decode(record.getKinesis().getData().duplicate()).toString()))
                 .toList();
         BatchResult result = pipeline.process(messages).await().indefinitely();
-        metrics.publish(result);
         List<MessageOutcome> outcomes = result.outcomes();
         BatchOutcomes.trace(messages, outcomes);
         List<Failure> failures = BatchOutcomes.failures(messages, outcomes);
         failures.forEach(f -> LOG.warnf("record %s %s: %s", f.messageId(), f.disposition(), f.reason()));
         boolean recorded = deadLetters.record(records.get(0).getEventSourceARN(), failures);
-        return failures.stream()
+        Optional<Failure> firstToRetry = failures.stream()
                 .filter(failure -> failure.disposition() == Disposition.RETRY || !recorded)
-                .findFirst()
+                .findFirst();
+        // Rejected, recorded and passed over: the ones before the first record the stream will deliver again.
+        metrics.publish(result, recorded ? (int) failures.stream()
+                .takeWhile(failure -> failure.disposition() == Disposition.REJECTED).count() : 0);
+        return firstToRetry
                 .map(first -> new StreamsEventResponse(
                         List.of(new StreamsEventResponse.BatchItemFailure(first.messageId()))))
                 .orElseGet(() -> new StreamsEventResponse(List.of()));

@@ -59,7 +59,6 @@ public class SqsConsumerHandler implements RequestHandler<SQSEvent, SQSBatchResp
                 .map(record -> new InboundMessage(record.getMessageId(), record.getBody()))
                 .toList();
         BatchResult result = pipeline.process(messages).await().indefinitely();
-        metrics.publish(result);
         List<MessageOutcome> outcomes = failLaterMessagesOfFailedGroups(records, result.outcomes());
         BatchOutcomes.trace(messages, outcomes);
         List<DeadLetterRecorder.Failure> failures = BatchOutcomes.failures(messages, outcomes);
@@ -67,6 +66,8 @@ public class SqsConsumerHandler implements RequestHandler<SQSEvent, SQSBatchResp
         deadLetters.record(records.get(0).getEventSourceArn(), failures.stream()
                 .filter(f -> f.disposition() == Disposition.REJECTED || lastReceive(records, f.messageId()))
                 .toList());
+        // Failed on its last receive: SQS moves it to the dead-letter queue next.
+        metrics.publish(result, (int) failures.stream().filter(f -> lastReceive(records, f.messageId())).count());
         return new SQSBatchResponse(outcomes.stream()
                 .filter(outcome -> outcome.status() != Status.DONE)
                 .map(outcome -> new SQSBatchResponse.BatchItemFailure(outcome.messageId()))

@@ -12,9 +12,12 @@ import software.amazon.cloudwatchlogs.emf.model.Unit;
  * The consumer's CloudWatch metrics, written as Embedded Metric Format log lines (namespace {@value EmfMetrics#NAMESPACE}):
  * CloudWatch turns them into metrics without an API call from the function. Per source and table (dimensions
  * {@code Source}, {@code Table}): {@code IntentsIn}, {@code Entities}, {@code Coalesced} (intents folded into another
- * of the same entity), {@code Refreshed}, {@code DroppedAborted}, {@code Pending}, {@code RefreshLatencyMs} and
- * {@code FreshnessLagMs} (one value per refreshed entity: sink commit minus capture time). Per batch (dimension
- * {@code Function}, the Lambda function's name): {@code Messages}, {@code Rejected}, {@code Retried}.
+ * of the same entity), {@code Refreshed}, {@code DroppedAborted}, {@code Pending}, {@code RefreshLatencyMs} with its
+ * parts {@code HydrationLatencyMs} (the source read) and {@code SinkLatencyMs} (guards, writes and commit around it),
+ * and {@code FreshnessLagMs} (one value per refreshed entity: sink commit minus capture time). Per batch (dimension
+ * {@code Function}, the Lambda function's name): {@code Messages}, {@code Rejected}, {@code Retried} and
+ * {@code DeadLettered} (messages given up on: recorded in {@code wail.dead_letters} and left to the dead-letter queue
+ * or passed over).
  */
 public final class ConsumerMetrics {
 
@@ -28,7 +31,8 @@ public final class ConsumerMetrics {
         this.emf = new EmfMetrics(environment);
     }
 
-    public void publish(BatchResult result) {
+    /** @param deadLettered messages of this batch given up on (see the class comment) */
+    public void publish(BatchResult result, int deadLettered) {
         for (TableStats table : result.tables()) {
             MetricsLogger metrics = emf.forTable(table.source(), table.table());
             metrics.putMetric("IntentsIn", table.intents(), Unit.COUNT);
@@ -39,6 +43,8 @@ public final class ConsumerMetrics {
             metrics.putMetric("Pending", table.pending(), Unit.COUNT);
             if (table.refreshed() > 0) {
                 metrics.putMetric("RefreshLatencyMs", table.refreshMillis(), Unit.MILLISECONDS);
+                metrics.putMetric("HydrationLatencyMs", table.hydrationMillis(), Unit.MILLISECONDS);
+                metrics.putMetric("SinkLatencyMs", table.sinkMillis(), Unit.MILLISECONDS);
             }
             table.freshnessLagMillis().forEach(lag -> metrics.putMetric("FreshnessLagMs", lag, Unit.MILLISECONDS));
             metrics.flush();
@@ -47,6 +53,7 @@ public final class ConsumerMetrics {
         batch.putMetric("Messages", result.outcomes().size(), Unit.COUNT);
         batch.putMetric("Rejected", result.count(Status.REJECTED), Unit.COUNT);
         batch.putMetric("Retried", result.count(Status.RETRY), Unit.COUNT);
+        batch.putMetric("DeadLettered", deadLettered, Unit.COUNT);
         batch.flush();
     }
 }

@@ -143,14 +143,43 @@ public final class ConsumerPipeline {
         verification.unknown().forEach(entity -> outcomes(entity, Status.REJECTED,
                 Verification.reason(entity, statuses, TransactionStatus.UNKNOWN)).forEach(failures::add));
         TableResult result = new TableResult(failures, entities.size(), valid,
-                verification.aborted().size(), verification.pending().size(), null);
+                verification.aborted().size(), verification.pending().size(), 0, 0, null);
         if (valid.isEmpty()) {
             return Uni.createFrom().item(result);
         }
         List<EntityKey> keys = keysOf(valid);
-        Sink.StateReader reader = (requested, minPosition) -> source.read(table, requested,
-                new Freshness(minPosition, verification.committedTransactions()));
-        return sink.refresh(table, keys, reader).replaceWith(result);
+        TimedRead read = new TimedRead((requested, minPosition) -> source.read(table, requested,
+                new Freshness(minPosition, verification.committedTransactions())), clock);
+        return Uni.createFrom().deferred(() -> {
+            long started = clock.millis();
+            return sink.refresh(table, keys, read)
+                    .map(ignored -> result.timed(read.millis(), clock.millis() - started - read.millis()));
+        });
+    }
+
+    /** The one source read a sink makes under its guards, timed: the hydration part of a refresh. */
+    private static final class TimedRead implements Sink.StateReader {
+
+        private final Sink.StateReader read;
+        private final Clock clock;
+        private volatile long millis;
+
+        TimedRead(Sink.StateReader read, Clock clock) {
+            this.read = read;
+            this.clock = clock;
+        }
+
+        @Override
+        public Uni<SourceSnapshot> read(List<EntityKey> keys, long minPosition) {
+            return Uni.createFrom().deferred(() -> {
+                long started = clock.millis();
+                return read.read(keys, minPosition).invoke(() -> millis = clock.millis() - started);
+            });
+        }
+
+        long millis() {
+            return millis;
+        }
     }
 
     private static List<EntityKey> keysOf(List<CoalescedIntent> entities) {
@@ -165,12 +194,20 @@ public final class ConsumerPipeline {
         return results.stream().mapToInt(count).sum();
     }
 
-    /** One table's part of a batch: the messages that did not succeed, the refreshed entities, and counts. */
+    /**
+     * One table's part of a batch: the messages that did not succeed, the refreshed entities, counts, and how long
+     * the source read and the sink's part of the refresh took.
+     */
     private record TableResult(List<MessageOutcome> failures, int entities, List<CoalescedIntent> refreshedEntities,
-            int droppedAborted, int pending, TableStats stats) {
+            int droppedAborted, int pending, long hydrationMillis, long sinkMillis, TableStats stats) {
 
         int refreshed() {
             return refreshedEntities.size();
+        }
+
+        TableResult timed(long hydration, long sink) {
+            return new TableResult(failures, entities, refreshedEntities, droppedAborted, pending, hydration, sink,
+                    stats);
         }
 
         /** Stamps the table's figures once its sink transaction committed. */
@@ -179,16 +216,18 @@ public final class ConsumerPipeline {
                     .map(entity -> nowMillis - entity.latest().capturedAt().toEpochMilli())
                     .toList();
             TableStats stats = new TableStats(table.source(), table.table(), intentCount(all), entities,
-                    refreshed(), droppedAborted, pending, refreshed() == 0 ? 0 : nowMillis - startedMillis, lags);
-            return new TableResult(failures, entities, refreshedEntities, droppedAborted, pending, stats);
+                    refreshed(), droppedAborted, pending, refreshed() == 0 ? 0 : nowMillis - startedMillis,
+                    hydrationMillis, sinkMillis, lags);
+            return new TableResult(failures, entities, refreshedEntities, droppedAborted, pending, hydrationMillis,
+                    sinkMillis, stats);
         }
 
         static TableResult retryAll(TableBinding table, List<CoalescedIntent> entities, Throwable failure) {
             String reason = "table " + table.qualifiedName() + " failed: " + failure;
             List<MessageOutcome> failures = entities.stream()
                     .flatMap(entity -> outcomes(entity, Status.RETRY, reason)).toList();
-            return new TableResult(failures, entities.size(), List.of(), 0, 0, new TableStats(table.source(),
-                    table.table(), intentCount(entities), entities.size(), 0, 0, 0, 0, List.of()));
+            return new TableResult(failures, entities.size(), List.of(), 0, 0, 0, 0, new TableStats(table.source(),
+                    table.table(), intentCount(entities), entities.size(), 0, 0, 0, 0, 0, 0, List.of()));
         }
 
         private static int intentCount(List<CoalescedIntent> entities) {

@@ -11,11 +11,14 @@ import java.util.List;
  * @param droppedAborted     entities dropped because only rolled-back transactions announced them
  * @param pending            entities left for later because a transaction behind them was in progress
  * @param refreshMillis      time from verification to the sink's commit, in milliseconds (0 if nothing was refreshed)
+ * @param hydrationMillis    of which the source read (0 if nothing was refreshed)
+ * @param sinkMillis         of which the sink's part around the read: guards, writes, commit (0 if nothing was
+ *                           refreshed)
  * @param freshnessLagMillis for each refreshed entity, the sink's commit time minus the capture time of its newest
  *                           intent: how far behind the source the sink was when it caught up
  */
 public record TableStats(String source, String table, int intents, int entities, int refreshed, int droppedAborted,
-        int pending, long refreshMillis, List<Long> freshnessLagMillis) {
+        int pending, long refreshMillis, long hydrationMillis, long sinkMillis, List<Long> freshnessLagMillis) {
 
     public TableStats {
         freshnessLagMillis = List.copyOf(freshnessLagMillis);

@@ -226,7 +226,68 @@ class ConsumerPipelineTest {
                 new InboundMessage("d", intent("payments", 8, Operation.INSERT, 600, 4)))).await().indefinitely();
 
         assertThat(result.tables()).containsExactlyInAnyOrder(
-                new TableStats("shop", "orders", 3, 2, 2, 0, 0, 0, List.of(5_000L, 5_000L)),
-                new TableStats("shop", "payments", 1, 1, 0, 1, 0, 0, List.of()));
+                new TableStats("shop", "orders", 3, 2, 2, 0, 0, 0, 0, 0, List.of(5_000L, 5_000L)),
+                new TableStats("shop", "payments", 1, 1, 0, 1, 0, 0, 0, 0, List.of()));
+    }
+
+    @Test
+    void refreshTimeSplitsIntoTheSourceReadAndTheSinksPartAroundIt() {
+        source.put("orders", Map.of(EntityKey.of("id", 1L), "{\"id\":1}"));
+        ManualClock clock = new ManualClock();
+        // Verification takes 2 ms, the sink 4 ms before the read and 6 ms after it, the read itself 30 ms.
+        Source slowSource = new Source() {
+            @Override
+            public Uni<Map<Long, TransactionStatus>> transactionStatus(Set<Long> ids) {
+                return mapSource.transactionStatus(ids).invoke(() -> clock.advance(2));
+            }
+
+            @Override
+            public Uni<SourceSnapshot> read(TableBinding table, List<EntityKey> keys, Freshness freshness) {
+                return mapSource.read(table, keys, freshness).invoke(() -> clock.advance(30));
+            }
+        };
+        Sink slowSink = (table, keys, reader) -> Uni.createFrom().voidItem().invoke(() -> clock.advance(4))
+                .chain(() -> mapSink.refresh(table, keys, reader)).invoke(() -> clock.advance(6));
+        ConsumerPipeline timed = new ConsumerPipeline(IntentCodec.DEFAULT, new TableRegistry(List.of(ORDERS)),
+                Map.of("shop", slowSource), slowSink, clock);
+
+        BatchResult result = timed.process(List.of(new InboundMessage("a", intent("orders", 1, Operation.UPDATE, 1))))
+                .await().indefinitely();
+
+        assertThat(result.tables()).singleElement().satisfies(stats -> {
+            assertThat(stats.refreshMillis()).isEqualTo(42);
+            assertThat(stats.hydrationMillis()).isEqualTo(30);
+            assertThat(stats.sinkMillis()).isEqualTo(10);
+        });
+    }
+
+    /** Time that moves only when told to. */
+    private static final class ManualClock extends Clock {
+
+        private long millis = 1_000;
+
+        void advance(long by) {
+            millis += by;
+        }
+
+        @Override
+        public long millis() {
+            return millis;
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(millis);
+        }
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            throw new UnsupportedOperationException("a test clock in UTC");
+        }
     }
 }
