@@ -203,7 +203,7 @@ locals {
     },
   ]
 
-  freshness_widgets = length(local.freshness_tables) == 0 ? [] : [
+  latency_widgets = length(local.freshness_tables) == 0 ? [] : [
     {
       type = "metric", width = 12, height = 6,
       properties = {
@@ -214,6 +214,9 @@ locals {
         )
       }
     },
+  ]
+
+  freshness_widgets = length(local.freshness_tables) == 0 ? [] : [
     {
       type = "metric", width = 12, height = 6,
       properties = {
@@ -229,6 +232,6 @@ resource "aws_cloudwatch_dashboard" "this" {
   count          = var.monitoring.dashboard_enabled ? 1 : 0
   dashboard_name = var.name
   dashboard_body = jsonencode({
-    widgets = concat(local.log_widgets, local.empty_queue_widgets, local.freshness_widgets, local.producer_widgets, local.function_widgets)
+    widgets = concat(local.log_widgets, local.empty_queue_widgets, local.freshness_widgets, local.latency_widgets, local.producer_widgets, local.function_widgets)
   })
 }

@@ -98,6 +98,7 @@ variable "producer" {
       s3_bucket         = optional(string)
       s3_key            = optional(string)
       s3_object_version = optional(string)
+      runtime           = optional(string, "java21")
     })
     memory_size   = optional(number, 512)
     timeout       = optional(number, 60)
@@ -130,6 +131,11 @@ variable "producer" {
       bisect_batch_on_function_error     = optional(bool, true)
     })), {})
   })
+
+  validation {
+    condition     = contains(["java21", "provided.al2023"], var.producer.package.runtime)
+    error_message = "producer.package.runtime must be java21 (the JVM zip) or provided.al2023 (the native zip with its bootstrap)."
+  }
 
   validation {
     condition     = !var.producer.outbox_drain.enabled || var.producer.outbox_drain.datasource_url != null
@@ -178,6 +184,7 @@ variable "consumer" {
       s3_bucket         = optional(string)
       s3_key            = optional(string)
       s3_object_version = optional(string)
+      runtime           = optional(string, "java21")
     })
     memory_size                        = optional(number, 1024)
     timeout                            = optional(number, 60)
@@ -196,6 +203,11 @@ variable "consumer" {
       parallelization_factor         = optional(number, 1)
     }), {})
   })
+
+  validation {
+    condition     = contains(["java21", "provided.al2023"], var.consumer.package.runtime)
+    error_message = "consumer.package.runtime must be java21 (the JVM zip) or provided.al2023 (the native zip with its bootstrap)."
+  }
 
   validation {
     condition     = var.consumer.batch_size >= 1 && var.consumer.batch_size <= 10000

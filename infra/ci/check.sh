@@ -103,7 +103,8 @@ sed -i "s#@ZIP@#$producer_zip#" "$work/invalid/main.tf"
 (cd "$work/invalid" && terraform init -backend=false -no-color >/dev/null && ! terraform plan -no-color >"$work/invalid.log" 2>&1) \
   || { cat "$work/invalid.log"; echo "a plan with invalid inputs did not fail" >&2; exit 1; }
 for expected in 'must end in ".fifo"' 'max_receive_count must be an integer from 1 to 1000' \
-                 'consumer.batch_size must be between 1 and 10000' 'carry no password'; do
+                 'consumer.batch_size must be between 1 and 10000' 'carry no password' \
+                 'producer.package.runtime must be java21 (the JVM zip) or provided.al2023'; do
   grep -Fq "$expected" "$work/invalid.log" || { cat "$work/invalid.log"; echo "missing validation error: $expected" >&2; exit 1; }
   echo "  refused: $expected"
 done

@@ -2,3 +2,6 @@
 region              = "us-east-1"
 read_model_url      = "postgresql://read-model.example:5432/crm"
 database_secret_arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:wail-db-AbCdEf"
+# The native packaging's path through the module (runtime, handler, environment); moto creates functions without
+# running their code, so the zips here are the JVM ones.
+runtime = "provided.al2023"

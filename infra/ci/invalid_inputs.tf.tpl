@@ -8,7 +8,7 @@ module "wail" {
     sqs  = { fifo = true, queue_name = "intents", max_receive_count = 0 }
   }
 
-  producer = { package = { local_file = "@ZIP@" } }
+  producer = { package = { local_file = "@ZIP@", runtime = "java11" } }
 
   consumer = {
     package        = { local_file = "@ZIP@" }

@@ -12,7 +12,7 @@ Checks, on every resource the plan holds (root and child modules):
   alarms     an alarm for every queue, every Kinesis stream, and the Errors and Throttles of every function
              (IteratorAge too when a stream triggers it); every producer function alarms on its own wail/Refused
              metric (refused input never reaches a queue, so no queue alarm would see it)
-  functions  java21, the Quarkus stream handler, QUARKUS_LAMBDA_HANDLER set, no password in the environment, a log
+  functions  java21 with the Quarkus stream handler (or provided.al2023, the native bootstrap), QUARKUS_LAMBDA_HANDLER set, no password in the environment, a log
              group with retention; a consumer on SQS has WAIL_CONSUMER_MAX_RECEIVE_COUNT equal to the redrive's
              maxReceiveCount
 
@@ -36,6 +36,8 @@ UNSCOPED_ACTIONS = {
 }
 POLICY_ATTRIBUTES = {"aws_iam_role_policy": ["policy"], "aws_iam_policy": ["policy"], "aws_iam_role": ["assume_role_policy"]}
 QUARKUS_HANDLER = "io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest"
+# (runtime, handler) of the two packagings: the JVM zip, and the native zip whose bootstrap ignores the handler.
+RUNTIMES = {("java21", QUARKUS_HANDLER), ("provided.al2023", "not.used.in.provided.runtime")}
 
 
 def resources(plan):
@@ -201,8 +203,9 @@ def check_functions(plan, violations):
         v = f["values"]
         name = v.get("function_name")
         env = ((v.get("environment") or [{}])[0] or {}).get("variables") or {}
-        if v.get("runtime") != "java21" or v.get("handler") != QUARKUS_HANDLER:
-            violations.append(f"functions: {name} is not java21 with {QUARKUS_HANDLER}")
+        if (v.get("runtime"), v.get("handler")) not in RUNTIMES:
+            violations.append(f"functions: {name} is neither java21 with {QUARKUS_HANDLER} nor a native "
+                              f"provided.al2023 function (runtime {v.get('runtime')}, handler {v.get('handler')})")
         if not env.get("QUARKUS_LAMBDA_HANDLER"):
             violations.append(f"functions: {name} does not set QUARKUS_LAMBDA_HANDLER")
         for key in env:

@@ -34,7 +34,7 @@ module "wail" {
   }
 
   producer = {
-    package = { local_file = var.producer_zip }
+    package = { local_file = var.producer_zip, runtime = var.runtime }
     dynamodb_streams = {
       customers = {
         stream_arn = aws_dynamodb_table.customers.stream_arn
@@ -45,7 +45,7 @@ module "wail" {
   }
 
   consumer = {
-    package                            = { local_file = var.consumer_zip }
+    package                            = { local_file = var.consumer_zip, runtime = var.runtime }
     read_model_url                     = var.read_model_url
     batch_size                         = 500
     maximum_batching_window_in_seconds = 1

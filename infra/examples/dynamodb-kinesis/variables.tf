@@ -22,6 +22,12 @@ variable "consumer_zip" {
   default     = "../../../functions/consumer/target/function.zip"
 }
 
+variable "runtime" {
+  description = "Lambda runtime of both zips: java21 for the JVM zips of mvn verify, provided.al2023 for the native zips of native-build/build.sh (their bootstrap executables)."
+  type        = string
+  default     = "java21"
+}
+
 variable "read_model_url" {
   description = "The PostgreSQL read model the consumer writes, postgresql://host:port/database (no credentials)."
   type        = string

@@ -88,12 +88,20 @@ resource "aws_iam_role_policy" "this" {
   policy = data.aws_iam_policy_document.this.json
 }
 
+locals {
+  # The native zip's bootstrap is the runtime itself: Lambda ignores the handler of a provided runtime.
+  native  = var.package.runtime == "provided.al2023"
+  handler = local.native ? "not.used.in.provided.runtime" : "io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest"
+  # Quarkus native executables on Lambda leave signals to the runtime (as Quarkus's own native templates set).
+  runtime_environment = local.native ? { DISABLE_SIGNAL_HANDLERS = "true" } : {}
+}
+
 resource "aws_lambda_function" "this" {
   function_name = var.name
   description   = "wail ${var.handler_name}"
   role          = aws_iam_role.this.arn
-  runtime       = "java21"
-  handler       = "io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest"
+  runtime       = var.package.runtime
+  handler       = local.handler
   architectures = ["x86_64"]
   memory_size   = var.memory_size
   timeout       = var.timeout
@@ -108,7 +116,7 @@ resource "aws_lambda_function" "this" {
   reserved_concurrent_executions = var.reserved_concurrent_executions
 
   environment {
-    variables = merge(var.environment, { QUARKUS_LAMBDA_HANDLER = var.handler_name })
+    variables = merge(var.environment, local.runtime_environment, { QUARKUS_LAMBDA_HANDLER = var.handler_name })
   }
 
   dynamic "vpc_config" {
@@ -135,6 +143,13 @@ resource "aws_lambda_function" "this" {
 
   # The role's permissions must exist before the first invocation (and before Lambda checks VPC permissions).
   depends_on = [aws_iam_role_policy.this]
+
+  lifecycle {
+    precondition {
+      condition     = !(var.snap_start && local.native)
+      error_message = "SnapStart applies to java21 only: set snap_start = false for a native (provided.al2023) package."
+    }
+  }
 }
 
 resource "aws_lambda_alias" "live" {

@@ -19,17 +19,23 @@ variable "handler_name" {
 }
 
 variable "package" {
-  description = "Where the function.zip is: a local file, or an S3 object (needed above Lambda's 50 MB direct upload limit)."
+  description = "Where the function.zip is: a local file, or an S3 object (needed above Lambda's 50 MB direct upload limit); runtime: java21 for the JVM zip (target/function.zip of mvn verify), provided.al2023 for the native zip (a bootstrap executable, from native-build/build.sh)."
   type = object({
     local_file        = optional(string)
     s3_bucket         = optional(string)
     s3_key            = optional(string)
     s3_object_version = optional(string)
+    runtime           = optional(string, "java21")
   })
 
   validation {
     condition     = (var.package.local_file != null) != (var.package.s3_bucket != null && var.package.s3_key != null)
     error_message = "Set either package.local_file, or package.s3_bucket and package.s3_key, not both."
+  }
+
+  validation {
+    condition     = contains(["java21", "provided.al2023"], var.package.runtime)
+    error_message = "package.runtime must be java21 (the JVM zip) or provided.al2023 (the native zip with its bootstrap)."
   }
 }
 
@@ -54,7 +60,7 @@ variable "timeout" {
 }
 
 variable "snap_start" {
-  description = "Enable SnapStart (java21): publishes a version on every change and points the alias 'live' at it; triggers use the alias."
+  description = "Enable SnapStart (java21 only; a native executable starts fast without it): publishes a version on every change and points the alias 'live' at it; triggers use the alias."
   type        = bool
   default     = false
 }
