@@ -114,10 +114,14 @@ public class LocalPipeline implements QuarkusApplication {
                 verification = awaitConvergence(verifier, options.drainTimeout());
                 drainMillis = (System.nanoTime() - drainStart) / 1_000_000;
             }
+            // Mappings and invokers stop first, then the environments; once their output is read to the end, the
+            // metric lines of the last invocations are in the tally.
+            closeAll(resources);
+            producer.close();
+            consumer.close();
             Gauges last = gauges.read();
             SinkProbe.SinkWindow overall = sink.since(0);
             SinkProbe.SinkWindow warm = sink.ofSourceWritesFrom(secondHalf);
-            closeAll(resources);
             ObjectNode summary = summary(options, traffic, last, overall, warm, verification, drainMillis, stats[0],
                     faults, producer, consumer);
             Files.createDirectories(workDir);

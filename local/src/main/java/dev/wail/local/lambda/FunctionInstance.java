@@ -49,6 +49,8 @@ final class FunctionInstance implements AutoCloseable {
     /** Open once the runtime has asked for its first invocation: the environment is initialised. */
     private final java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(1);
     private volatile String initError;
+    /** Reads the process's output to its end, line by line. */
+    private volatile Thread output;
 
     private record Pending(String requestId, String event, long deadlineMillis,
             CompletableFuture<InvocationResult> result) {
@@ -83,7 +85,7 @@ final class FunctionInstance implements AutoCloseable {
         server.start();
         Process process = launch(spec, server.getAddress().getPort(), runtime);
         self[0] = new FunctionInstance(spec, id, server, process);
-        pipe(process.getInputStream(), output, id);
+        self[0].output = pipe(process.getInputStream(), output, id);
         process.onExit().thenRun(self[0]::exited);
         return self[0];
     }
@@ -113,7 +115,7 @@ final class FunctionInstance implements AutoCloseable {
         }
     }
 
-    private static void pipe(InputStream from, Consumer<String> output, String id) {
+    private static Thread pipe(InputStream from, Consumer<String> output, String id) {
         Thread thread = new Thread(() -> {
             try (var reader = new java.io.BufferedReader(new java.io.InputStreamReader(from, StandardCharsets.UTF_8))) {
                 String line;
@@ -126,6 +128,7 @@ final class FunctionInstance implements AutoCloseable {
         }, "output-" + id);
         thread.setDaemon(true);
         thread.start();
+        return thread;
     }
 
     /**
@@ -280,11 +283,13 @@ final class FunctionInstance implements AutoCloseable {
         };
     }
 
+    /** Stops the environment; returns once its output, the lines it wrote before it stopped, has been read. */
     @Override
     public void close() {
         kill();
         try {
             process.waitFor(10, TimeUnit.SECONDS);
+            output.join(TimeUnit.SECONDS.toMillis(10));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
