@@ -1,5 +1,12 @@
 package dev.wail.consumer;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -187,16 +194,23 @@ class ConsumerHandlerTest {
         sqs.sendMessage(b -> b.queueUrl(queueUrl).messageBody(up));
 
         List<Message> first = receiveOnce(queueUrl);
-        SQSBatchResponse response = invoke("outage-intents", first);
+        SQSBatchResponse[] response = new SQSBatchResponse[1];
+        List<JsonNode> firstMetrics = printedMetrics(() -> response[0] = invoke("outage-intents", first));
         String downId = first.stream().filter(m -> m.body().equals(down)).findFirst().orElseThrow().messageId();
-        assertThat(LambdaEvents.failedIds(response)).containsExactly(downId);
+        assertThat(LambdaEvents.failedIds(response[0])).containsExactly(downId);
         assertThat(deadLetters("outage-intents")).isEmpty();
+        assertThat(batchMetric(firstMetrics, "Retried")).isEqualTo(1);
+        assertThat(batchMetric(firstMetrics, "DeadLettered")).isZero();
 
+        List<JsonNode> lastMetrics = List.of();
         for (int receive = 2; receive <= 3; receive++) {
             List<Message> again = receiveOnce(queueUrl);
             assertThat(again).extracting(Message::messageId).contains(downId);
-            assertThat(LambdaEvents.failedIds(invoke("outage-intents", again))).containsExactly(downId);
+            lastMetrics = printedMetrics(() -> response[0] = invoke("outage-intents", again));
+            assertThat(LambdaEvents.failedIds(response[0])).containsExactly(downId);
         }
+        // The third receive is the queue's last: SQS moves the message to the dead-letter queue next.
+        assertThat(batchMetric(lastMetrics, "DeadLettered")).isEqualTo(1);
         assertThat(deadLetters("outage-intents")).singleElement().satisfies(letter -> {
             assertThat(letter.disposition).isEqualTo(DeadLetter.Disposition.RETRY);
             assertThat(letter.reason).startsWith("table down/orders failed:").contains("Connection refused");
@@ -268,6 +282,37 @@ class ConsumerHandlerTest {
             messages.addAll(received);
         } while (!received.isEmpty() && messages.size() < 10_000);
         return messages;
+    }
+
+    /**
+     * Runs an invocation with standard output captured and returns the EMF documents the function printed there, as
+     * Lambda would ship them to CloudWatch.
+     */
+    private static List<JsonNode> printedMetrics(Runnable invocation) {
+        PrintStream original = System.out;
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+        try {
+            invocation.run();
+        } finally {
+            System.setOut(original);
+        }
+        ObjectMapper json = new ObjectMapper();
+        return printed.toString(StandardCharsets.UTF_8).lines()
+                .filter(line -> line.startsWith("{") && line.contains("\"_aws\""))
+                .map(line -> {
+                    try {
+                        return json.readTree(line);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }).toList();
+    }
+
+    /** A metric of the batch's document (dimension Function). */
+    private static double batchMetric(List<JsonNode> documents, String metric) {
+        return documents.stream().filter(d -> d.has("Function")).findFirst()
+                .orElseThrow(() -> new AssertionError("no batch metrics in " + documents)).get(metric).asDouble();
     }
 
     private SQSBatchResponse invoke(String queue, List<Message> messages) {
