@@ -22,3 +22,13 @@ AWS_ENDPOINT_URL="http://127.0.0.1:$port" WAIL_LOCALSTACK_STATE="$state" localst
   || { cat "$state/apply.log" >&2; exit 1; }
 local/run --endpoint "http://127.0.0.1:$port" --log sqs-fifo --duration 8s --rate 20 --concurrency 2 \
   --producer-concurrency 2 --progress lines --progress-interval 4s --work-dir local/target/endpoint-check
+# Every write's intent went through the queue at the endpoint (FIFO deduplication drops only identical intents).
+python3 - local/target/endpoint-check/summary.json <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))
+writes = s["source"]["writes"] - s["source"]["failedOperations"]
+intents = s["consumer"]["intents"]
+if intents < writes:
+    sys.exit(f"the consumer took in {intents} intents for {writes} source writes: the log was not drained")
+print(f"ok: the consumer took in {intents} intents for {writes} source writes")
+PY

@@ -9,6 +9,7 @@ import dev.wail.local.mapping.Faults;
 import dev.wail.local.mapping.KinesisEventSourceMapping;
 import dev.wail.local.mapping.MappingStats;
 import dev.wail.local.mapping.SqsEventSourceMapping;
+import dev.wail.local.observe.Backlog;
 import dev.wail.local.observe.EmfTally;
 import dev.wail.local.observe.FunctionLogs;
 import dev.wail.local.observe.Gauges;
@@ -111,7 +112,10 @@ public class LocalPipeline implements QuarkusApplication {
                 traffic.run(options.duration());
                 progress.phase("drain");
                 long drainStart = System.nanoTime();
-                verification = awaitConvergence(verifier, options.drainTimeout());
+                try (SqsClient sqs = services.sqsClient()) {
+                    verification = awaitConvergence(verifier, backlog(options, services, tally, sqs),
+                            options.drainTimeout());
+                }
                 drainMillis = (System.nanoTime() - drainStart) / 1_000_000;
             }
             // Mappings and invokers stop first, then the environments; once their output is read to the end, the
@@ -229,16 +233,32 @@ public class LocalPipeline implements QuarkusApplication {
         }
     }
 
-    /** Verifies until the read model equals the source, or the timeout passes; returns the last verification. */
-    private static ReadModelVerifier.Verification awaitConvergence(ReadModelVerifier verifier, Duration timeout)
-            throws Exception {
+    /**
+     * Waits until no intent is left on its way (see {@link Backlog}) and the read model equals the source, or the
+     * timeout passes; returns the last verification.
+     */
+    private static ReadModelVerifier.Verification awaitConvergence(ReadModelVerifier verifier, Backlog backlog,
+            Duration timeout) throws Exception {
         long giveUpAt = System.nanoTime() + timeout.toNanos();
+        while (!backlog.empty() && System.nanoTime() < giveUpAt) {
+            Thread.sleep(200);
+        }
         ReadModelVerifier.Verification verification = verifier.verify();
         while (!verification.equal() && System.nanoTime() < giveUpAt) {
             Thread.sleep(500);
             verification = verifier.verify();
         }
+        if (!backlog.empty()) {
+            System.out.printf("wail local pipeline: after %ds, %d intents were still on the log and %d producer "
+                    + "invocations waiting%n", timeout.toSeconds(), backlog.onTheLog(), backlog.pendingInvocations());
+        }
         return verification;
+    }
+
+    private static Backlog backlog(RunOptions options, LocalServices services, EmfTally tally, SqsClient sqs) {
+        String source = services.jdbcUrl(LocalServices.SOURCE_DATABASE);
+        return options.log().isSqs() ? Backlog.ofQueue(source, sqs, services.queueUrl())
+                : Backlog.ofStream(source, tally);
     }
 
     private ObjectNode summary(RunOptions options, OrderTraffic traffic, Gauges last, SinkProbe.SinkWindow overall,
