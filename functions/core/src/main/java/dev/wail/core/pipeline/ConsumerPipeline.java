@@ -160,12 +160,12 @@ public final class ConsumerPipeline {
     /** The one source read a sink makes under its guards, timed: the hydration part of a refresh. */
     private static final class TimedRead implements Sink.StateReader {
 
-        private final Sink.StateReader read;
+        private final Sink.StateReader reader;
         private final Clock clock;
         private volatile long millis;
 
-        TimedRead(Sink.StateReader read, Clock clock) {
-            this.read = read;
+        TimedRead(Sink.StateReader reader, Clock clock) {
+            this.reader = reader;
             this.clock = clock;
         }
 
@@ -173,7 +173,7 @@ public final class ConsumerPipeline {
         public Uni<SourceSnapshot> read(List<EntityKey> keys, long minPosition) {
             return Uni.createFrom().deferred(() -> {
                 long started = clock.millis();
-                return read.read(keys, minPosition).invoke(() -> millis = clock.millis() - started);
+                return reader.read(keys, minPosition).invoke(() -> millis = clock.millis() - started);
             });
         }
 
