@@ -63,11 +63,13 @@ public class SqsConsumerHandler implements RequestHandler<SQSEvent, SQSBatchResp
         BatchOutcomes.trace(messages, outcomes);
         List<DeadLetterRecorder.Failure> failures = BatchOutcomes.failures(messages, outcomes);
         failures.forEach(f -> LOG.warnf("message %s %s: %s", f.messageId(), f.disposition(), f.reason()));
-        deadLetters.record(records.get(0).getEventSourceArn(), failures.stream()
-                .filter(f -> f.disposition() == Disposition.REJECTED || lastReceive(records, f.messageId()))
-                .toList());
         // Failed on its last receive: SQS moves it to the dead-letter queue next.
-        metrics.publish(result, (int) failures.stream().filter(f -> lastReceive(records, f.messageId())).count());
+        List<DeadLetterRecorder.Failure> givenUp = failures.stream()
+                .filter(f -> lastReceive(records, f.messageId())).toList();
+        deadLetters.record(records.get(0).getEventSourceArn(), failures.stream()
+                .filter(f -> f.disposition() == Disposition.REJECTED || givenUp.contains(f))
+                .toList());
+        metrics.publish(result, givenUp.size());
         return new SQSBatchResponse(outcomes.stream()
                 .filter(outcome -> outcome.status() != Status.DONE)
                 .map(outcome -> new SQSBatchResponse.BatchItemFailure(outcome.messageId()))
