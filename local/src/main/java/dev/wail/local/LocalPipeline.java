@@ -240,17 +240,19 @@ public class LocalPipeline implements QuarkusApplication {
     private static ReadModelVerifier.Verification awaitConvergence(ReadModelVerifier verifier, Backlog backlog,
             Duration timeout) throws Exception {
         long giveUpAt = System.nanoTime() + timeout.toNanos();
-        while (!backlog.empty() && System.nanoTime() < giveUpAt) {
+        Backlog.Left left = backlog.now();
+        while (!left.none() && System.nanoTime() < giveUpAt) {
             Thread.sleep(200);
+            left = backlog.now();
+        }
+        if (!left.none()) {
+            System.out.printf("wail local pipeline: after %ds, %d intents were still on the log and %d producer "
+                    + "invocations waiting%n", timeout.toSeconds(), left.onTheLog(), left.pendingInvocations());
         }
         ReadModelVerifier.Verification verification = verifier.verify();
         while (!verification.equal() && System.nanoTime() < giveUpAt) {
             Thread.sleep(500);
             verification = verifier.verify();
-        }
-        if (!backlog.empty()) {
-            System.out.printf("wail local pipeline: after %ds, %d intents were still on the log and %d producer "
-                    + "invocations waiting%n", timeout.toSeconds(), backlog.onTheLog(), backlog.pendingInvocations());
         }
         return verification;
     }

@@ -38,17 +38,21 @@ public final class Backlog {
                 () -> Math.max(0, tally.total("IntentsOut") - tally.total("IntentsIn")));
     }
 
-    /** Emulated {@code aws_lambda.invoke} calls not yet delivered (failed ones are moved out of this table). */
-    public long pendingInvocations() {
-        return Long.parseLong(TestData.queryString(sourceJdbcUrl,
-                "SELECT count(*)::text FROM aws_lambda_emulation.invocations"));
+    /** What is left now: one look at the invocation table and one at the log. */
+    public Left now() {
+        return new Left(Long.parseLong(TestData.queryString(sourceJdbcUrl,
+                "SELECT count(*)::text FROM aws_lambda_emulation.invocations")), onTheLog.getAsLong());
     }
 
-    public long onTheLog() {
-        return onTheLog.getAsLong();
-    }
+    /**
+     * @param pendingInvocations emulated {@code aws_lambda.invoke} calls not yet delivered (failed ones are moved out
+     *                           of that table)
+     * @param onTheLog           intents on the log not yet taken in by the consumer
+     */
+    public record Left(long pendingInvocations, long onTheLog) {
 
-    public boolean empty() {
-        return pendingInvocations() == 0 && onTheLog() == 0;
+        public boolean none() {
+            return pendingInvocations == 0 && onTheLog == 0;
+        }
     }
 }
