@@ -12,8 +12,8 @@ Checks, on every resource the plan holds (root and child modules):
   alarms     an alarm for every queue, every Kinesis stream, and the Errors and Throttles of every function
              (IteratorAge too when a stream triggers it); every producer function alarms on its own wail/Refused
              metric (refused input never reaches a queue, so no queue alarm would see it)
-  functions  java21 with the Quarkus stream handler (or provided.al2023, the native bootstrap), QUARKUS_LAMBDA_HANDLER set, no password in the environment, a log
-             group with retention; a consumer on SQS has WAIL_CONSUMER_MAX_RECEIVE_COUNT equal to the redrive's
+  functions  java21 with the Quarkus stream handler (or provided.al2023, the native bootstrap), QUARKUS_LAMBDA_HANDLER
+             set, no password in the environment, a log group with retention; a consumer on SQS has WAIL_CONSUMER_MAX_RECEIVE_COUNT equal to the redrive's
              maxReceiveCount
 
 Values the plan does not know yet are reported as violations (run it on a plan made after apply, where all are known).
@@ -187,13 +187,14 @@ def check_alarms(plan, violations):
         for metric in needed:
             if ("FunctionName", v.get("function_name"), metric) not in seen:
                 violations.append(f"alarms: function {v.get('function_name')} has no {metric} alarm")
-        if handler_of(v) in PRODUCER_HANDLERS and ("Function", v.get("function_name"), "Refused") not in seen:
+        if environment_of(v).get("QUARKUS_LAMBDA_HANDLER") in PRODUCER_HANDLERS \
+                and ("Function", v.get("function_name"), "Refused") not in seen:
             violations.append(f"alarms: producer function {v.get('function_name')} has no wail/Refused alarm")
 
 
-def handler_of(function_values):
-    env = ((function_values.get("environment") or [{}])[0] or {}).get("variables") or {}
-    return env.get("QUARKUS_LAMBDA_HANDLER")
+def environment_of(function_values):
+    """A function's environment variables, {} when it has none."""
+    return ((function_values.get("environment") or [{}])[0] or {}).get("variables") or {}
 
 
 def check_functions(plan, violations):
@@ -202,7 +203,7 @@ def check_functions(plan, violations):
     for f in by_type(plan, "aws_lambda_function"):
         v = f["values"]
         name = v.get("function_name")
-        env = ((v.get("environment") or [{}])[0] or {}).get("variables") or {}
+        env = environment_of(v)
         if (v.get("runtime"), v.get("handler")) not in RUNTIMES:
             violations.append(f"functions: {name} is neither java21 with {QUARKUS_HANDLER} nor a native "
                               f"provided.al2023 function (runtime {v.get('runtime')}, handler {v.get('handler')})")
