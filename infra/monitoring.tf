@@ -22,118 +22,80 @@ locals {
   freshness_tables = { for t in var.monitoring.freshness_tables : "${t.source}/${t.table}" => t }
 }
 
-resource "aws_cloudwatch_metric_alarm" "queue_oldest_message" {
-  count               = local.use_sqs ? 1 : 0
-  alarm_name          = "${var.name}-intents-oldest-message"
-  alarm_description   = "wail: the oldest intent waiting in ${aws_sqs_queue.intents[0].name} is older than ${var.monitoring.queue_oldest_message_age_s} s (the consumer is behind or failing)"
-  namespace           = "AWS/SQS"
-  metric_name         = "ApproximateAgeOfOldestMessage"
-  dimensions          = { QueueName = aws_sqs_queue.intents[0].name }
-  statistic           = "Maximum"
-  period              = 60
-  evaluation_periods  = 5
-  datapoints_to_alarm = 3
-  threshold           = var.monitoring.queue_oldest_message_age_s
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = var.monitoring.alarm_actions
-  ok_actions          = var.monitoring.alarm_actions
-  tags                = var.tags
+locals {
+  # Every alarm of this file, by name: one resource block below serves them all. Evaluation: one-minute periods;
+  # 3 breaching minutes of 5 unless said otherwise (datapoints_to_alarm null: every period of the evaluation).
+  alarms = merge(
+    local.use_sqs ? {
+      "${var.name}-intents-oldest-message" = {
+        description = "the oldest intent waiting in ${aws_sqs_queue.intents[0].name} is older than ${var.monitoring.queue_oldest_message_age_s} s (the consumer is behind or failing)"
+        namespace   = "AWS/SQS", metric = "ApproximateAgeOfOldestMessage", statistic = "Maximum"
+        dimensions  = tomap({ QueueName = aws_sqs_queue.intents[0].name })
+        threshold   = var.monitoring.queue_oldest_message_age_s, evaluation_periods = 5, datapoints_to_alarm = 3
+        missing     = "notBreaching"
+      }
+    } : {},
+    { for k, q in local.must_stay_empty_queues : "${var.name}-${k}-not-empty" => {
+      description = "${q} holds messages; each is an intent or event given up on (see the consumer's wail.dead_letters for reasons)"
+      namespace   = "AWS/SQS", metric = "ApproximateNumberOfMessagesVisible", statistic = "Maximum"
+      dimensions  = tomap({ QueueName = q })
+      threshold   = 0, evaluation_periods = 1, datapoints_to_alarm = null
+      missing     = "notBreaching"
+    } },
+    local.use_kinesis ? {
+      "${var.name}-intents-iterator-age" = {
+        description = "readers of ${aws_kinesis_stream.intents[0].name} are more than ${var.monitoring.iterator_age_ms} ms behind"
+        namespace   = "AWS/Kinesis", metric = "GetRecords.IteratorAgeMilliseconds", statistic = "Maximum"
+        dimensions  = tomap({ StreamName = aws_kinesis_stream.intents[0].name })
+        threshold   = var.monitoring.iterator_age_ms, evaluation_periods = 5, datapoints_to_alarm = 3
+        missing     = "notBreaching"
+      }
+    } : {},
+    { for k, t in local.freshness_tables : "${var.name}-freshness-${replace(k, "/", "-")}" => {
+      description = "the read model of ${k} lags its source by more than ${var.monitoring.freshness_lag_ms} ms (sink write time minus capture time)"
+      namespace   = "wail", metric = "FreshnessLagMs", statistic = var.monitoring.freshness_lag_statistic
+      dimensions  = tomap({ Source = t.source, Table = t.table })
+      threshold   = var.monitoring.freshness_lag_ms, evaluation_periods = 5, datapoints_to_alarm = 3
+      missing     = "notBreaching"
+    } },
+    # Input a producer could not turn into intents never reaches the log, so no queue or freshness alarm sees it: a
+    # malformed hook payload or key entry, an unreadable outbox row (kept in wail.outbox_rejected), a DynamoDB stream
+    # record without usable keys (skipped, logged). The function's log says which and why.
+    { for k, f in local.producer_functions : "${f.function_name}-refused" => {
+      description = "${f.function_name} refused input it could not turn into intents (metric wail/Refused); its log names each record and the reason"
+      namespace   = "wail", metric = "Refused", statistic = "Sum"
+      dimensions  = tomap({ Function = f.function_name })
+      threshold   = 0, evaluation_periods = 1, datapoints_to_alarm = null
+      missing     = "notBreaching"
+    } },
+    # The drain reports the age of the oldest row left after each run. Missing data breaches: a drain that stops
+    # running (a disabled schedule, a broken role) leaves the outbox growing in the database without any error.
+    var.producer.outbox_drain.enabled ? {
+      "${module.outbox_drain[0].function_name}-outbox-oldest-row" = {
+        description = "the oldest row in wail.outbox is older than ${var.monitoring.outbox_oldest_row_age_ms} ms, or the drain reported nothing for 5 minutes (metric wail/OutboxOldestAgeMs)"
+        namespace   = "wail", metric = "OutboxOldestAgeMs", statistic = "Maximum"
+        dimensions  = tomap({ Function = module.outbox_drain[0].function_name })
+        threshold   = var.monitoring.outbox_oldest_row_age_ms, evaluation_periods = 5, datapoints_to_alarm = 3
+        missing     = "breaching"
+      }
+    } : {},
+  )
 }
 
-resource "aws_cloudwatch_metric_alarm" "queue_not_empty" {
-  for_each            = local.must_stay_empty_queues
-  alarm_name          = "${var.name}-${each.key}-not-empty"
-  alarm_description   = "wail: ${each.value} holds messages; each is an intent or event given up on (see the consumer's wail.dead_letters for reasons)"
-  namespace           = "AWS/SQS"
-  metric_name         = "ApproximateNumberOfMessagesVisible"
-  dimensions          = { QueueName = each.value }
-  statistic           = "Maximum"
+resource "aws_cloudwatch_metric_alarm" "this" {
+  for_each            = local.alarms
+  alarm_name          = each.key
+  alarm_description   = "wail: ${each.value.description}"
+  namespace           = each.value.namespace
+  metric_name         = each.value.metric
+  dimensions          = each.value.dimensions
+  statistic           = each.value.statistic
   period              = 60
-  evaluation_periods  = 1
-  threshold           = 0
+  evaluation_periods  = each.value.evaluation_periods
+  datapoints_to_alarm = each.value.datapoints_to_alarm
+  threshold           = each.value.threshold
   comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = var.monitoring.alarm_actions
-  ok_actions          = var.monitoring.alarm_actions
-  tags                = var.tags
-}
-
-resource "aws_cloudwatch_metric_alarm" "stream_iterator_age" {
-  count               = local.use_kinesis ? 1 : 0
-  alarm_name          = "${var.name}-intents-iterator-age"
-  alarm_description   = "wail: readers of ${aws_kinesis_stream.intents[0].name} are more than ${var.monitoring.iterator_age_ms} ms behind"
-  namespace           = "AWS/Kinesis"
-  metric_name         = "GetRecords.IteratorAgeMilliseconds"
-  dimensions          = { StreamName = aws_kinesis_stream.intents[0].name }
-  statistic           = "Maximum"
-  period              = 60
-  evaluation_periods  = 5
-  datapoints_to_alarm = 3
-  threshold           = var.monitoring.iterator_age_ms
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = var.monitoring.alarm_actions
-  ok_actions          = var.monitoring.alarm_actions
-  tags                = var.tags
-}
-
-resource "aws_cloudwatch_metric_alarm" "freshness_lag" {
-  for_each            = local.freshness_tables
-  alarm_name          = "${var.name}-freshness-${replace(each.key, "/", "-")}"
-  alarm_description   = "wail: the read model of ${each.key} lags its source by more than ${var.monitoring.freshness_lag_ms} ms (sink write time minus capture time)"
-  namespace           = "wail"
-  metric_name         = "FreshnessLagMs"
-  dimensions          = { Source = each.value.source, Table = each.value.table }
-  statistic           = var.monitoring.freshness_lag_statistic
-  period              = 60
-  evaluation_periods  = 5
-  datapoints_to_alarm = 3
-  threshold           = var.monitoring.freshness_lag_ms
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = var.monitoring.alarm_actions
-  ok_actions          = var.monitoring.alarm_actions
-  tags                = var.tags
-}
-
-# Input a producer could not turn into intents never reaches the log, so no queue or freshness alarm sees it: a
-# malformed hook payload or key entry, an unreadable outbox row (kept in wail.outbox_rejected), a DynamoDB stream
-# record without usable keys (skipped, logged). The function's log says which and why.
-resource "aws_cloudwatch_metric_alarm" "producer_refused" {
-  for_each            = local.producer_functions
-  alarm_name          = "${each.value.function_name}-refused"
-  alarm_description   = "wail: ${each.value.function_name} refused input it could not turn into intents (metric wail/Refused); its log names each record and the reason"
-  namespace           = "wail"
-  metric_name         = "Refused"
-  dimensions          = { Function = each.value.function_name }
-  statistic           = "Sum"
-  period              = 60
-  evaluation_periods  = 1
-  threshold           = 0
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = var.monitoring.alarm_actions
-  ok_actions          = var.monitoring.alarm_actions
-  tags                = var.tags
-}
-
-# The drain reports the age of the oldest row left after each run. Missing data breaches: a drain that stops
-# running (a disabled schedule, a broken role) leaves the outbox growing in the database without any error.
-resource "aws_cloudwatch_metric_alarm" "outbox_oldest_row" {
-  count               = var.producer.outbox_drain.enabled ? 1 : 0
-  alarm_name          = "${module.outbox_drain[0].function_name}-outbox-oldest-row"
-  alarm_description   = "wail: the oldest row in wail.outbox is older than ${var.monitoring.outbox_oldest_row_age_ms} ms, or the drain reported nothing for 5 minutes (metric wail/OutboxOldestAgeMs)"
-  namespace           = "wail"
-  metric_name         = "OutboxOldestAgeMs"
-  dimensions          = { Function = module.outbox_drain[0].function_name }
-  statistic           = "Maximum"
-  period              = 60
-  evaluation_periods  = 5
-  datapoints_to_alarm = 3
-  threshold           = var.monitoring.outbox_oldest_row_age_ms
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "breaching"
+  treat_missing_data  = each.value.missing
   alarm_actions       = var.monitoring.alarm_actions
   ok_actions          = var.monitoring.alarm_actions
   tags                = var.tags

@@ -70,12 +70,7 @@ output "dashboard_url" {
 output "alarm_names" {
   description = "Every alarm the module created."
   value = concat(
-    aws_cloudwatch_metric_alarm.queue_oldest_message[*].alarm_name,
-    [for a in aws_cloudwatch_metric_alarm.queue_not_empty : a.alarm_name],
-    aws_cloudwatch_metric_alarm.stream_iterator_age[*].alarm_name,
-    [for a in aws_cloudwatch_metric_alarm.freshness_lag : a.alarm_name],
-    [for a in aws_cloudwatch_metric_alarm.producer_refused : a.alarm_name],
-    aws_cloudwatch_metric_alarm.outbox_oldest_row[*].alarm_name,
+    [for a in aws_cloudwatch_metric_alarm.this : a.alarm_name],
     flatten([for k, f in local.functions : [for arn in f.alarm_arns : element(split(":alarm:", arn), 1)]]),
   )
 }
