@@ -143,8 +143,12 @@ public final class FunctionPool implements AutoCloseable {
         return failures.get();
     }
 
+    /** Stops every environment; closing again does nothing. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
         closed = true;
         List<FunctionInstance> instances;
         synchronized (idle) {
