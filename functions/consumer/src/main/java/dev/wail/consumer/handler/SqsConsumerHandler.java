@@ -17,6 +17,7 @@ import dev.wail.core.pipeline.ConsumerPipeline;
 import dev.wail.core.pipeline.InboundMessage;
 import dev.wail.core.pipeline.MessageOutcome;
 import dev.wail.core.pipeline.MessageOutcome.Status;
+import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -58,13 +59,23 @@ public class SqsConsumerHandler implements RequestHandler<SQSEvent, SQSBatchResp
     private final int maxReceiveCount;
     private final Optional<DeadLetterQueue> deadLetterQueue;
 
+    @Inject
     public SqsConsumerHandler(ConsumerPipeline pipeline, DeadLetterRecorder deadLetters, ConsumerConfig config,
             ConsumerMetrics metrics, DeadLetterQueues deadLetterQueues) {
+        this(pipeline, deadLetters, metrics, config.consumer().maxReceiveCount(), deadLetterQueues.configured());
+    }
+
+    /**
+     * @param maxReceiveCount the source queue's redrive {@code maxReceiveCount}
+     * @param deadLetterQueue where rejected messages go at once; empty: they are reported failed
+     */
+    public SqsConsumerHandler(ConsumerPipeline pipeline, DeadLetterRecorder deadLetters, ConsumerMetrics metrics,
+            int maxReceiveCount, Optional<DeadLetterQueue> deadLetterQueue) {
         this.pipeline = pipeline;
         this.metrics = metrics;
         this.deadLetters = deadLetters;
-        this.maxReceiveCount = config.consumer().maxReceiveCount();
-        this.deadLetterQueue = deadLetterQueues.configured();
+        this.maxReceiveCount = maxReceiveCount;
+        this.deadLetterQueue = deadLetterQueue;
     }
 
     @Override
