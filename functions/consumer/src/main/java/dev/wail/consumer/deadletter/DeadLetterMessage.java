@@ -40,8 +40,9 @@ public record DeadLetterMessage(String originalMessageId, String body, Map<Strin
     public static final int MAX_MESSAGE_BYTES = 256 * 1024;
     /** Enough for every reason the consumer writes but one that quotes a long key value or table name. */
     public static final int REASON_MAX_BYTES = 1024;
-    static final int TABLE_MAX_BYTES = 256;
-    static final String CUT = " [cut; the full text is in wail.dead_letters]";
+    public static final int TABLE_MAX_BYTES = 256;
+    /** Ends a cut reason or table. */
+    public static final String CUT = " [cut; the full text is in wail.dead_letters]";
 
     /**
      * @param receiveCount the original's {@code ApproximateReceiveCount}, or null when the event did not carry it

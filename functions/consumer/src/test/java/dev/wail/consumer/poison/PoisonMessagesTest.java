@@ -219,6 +219,39 @@ abstract class PoisonMessagesTest {
                 .isEqualTo("[{\"id\": 1, \"status\": \"one\"}]");
     }
 
+    @Test
+    void poisonMessagesAtSqsLimitsLandWithTheReasonCutAndAttributesLeftOutToFit() {
+        String huge = "[" + "x".repeat(DeadLetterMessage.MAX_MESSAGE_BYTES - 64 - attributeBytes(ORIGINAL));
+        String longKey = "7".repeat(2000) + "x";
+        String badKey = "{\"v\":1,\"s\":\"shop\",\"t\":\"poison.items\",\"k\":{\"id\":\"" + longKey + "\"},\"c\":1}";
+        List.of(huge, badKey).forEach(body -> sqs.sendMessage(b -> b.queueUrl(queueUrl).messageBody(body)
+                .messageAttributes(ORIGINAL)));
+        List<Message> received = receiveAll(queueUrl);
+
+        SQSBatchResponse response = handlerSendingTo(dlqUrl)
+                .handleRequest(LambdaEvents.sqsEventObject(PoisonQueues.QUEUE, received), null);
+
+        assertThat(LambdaEvents.failedIds(response)).isEmpty();
+        List<Message> dead = receiveAll(dlqUrl);
+        Map<String, String> forHuge = described(withBody(dead, huge).messageAttributes());
+        assertThat(forHuge).containsEntry(DeadLetterMessage.MESSAGE_ID, "String " + idOf(received, huge))
+                .containsKey(DeadLetterMessage.REASON).doesNotContainKey("origin");
+        assertThat(forHuge.get(DeadLetterMessage.REASON)).startsWith("String malformed intent:");
+        Map<String, String> forLongKey = described(withBody(dead, badKey).messageAttributes());
+        assertThat(forLongKey).containsAllEntriesOf(described(ORIGINAL))
+                .containsEntry(DeadLetterMessage.TABLE, "String shop/poison.items");
+        assertThat(forLongKey.get(DeadLetterMessage.REASON)).startsWith("String key of shop/poison.items{id=7777")
+                .endsWith(DeadLetterMessage.CUT).hasSizeLessThanOrEqualTo(7 + DeadLetterMessage.REASON_MAX_BYTES);
+        assertThat(deadLetters(PoisonQueues.QUEUE)).filteredOn(l -> l.body.equals(badKey)).singleElement()
+                .extracting(l -> l.reason).asString().startsWith("key of shop/poison.items{id=" + longKey + "} column id is bigint");
+    }
+
+    private static int attributeBytes(Map<String, MessageAttributeValue> attributes) {
+        return attributes.entrySet().stream().mapToInt(e -> e.getKey().length() + e.getValue().dataType().length()
+                + (e.getValue().binaryValue() != null ? e.getValue().binaryValue().asByteArray().length
+                        : e.getValue().stringValue().getBytes(StandardCharsets.UTF_8).length)).sum();
+    }
+
     /** The function's handler with another dead-letter queue (the application has one, from its configuration). */
     private SqsConsumerHandler handlerSendingTo(String deadLetterQueueUrl) {
         return new SqsConsumerHandler(pipeline, recorder, metrics, PoisonQueues.MAX_RECEIVE_COUNT,
