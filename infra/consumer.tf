@@ -7,7 +7,16 @@ locals {
     { QUARKUS_DATASOURCE_REACTIVE_URL = var.consumer.read_model_url },
     # One variable feeds both the queue's redrive and the consumer, which records a dead letter on the last receive.
     local.use_sqs ? { WAIL_CONSUMER_MAX_RECEIVE_COUNT = tostring(var.intent_log.sqs.max_receive_count) } : {},
+    # The redrive target: the consumer sends a message it rejects (it can never succeed) there at once, with its
+    # reason, instead of letting it go round max_receive_count times.
+    local.use_sqs ? { WAIL_CONSUMER_DEAD_LETTER_QUEUE_URL = aws_sqs_queue.dlq[0].url } : {},
   )
+
+  consumer_dead_letter_statements = local.use_sqs ? concat(
+    [{ sid = "SendRejectedToDeadLetterQueue", actions = ["sqs:SendMessage"], resources = [aws_sqs_queue.dlq[0].arn], why_unscoped = null }],
+    # A queue under a customer key: sending needs a data key (kms:Decrypt is granted with the intents).
+    local.sqs_kms_key_arn == null ? [] : [{ sid = "EncryptDeadLetters", actions = ["kms:GenerateDataKey"], resources = [local.sqs_kms_key_arn], why_unscoped = null }],
+  ) : []
 
   consumer_read_statements = concat(
     local.use_sqs ? [{ sid = "ReadIntentQueue", actions = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"], resources = [local.log_arn], why_unscoped = null }] : [],
@@ -31,7 +40,7 @@ module "consumer" {
   vpc                            = var.vpc
   environment                    = local.consumer_environment
   iterator_age_alarm_ms          = local.use_kinesis ? var.monitoring.iterator_age_ms : null
-  policy_statements              = concat(local.consumer_read_statements, local.secret_statements, local.use_kinesis ? local.failure_queue_statements : [])
+  policy_statements              = concat(local.consumer_read_statements, local.consumer_dead_letter_statements, local.secret_statements, local.use_kinesis ? local.failure_queue_statements : [])
 
   snap_start         = local.function_defaults.snap_start
   log_retention_days = local.function_defaults.log_retention_days
@@ -46,6 +55,7 @@ resource "aws_lambda_event_source_mapping" "consumer_sqs" {
   batch_size                         = var.consumer.batch_size
   maximum_batching_window_in_seconds = var.consumer.maximum_batching_window_in_seconds
   # The handler reports each failed message; only those come back (and reach the DLQ after max_receive_count).
+  # Rejected messages it sends to the DLQ itself and acknowledges.
   function_response_types = ["ReportBatchItemFailures"]
 
   dynamic "scaling_config" {

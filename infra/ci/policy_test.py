@@ -14,7 +14,7 @@ Checks, on every resource the plan holds (root and child modules):
              metric (refused input never reaches a queue, so no queue alarm would see it)
   functions  java21 with the Quarkus stream handler (or provided.al2023, the native bootstrap), QUARKUS_LAMBDA_HANDLER
              set, no password in the environment, a log group with retention; a consumer on SQS has WAIL_CONSUMER_MAX_RECEIVE_COUNT equal to the redrive's
-             maxReceiveCount
+             maxReceiveCount and WAIL_CONSUMER_DEAD_LETTER_QUEUE_URL the URL of the redrive's target
 
 Values the plan does not know yet are reported as violations (run it on a plan made after apply, where all are known).
 `--self-test` additionally breaks a copy of each plan in known ways and fails unless each break is caught.
@@ -224,6 +224,10 @@ def check_functions(plan, violations):
                 if env.get("WAIL_CONSUMER_MAX_RECEIVE_COUNT") != expected:
                     violations.append(f"functions: {name} has WAIL_CONSUMER_MAX_RECEIVE_COUNT="
                                       f"{env.get('WAIL_CONSUMER_MAX_RECEIVE_COUNT')} but its queue redrives after {expected}")
+                dlq_url = (queues.get(json.loads(queue["redrive_policy"])["deadLetterTargetArn"]) or {}).get("url")
+                if env.get("WAIL_CONSUMER_DEAD_LETTER_QUEUE_URL") != dlq_url:
+                    violations.append(f"functions: {name} has WAIL_CONSUMER_DEAD_LETTER_QUEUE_URL="
+                                      f"{env.get('WAIL_CONSUMER_DEAD_LETTER_QUEUE_URL')} but its queue redrives to {dlq_url}")
 
 
 def check(plan, source_dirs):
@@ -281,6 +285,10 @@ def mutations(plan):
         f = first(p, "aws_lambda_function")
         f["values"]["environment"][0]["variables"]["WAIL_SOURCES_SHOP_POSTGRES_PASSWORD"] = "hunter2"
 
+    def drop_dead_letter_queue_url(p):
+        for f in by_type(p, "aws_lambda_function"):
+            environment_of(f["values"]).pop("WAIL_CONSUMER_DEAD_LETTER_QUEUE_URL", None)
+
     breaks = [
         ("a wildcard action", wildcard_action, "wildcard action sqs:*"),
         ("a '*' resource for a scopable action", wildcard_resource, "resource '*' for scopable actions"),
@@ -290,6 +298,9 @@ def mutations(plan):
         ("a mapping without DLQ or destination", drop_mapping_failure_path, "failures: "),
         ("a password in a function's environment", password_env, "carries a credential"),
     ]
+    if any(":sqs:" in (m["values"].get("event_source_arn") or "") for m in by_type(plan, "aws_lambda_event_source_mapping")):
+        breaks.append(("a consumer that does not know its dead-letter queue", drop_dead_letter_queue_url,
+                       "WAIL_CONSUMER_DEAD_LETTER_QUEUE_URL=None"))
     if by_type(plan, "aws_kinesis_stream"):
         breaks.append(("a stream without KMS", lambda p: first(p, "aws_kinesis_stream")["values"].update(encryption_type="NONE"),
                        "is not KMS-encrypted"))

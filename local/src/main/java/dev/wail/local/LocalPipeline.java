@@ -183,6 +183,10 @@ public class LocalPipeline implements QuarkusApplication {
         env.put("QUARKUS_LAMBDA_HANDLER", options.log().isSqs() ? "consumer-sqs" : "consumer-kinesis");
         env.put("QUARKUS_DATASOURCE_REACTIVE_URL", services.reactiveUrl(LocalServices.SINK_DATABASE));
         env.put("WAIL_CONSUMER_MAX_RECEIVE_COUNT", Integer.toString(options.maxReceiveCount()));
+        if (options.log().isSqs()) {
+            // As the Terraform module sets it: the redrive target, where rejected messages go at once.
+            env.put("WAIL_CONSUMER_DEAD_LETTER_QUEUE_URL", services.dlqUrl());
+        }
         // As in infra/examples/aurora-postgres-sqs, minus the reader endpoint: there is no replica here.
         env.put("WAIL_SOURCES_SHOP_POSTGRES_WRITER_URL", services.reactiveUrl(LocalServices.SOURCE_DATABASE));
         env.put("WAIL_SOURCES_SHOP_POSTGRES_USERNAME", "postgres");

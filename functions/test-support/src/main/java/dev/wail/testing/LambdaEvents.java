@@ -32,7 +32,10 @@ public final class LambdaEvents {
     private LambdaEvents() {
     }
 
-    /** The {@code SQSEvent} Lambda delivers for messages received from {@code queueName}. */
+    /**
+     * The {@code SQSEvent} Lambda delivers for messages received from {@code queueName}, with their system attributes
+     * and message attributes (those the receive asked for) in Lambda's shape.
+     */
     public static String sqsEvent(String queueName, List<Message> messages) {
         return event(messages, (message, record) -> {
             record.put("messageId", message.messageId());
@@ -42,7 +45,19 @@ public final class LambdaEvents {
             for (Map.Entry<MessageSystemAttributeName, String> a : message.attributes().entrySet()) {
                 attributes.put(a.getKey().toString(), a.getValue());
             }
-            record.putObject("messageAttributes");
+            ObjectNode messageAttributes = record.putObject("messageAttributes");
+            message.messageAttributes().forEach((name, value) -> {
+                ObjectNode attribute = messageAttributes.putObject(name);
+                if (value.stringValue() != null) {
+                    attribute.put("stringValue", value.stringValue());
+                }
+                if (value.binaryValue() != null) {
+                    attribute.put("binaryValue", base64(value.binaryValue()));
+                }
+                attribute.putArray("stringListValues");
+                attribute.putArray("binaryListValues");
+                attribute.put("dataType", value.dataType());
+            });
             record.put("md5OfBody", message.md5OfBody());
             record.put("eventSource", "aws:sqs");
             record.put("eventSourceARN", EmbeddedSqsServer.queueArn(queueName));
@@ -89,7 +104,17 @@ public final class LambdaEvents {
             Map<String, String> attributes = new HashMap<>();
             message.attributes().forEach((name, value) -> attributes.put(name.toString(), value));
             record.setAttributes(attributes);
-            record.setMessageAttributes(Map.of());
+            Map<String, SQSEvent.MessageAttribute> messageAttributes = new HashMap<>();
+            message.messageAttributes().forEach((name, value) -> {
+                SQSEvent.MessageAttribute attribute = new SQSEvent.MessageAttribute();
+                attribute.setStringValue(value.stringValue());
+                attribute.setBinaryValue(value.binaryValue() == null ? null : value.binaryValue().asByteBuffer());
+                attribute.setStringListValues(List.of());
+                attribute.setBinaryListValues(List.of());
+                attribute.setDataType(value.dataType());
+                messageAttributes.put(name, attribute);
+            });
+            record.setMessageAttributes(messageAttributes);
             record.setMd5OfBody(message.md5OfBody());
             record.setEventSource("aws:sqs");
             record.setEventSourceArn(EmbeddedSqsServer.queueArn(queueName));

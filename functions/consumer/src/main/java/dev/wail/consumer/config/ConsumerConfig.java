@@ -128,5 +128,17 @@ public interface ConsumerConfig {
         @WithName("max-receive-count")
         @WithDefault("10")
         int maxReceiveCount();
+
+        // Poison messages (issue 17): the dead-letter queue the SQS handler sends rejected messages to.
+
+        /**
+         * The SQS queue's dead-letter queue ({@code WAIL_CONSUMER_DEAD_LETTER_QUEUE_URL}; the Terraform module sets it
+         * to the redrive policy's target). When set, a message the consumer rejects (it can never succeed) is sent
+         * there at once with its reason as message attributes and acknowledged; a message whose send fails is
+         * reported failed. Absent: rejected messages are reported failed and reach the dead-letter queue through
+         * SQS's redrive, after {@code max-receive-count} receives.
+         */
+        @WithName("dead-letter-queue-url")
+        Optional<String> deadLetterQueueUrl();
     }
 }

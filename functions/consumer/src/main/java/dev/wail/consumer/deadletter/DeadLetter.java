@@ -16,8 +16,10 @@ import java.util.List;
 /**
  * A message the consumer could not process, kept with the reason a person can act on (table
  * {@code wail.dead_letters}). One row per message: a message seen again counts an attempt and updates the reason.
- * The message itself follows its log's redrive policy (SQS dead-letter queue, Kinesis on-failure destination) or,
- * for a rejected Kinesis record that cannot block its shard, lives on here.
+ * The message itself goes to the SQS dead-letter queue (sent there at once by the consumer when rejected and
+ * {@code wail.consumer.dead-letter-queue-url} is set, with attribute {@code wail.message-id} naming this row's
+ * {@link #messageId}; else by SQS's redrive, under the same message id), to the Kinesis on-failure destination (as a
+ * shard and sequence range), or, for a rejected Kinesis record that cannot block its shard, lives on here.
  */
 @Entity
 @Table(name = "dead_letters", schema = "wail")

@@ -45,6 +45,11 @@ final class BatchOutcomes {
         }
     }
 
+    /** The {@code source/table} names a message's intents carry, in order, once each; none for an unreadable body. */
+    static List<String> tables(InboundMessage message) {
+        return decodable(message).stream().map(intent -> intent.source() + "/" + intent.table()).distinct().toList();
+    }
+
     private static List<Intent> decodable(InboundMessage message) {
         try {
             return IntentCodec.DEFAULT.decodeAll(message.body());

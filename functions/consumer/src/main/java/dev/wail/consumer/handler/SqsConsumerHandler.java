@@ -7,6 +7,9 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import dev.wail.consumer.config.ConsumerConfig;
 import dev.wail.consumer.deadletter.DeadLetter.Disposition;
+import dev.wail.consumer.deadletter.DeadLetterMessage;
+import dev.wail.consumer.deadletter.DeadLetterQueue;
+import dev.wail.consumer.deadletter.DeadLetterQueues;
 import dev.wail.consumer.deadletter.DeadLetterRecorder;
 import dev.wail.consumer.metrics.ConsumerMetrics;
 import dev.wail.core.pipeline.BatchResult;
@@ -14,22 +17,36 @@ import dev.wail.core.pipeline.ConsumerPipeline;
 import dev.wail.core.pipeline.InboundMessage;
 import dev.wail.core.pipeline.MessageOutcome;
 import dev.wail.core.pipeline.MessageOutcome.Status;
+import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.jboss.logging.Logger;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
 /**
  * {@code consumer-sqs}: an SQS event source mapping with {@code ReportBatchItemFailures} delivers a batch; every
  * message that is not done is reported failed, so SQS delivers it again and, after the queue's
- * {@code maxReceiveCount}, moves it to the dead-letter queue. Rejected messages, and retried ones on their last
- * receive, are recorded in {@code wail.dead_letters} with their reason, under the message id the dead-letter queue
- * keeps; every failure is logged.
+ * {@code maxReceiveCount}, moves it to the dead-letter queue.
+ *
+ * <p>A rejected message (it can never succeed: malformed, unconfigured table, wrong key, unknown transaction) does
+ * not go round: with {@code wail.consumer.dead-letter-queue-url} set, the handler sends it to that queue at once,
+ * with its reason, table, original message id, receive count and original attributes as message attributes (see
+ * {@link DeadLetterMessage}), and acknowledges it. Only a message SQS accepted there is acknowledged; one whose send
+ * failed is reported failed, as every rejected message is without that setting, and SQS's redrive takes it later.
+ *
+ * <p>Rejected messages, and retried ones on their last receive, are recorded in {@code wail.dead_letters} with
+ * their reason under their original message id; every failure is logged.
  *
  * <p>On a FIFO queue, a message may only be processed after the earlier messages of its group: once one fails,
- * every later message of the same group in the batch is reported failed too.
+ * every later message of the same group in the batch is reported failed too. A message sent to the dead-letter
+ * queue does not count as failed: it has left the group.
  */
 @Named("consumer-sqs")
 public class SqsConsumerHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
@@ -40,13 +57,25 @@ public class SqsConsumerHandler implements RequestHandler<SQSEvent, SQSBatchResp
     private final DeadLetterRecorder deadLetters;
     private final ConsumerMetrics metrics;
     private final int maxReceiveCount;
+    private final Optional<DeadLetterQueue> deadLetterQueue;
 
+    @Inject
     public SqsConsumerHandler(ConsumerPipeline pipeline, DeadLetterRecorder deadLetters, ConsumerConfig config,
-            ConsumerMetrics metrics) {
+            ConsumerMetrics metrics, DeadLetterQueues deadLetterQueues) {
+        this(pipeline, deadLetters, metrics, config.consumer().maxReceiveCount(), deadLetterQueues.configured());
+    }
+
+    /**
+     * @param maxReceiveCount the source queue's redrive {@code maxReceiveCount}
+     * @param deadLetterQueue where rejected messages go at once; empty: they are reported failed
+     */
+    public SqsConsumerHandler(ConsumerPipeline pipeline, DeadLetterRecorder deadLetters, ConsumerMetrics metrics,
+            int maxReceiveCount, Optional<DeadLetterQueue> deadLetterQueue) {
         this.pipeline = pipeline;
         this.metrics = metrics;
         this.deadLetters = deadLetters;
-        this.maxReceiveCount = config.consumer().maxReceiveCount();
+        this.maxReceiveCount = maxReceiveCount;
+        this.deadLetterQueue = deadLetterQueue;
     }
 
     @Override
@@ -59,21 +88,64 @@ public class SqsConsumerHandler implements RequestHandler<SQSEvent, SQSBatchResp
                 .map(record -> new InboundMessage(record.getMessageId(), record.getBody()))
                 .toList();
         BatchResult result = pipeline.process(messages).await().indefinitely();
-        List<MessageOutcome> outcomes = failLaterMessagesOfFailedGroups(records, result.outcomes());
+        Set<String> sentToDlq = sendRejectedToDeadLetterQueue(records, messages, result.outcomes());
+        List<MessageOutcome> outcomes = failLaterMessagesOfFailedGroups(records, result.outcomes(), sentToDlq);
         BatchOutcomes.trace(messages, outcomes);
         List<DeadLetterRecorder.Failure> failures = BatchOutcomes.failures(messages, outcomes);
-        failures.forEach(f -> LOG.warnf("message %s %s: %s", f.messageId(), f.disposition(), f.reason()));
+        failures.forEach(f -> LOG.warnf("message %s %s%s: %s", f.messageId(), f.disposition(),
+                sentToDlq.contains(f.messageId()) ? " (sent to the dead-letter queue)" : "", f.reason()));
         // Failed on its last receive: SQS moves it to the dead-letter queue next.
         List<DeadLetterRecorder.Failure> givenUp = failures.stream()
-                .filter(f -> lastReceive(records, f.messageId())).toList();
+                .filter(f -> !sentToDlq.contains(f.messageId()) && lastReceive(records, f.messageId())).toList();
         deadLetters.record(records.get(0).getEventSourceArn(), failures.stream()
                 .filter(f -> f.disposition() == Disposition.REJECTED || givenUp.contains(f))
                 .toList());
-        metrics.publish(result, givenUp.size());
-        return new SQSBatchResponse(outcomes.stream()
-                .filter(outcome -> outcome.status() != Status.DONE)
-                .map(outcome -> new SQSBatchResponse.BatchItemFailure(outcome.messageId()))
+        metrics.publish(result, sentToDlq.size() + givenUp.size());
+        return new SQSBatchResponse(failures.stream()
+                .filter(failure -> !sentToDlq.contains(failure.messageId()))
+                .map(failure -> new SQSBatchResponse.BatchItemFailure(failure.messageId()))
                 .toList());
+    }
+
+    /** @return the ids of the rejected messages now in the dead-letter queue (none without one configured) */
+    private Set<String> sendRejectedToDeadLetterQueue(List<SQSMessage> records, List<InboundMessage> messages,
+            List<MessageOutcome> outcomes) {
+        if (deadLetterQueue.isEmpty()) {
+            return Set.of();
+        }
+        List<DeadLetterMessage> rejected = new ArrayList<>();
+        for (int i = 0; i < outcomes.size(); i++) {
+            if (outcomes.get(i).status() == Status.REJECTED) {
+                rejected.add(deadLetter(records.get(i), BatchOutcomes.tables(messages.get(i)),
+                        outcomes.get(i).reason()));
+            }
+        }
+        return rejected.isEmpty() ? Set.of() : deadLetterQueue.get().send(rejected);
+    }
+
+    private static DeadLetterMessage deadLetter(SQSMessage record, List<String> tables, String reason) {
+        Map<String, String> system = record.getAttributes() == null ? Map.of() : record.getAttributes();
+        return DeadLetterMessage.of(record.getMessageId(), record.getBody(), system.get("MessageGroupId"),
+                system.get("ApproximateReceiveCount"), tables, reason, messageAttributes(record));
+    }
+
+    /** The message's own attributes, as the SDK sends them (list values are reserved by SQS and never set). */
+    static Map<String, MessageAttributeValue> messageAttributes(SQSMessage record) {
+        if (record.getMessageAttributes() == null) {
+            return Map.of();
+        }
+        Map<String, MessageAttributeValue> attributes = new LinkedHashMap<>();
+        record.getMessageAttributes().forEach((name, attribute) -> {
+            MessageAttributeValue.Builder value = MessageAttributeValue.builder().dataType(attribute.getDataType());
+            if (attribute.getStringValue() != null) {
+                value.stringValue(attribute.getStringValue());
+            }
+            if (attribute.getBinaryValue() != null) {
+                value.binaryValue(SdkBytes.fromByteBuffer(attribute.getBinaryValue().duplicate()));
+            }
+            attributes.put(name, value.build());
+        });
+        return attributes;
     }
 
     private boolean lastReceive(List<SQSMessage> records, String messageId) {
@@ -83,9 +155,12 @@ public class SqsConsumerHandler implements RequestHandler<SQSEvent, SQSBatchResp
                 .orElse(false);
     }
 
-    /** FIFO order: after the first failure in a message group, every later message of that group fails too. */
+    /**
+     * FIFO order: after the first failure in a message group, every later message of that group fails too. A message
+     * in {@code sentToDlq} is not a failure: it has been taken out of its group.
+     */
     static List<MessageOutcome> failLaterMessagesOfFailedGroups(List<SQSMessage> records,
-            List<MessageOutcome> outcomes) {
+            List<MessageOutcome> outcomes, Set<String> sentToDlq) {
         Set<String> failedGroups = new HashSet<>();
         List<MessageOutcome> ordered = new ArrayList<>(outcomes.size());
         for (int i = 0; i < outcomes.size(); i++) {
@@ -96,7 +171,7 @@ public class SqsConsumerHandler implements RequestHandler<SQSEvent, SQSBatchResp
                 outcome = new MessageOutcome(outcome.messageId(), Status.RETRY,
                         "an earlier message of FIFO group " + group + " in this batch failed");
             }
-            if (group != null && outcome.status() != Status.DONE) {
+            if (group != null && outcome.status() != Status.DONE && !sentToDlq.contains(outcome.messageId())) {
                 failedGroups.add(group);
             }
             ordered.add(outcome);

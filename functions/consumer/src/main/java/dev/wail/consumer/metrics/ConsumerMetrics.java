@@ -16,8 +16,9 @@ import software.amazon.cloudwatchlogs.emf.model.Unit;
  * parts {@code HydrationLatencyMs} (the source read) and {@code SinkLatencyMs} (guards, writes and commit around it),
  * and {@code FreshnessLagMs} (one value per refreshed entity: sink commit minus capture time). Per batch (dimension
  * {@code Function}, the Lambda function's name): {@code Messages}, {@code Rejected}, {@code Retried} and
- * {@code DeadLettered} (messages given up on: recorded in {@code wail.dead_letters} and left to the dead-letter queue
- * or passed over).
+ * {@code DeadLettered} (messages given up on: a rejected SQS message the consumer sent to the dead-letter queue
+ * itself, a message failed on its last receive that SQS moves there next, a rejected Kinesis record recorded in
+ * {@code wail.dead_letters} and passed over; no reason dimension, to keep the metric's cardinality fixed).
  */
 public final class ConsumerMetrics {
 

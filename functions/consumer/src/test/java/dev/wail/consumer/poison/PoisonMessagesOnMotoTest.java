@@ -1,0 +1,13 @@
+package dev.wail.consumer.poison;
+
+import dev.wail.testing.MotoServer;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import org.junit.jupiter.api.condition.EnabledIf;
+
+/** {@link PoisonMessagesTest} on moto_server. */
+@QuarkusTest
+@TestProfile(PoisonQueues.OnMoto.class)
+@EnabledIf(value = "dev.wail.testing.MotoServer#available", disabledReason = MotoServer.MISSING)
+class PoisonMessagesOnMotoTest extends PoisonMessagesTest {
+}
