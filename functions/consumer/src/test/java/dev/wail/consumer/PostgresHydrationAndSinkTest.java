@@ -80,8 +80,8 @@ class PostgresHydrationAndSinkTest {
 
     private void refresh(List<EntityKey> keys) {
         PgSource source = new PgSource("shop", pool, Optional.empty());
-        new PgReadModelSink(pool).refresh(LINES, keys, (requested, floor) -> source.read(LINES, requested,
-                new Freshness(floor, Set.of()))).await().indefinitely();
+        assertThat(new PgReadModelSink(pool).refresh(LINES, keys, (requested, floor) -> source.read(LINES, requested,
+                new Freshness(floor.position(), Set.of(), floor.history()))).await().indefinitely()).isEmpty();
     }
 
     @Test

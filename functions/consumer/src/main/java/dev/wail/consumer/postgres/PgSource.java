@@ -30,11 +30,22 @@ import org.jboss.logging.Logger;
  * transaction the intents announced (so it contains the changes the intents are about). Otherwise the same read goes
  * to the writer, whose answer is current by definition: at most one reader attempt, then the writer. A reader that
  * cannot be reached is passed over for the writer too: replicas come and go, the batch should not wait for them.
+ * A reader of another history than the sink's ({@link Freshness#history}: a replica still attached to a replaced
+ * cluster) is passed over as well.
+ *
+ * <p><b>Positions a snapshot includes.</b> Every read, on either endpoint, is used only if its snapshot sees every
+ * commit below the position it reports (see {@link PgHydrator}): without that check a writer read could report a
+ * higher position than an earlier reader read while missing the commit that reader saw (a commit waiting for a
+ * synchronous standby is committed in the commit log and replayed on asynchronous replicas before it is visible on
+ * the primary), and the sink would take the older state. A writer read that fails the check is repeated a few
+ * times, then the call fails and the batch is retried. Writer reads are marked {@link SourceSnapshot#current}.
  */
 public final class PgSource implements Source {
 
     private static final Logger LOG = Logger.getLogger(PgSource.class);
     private static final Uni<Optional<SourceSnapshot>> NOT_READ = Uni.createFrom().item(Optional.empty());
+    /** Writer reads made before giving up on a snapshot that does not see everything below its position. */
+    private static final int WRITER_ATTEMPTS = 3;
 
     private static final String TRANSACTION_STATUS =
             "SELECT x::text, pg_xact_status(x) FROM unnest($1::text[]::xid8[]) x";
@@ -129,10 +140,15 @@ public final class PgSource implements Source {
             if (!ready) {
                 return passOver(table, "the reader is behind the sink's position " + freshness.minPosition());
             }
-            return replica.read(table, keys, freshness.committedTransactions()).chain(read ->
-                    read.sawTransactions() && read.snapshot().position() >= freshness.minPosition()
-                            ? Uni.createFrom().item(Optional.of(read.snapshot()))
-                            : passOver(table, "the reader does not see every committed change"));
+            return replica.read(table, keys, freshness.committedTransactions()).chain(read -> {
+                if (otherHistory(read.snapshot(), freshness)) {
+                    return passOver(table, "the reader is a replica of history " + read.snapshot().history().get()
+                            + ", the sink follows " + freshness.history().get());
+                }
+                return read.sawTransactions() && read.snapshot().position() >= freshness.minPosition()
+                        ? Uni.createFrom().item(Optional.of(read.snapshot()))
+                        : passOver(table, "the reader does not see every committed change");
+            });
         }).onFailure().recoverWithUni(failure -> passOver(table, "the reader failed: " + failure));
     }
 
@@ -141,18 +157,34 @@ public final class PgSource implements Source {
         return NOT_READ;
     }
 
+    private static boolean otherHistory(SourceSnapshot snapshot, Freshness freshness) {
+        return snapshot.history().isPresent() && freshness.history().isPresent()
+                && !snapshot.history().equals(freshness.history());
+    }
+
     /**
      * The writer is current, with one exception worth a check: PostgreSQL marks a transaction committed in its commit
-     * log a moment before it becomes visible to new snapshots, so a read right after verification can miss it. Such
-     * a read fails (and the batch is retried) rather than writing a state without the announced change.
+     * log a moment before it becomes visible to new snapshots (for as long as synchronous replication makes it wait),
+     * so a read right after verification can miss it, or miss a commit a replica already showed the sink. Such a read
+     * is repeated, then fails (and the batch is retried) rather than writing a state older than its position claims.
      */
     private Uni<SourceSnapshot> fromWriter(TableBinding table, List<EntityKey> keys, Freshness freshness) {
-        return writer.read(table, keys, freshness.committedTransactions()).map(read -> {
-            if (!read.sawTransactions()) {
-                throw new IllegalStateException("source " + name + ": a transaction reported committed is not "
-                        + "visible yet to a new snapshot on the writer");
-            }
-            return read.snapshot();
-        });
+        return Uni.createFrom().deferred(() -> writer.read(table, keys, freshness.committedTransactions()))
+                .map(read -> {
+                    if (!read.sawTransactions()) {
+                        throw new SnapshotBehind("source " + name + ", table " + table.table() + ": a transaction "
+                                + "committed in the writer's commit log is not visible yet to its new snapshots "
+                                + "(waiting for a synchronous standby?); the read is retried");
+                    }
+                    return read.snapshot().fromCurrentEndpoint();
+                })
+                .onFailure(SnapshotBehind.class).retry().atMost(WRITER_ATTEMPTS - 1);
+    }
+
+    /** A writer read whose snapshot misses a commit below its position: repeated, then reported. */
+    private static final class SnapshotBehind extends IllegalStateException {
+        SnapshotBehind(String message) {
+            super(message);
+        }
     }
 }
