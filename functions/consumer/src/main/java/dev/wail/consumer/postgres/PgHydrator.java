@@ -47,11 +47,13 @@ import java.util.regex.Pattern;
  * <p>The position must also be one the snapshot <em>includes</em>: a later read of the writer must never claim a
  * higher position while missing a commit an earlier read of a replica saw. PostgreSQL writes a commit record and
  * marks the transaction committed in its commit log before the transaction becomes visible, and with synchronous
- * replication the backend waits for the standbys in between; an asynchronous replica can show the commit while the
- * primary's new snapshots still do not. So the same statement checks that no transaction of its snapshot's
- * in-progress list ({@code pg_snapshot_xip}) is already committed ({@code pg_xact_status}); a read that fails the
- * check is reported as not having seen everything ({@link Read#sawTransactions} false) and is not used. (A
- * transaction that committed between the snapshot and the check fails it too: the read is simply repeated.)
+ * replication the backend waits for the standbys in between ({@code wait_event = 'SyncRep'}); an asynchronous
+ * replica can show the commit while the primary's new snapshots still do not, and {@code pg_xact_status} still says
+ * "in progress". So the same statement checks that no transaction of its snapshot's in-progress list
+ * ({@code pg_snapshot_xip}) is a backend waiting for synchronous replication ({@code pg_stat_activity}); a read that
+ * fails the check is reported as not having seen everything ({@link Read#sawTransactions} false) and is not used.
+ * The check sees other roles' sessions only with {@code pg_read_all_stats} (see {@link PgSource} for what happens
+ * without it).
  *
  * <p>Where the role may call {@code pg_control_system()} (probed once per endpoint), the statement also returns the
  * cluster's {@code system_identifier} as the read's {@link SourceSnapshot#history}: a restored or reloaded source
@@ -63,9 +65,13 @@ public final class PgHydrator {
     static final String POSITION =
             "(COALESCE(pg_last_wal_replay_lsn(), pg_current_wal_insert_lsn()) - '0/0'::pg_lsn)::bigint";
 
-    /** A committed transaction the snapshot does not see yet: the read is behind its own position. */
+    /**
+     * A transaction of the snapshot's in-progress list whose commit is written and which only waits for synchronous
+     * standbys: the read is behind its own position. ({@code backend_xid} is a 32-bit xid, the list holds xid8.)
+     */
     static final String BEHIND_ITS_POSITION = "EXISTS (SELECT 1 FROM pg_snapshot_xip(pg_current_snapshot()) c"
-            + " WHERE pg_xact_status(c) = 'committed')";
+            + " JOIN pg_stat_activity a ON a.backend_xid::text = (c::text::numeric % 4294967296)::text"
+            + " WHERE a.wait_event = 'SyncRep')";
     private static final String HISTORY = "(SELECT system_identifier::text FROM pg_control_system())";
     /** What PostgreSQL raises when the role may not call a function, and when the function does not exist. */
     private static final Set<String> NO_HISTORY = Set.of("42501", "42883");
