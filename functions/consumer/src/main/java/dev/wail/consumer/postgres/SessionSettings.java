@@ -32,6 +32,18 @@ public record SessionSettings(Duration statementTimeout, Duration lockTimeout, D
     public static final SessionSettings DEFAULTS = new SessionSettings(Duration.ofSeconds(10), Duration.ofSeconds(5),
             Duration.ofSeconds(15), Duration.ofSeconds(30));
 
+    /**
+     * @throws IllegalArgumentException when the idle in transaction timeout is not above the statement timeout: the
+     *     sink's transaction is idle while the source read runs, and must outlive it
+     */
+    public SessionSettings {
+        if (idleInTransactionTimeout.compareTo(statementTimeout) <= 0) {
+            throw new IllegalArgumentException("wail.consumer.idle-in-transaction-timeout (" + idleInTransactionTimeout
+                    + ") must be longer than wail.consumer.statement-timeout (" + statementTimeout + "): a sink "
+                    + "transaction is idle while its source read runs");
+        }
+    }
+
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s)");
     /** Seconds between keepalive probes, and unanswered probes before the connection is dropped. */
     private static final int KEEPALIVE_INTERVAL_SECONDS = 10;
