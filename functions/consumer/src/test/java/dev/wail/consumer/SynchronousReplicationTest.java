@@ -11,6 +11,7 @@ import dev.wail.core.intent.EntityKey;
 import dev.wail.core.pipeline.Freshness;
 import dev.wail.core.pipeline.TableBinding;
 import dev.wail.testing.EmbeddedPostgresServer;
+import dev.wail.testing.LogCapture;
 import io.vertx.mutiny.pgclient.PgBuilder;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.pgclient.PgConnectOptions;
@@ -107,6 +108,44 @@ class SynchronousReplicationTest {
         await().atMost(Duration.ofSeconds(30)).until(waitingCommit::isDone);
         refresh(writerOnly);
         assertThat(sinkStatus()).isEqualTo("B");
+    }
+
+    @Test
+    void aRoleThatCannotSeeSynchronousWaitsReadsOnlyTheWriter() {
+        primary.execute("""
+                CREATE ROLE wail_blind LOGIN;
+                GRANT USAGE ON SCHEMA syncrep TO wail_blind;
+                GRANT SELECT ON syncrep.items TO wail_blind;
+                """);
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> "1".equals(
+                asyncStandby.queryString("SELECT count(*)::text FROM pg_roles WHERE rolname = 'wail_blind'")));
+        primary.execute("ALTER SYSTEM SET synchronous_standby_names = 'absent_standby'; SELECT pg_reload_conf()");
+        waitingCommit = CompletableFuture.runAsync(() -> primary.execute(
+                "UPDATE syncrep.items SET status = 'B' WHERE id = 1"));
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() ->
+                "B".equals(asyncStandby.queryString("SELECT status FROM syncrep.items WHERE id = 1")));
+        Pool blindWriter = blindPool(primary);
+        Pool blindReader = blindPool(asyncStandby);
+        try (LogCapture log = LogCapture.of(PgSource.class.getName())) {
+            PgSource blind = new PgSource("shop", blindWriter, Optional.of(blindReader));
+
+            refresh(blind);
+            refresh(blind);
+
+            assertThat(sinkStatus()).isEqualTo("A");
+            assertThat(log.lines()).extracting(LogCapture.Line::message).singleElement().asString()
+                    .contains("cannot see which commits wait for a synchronous standby")
+                    .contains("GRANT pg_read_all_stats");
+        } finally {
+            blindWriter.closeAndAwait();
+            blindReader.closeAndAwait();
+        }
+    }
+
+    private Pool blindPool(EmbeddedPostgresServer server) {
+        return PgBuilder.pool().connectingTo(new PgConnectOptions().setHost("127.0.0.1").setPort(server.port())
+                        .setDatabase(EmbeddedPostgresServer.DATABASE).setUser("wail_blind"))
+                .with(new PoolOptions().setMaxSize(2)).using(writer.vertx()).build();
     }
 
     private void refresh(PgSource source) {
