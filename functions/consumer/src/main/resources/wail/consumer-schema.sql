@@ -9,8 +9,8 @@ SELECT pg_advisory_xact_lock(hashtext('wail consumer schema'));
 CREATE SCHEMA IF NOT EXISTS wail;
 
 -- The newest source position each read-model row was written from, and tombstones for deleted rows: a state read
--- at an older position never replaces it, so a late or lagging read can neither roll a row back nor bring a deleted
--- row back. One row per entity ever written; tombstones older than the log's retention can be purged with
+-- at an older (epoch, position) never replaces it, so a late or lagging read can neither roll a row back nor bring a
+-- deleted row back. One row per entity ever written; tombstones older than the log's retention can be purged with
 -- DELETE FROM wail.sink_positions WHERE deleted AND updated_at < now() - interval '14 days'.
 CREATE TABLE IF NOT EXISTS wail.sink_positions (
     sink_table text        NOT NULL,
@@ -19,6 +19,31 @@ CREATE TABLE IF NOT EXISTS wail.sink_positions (
     deleted    boolean     NOT NULL,
     updated_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (sink_table, entity)
+);
+-- The epoch of the source history the position belongs to (see wail.source_epochs); rows written before epochs
+-- existed are in epoch 0. Added only when missing: ALTER TABLE locks the table even when there is nothing to do, and
+-- this script runs at every start-up while other instances write.
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = 'wail.sink_positions'::regclass
+                      AND attname = 'epoch' AND NOT attisdropped) THEN
+        ALTER TABLE wail.sink_positions ADD COLUMN epoch bigint NOT NULL DEFAULT 0;
+    END IF;
+END
+$$;
+
+-- The histories of each source the sink has followed. Positions compare only within one history: a restore, a dump
+-- and reload into a new cluster, or a failover that lost WAL starts a new one, detected by the consumer (another
+-- system identifier, or a read from the writer below a recorded position), which opens the next epoch here. A newer
+-- epoch wins over every position of the older ones. Alarm on the SourceHistoryChanged metric; see the README.
+CREATE TABLE IF NOT EXISTS wail.source_epochs (
+    source         text        NOT NULL,  -- the source's name in the configuration (wail.sources.<name>)
+    epoch          bigint      NOT NULL,
+    history        text,                  -- the cluster's system_identifier when the consumer may read it, else NULL
+    reason         text        NOT NULL,  -- why the epoch was opened
+    first_position bigint,                -- the position of the read that opened it
+    started_at     timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (source, epoch)
 );
 
 -- Messages the consumer could not process, with the reason a person can act on (see DeadLetter).

@@ -25,7 +25,7 @@ class ConsumerMetricsTest {
         BatchResult result = new BatchResult(List.of(MessageOutcome.done("a"), MessageOutcome.done("b"),
                 new MessageOutcome("c", Status.REJECTED, "malformed intent"),
                 new MessageOutcome("d", Status.RETRY, "in progress")), 4, 3, 2, 0, 1,
-                List.of(new TableStats("shop", "orders", 3, 2, 2, 0, 0, 41, 30, 9, List.of(5_000L, 7_000L)),
+                List.of(new TableStats("shop", "orders", 3, 2, 2, 0, 0, 1, 41, 30, 9, List.of(5_000L, 7_000L)),
                         new TableStats("shop", "payments", 1, 1, 0, 0, 1, 0, 0, 0, List.of())));
 
         new ConsumerMetrics(new EmfEnvironment(lines, ConsumerMetrics.DEFAULT_FUNCTION_NAME)).publish(result, 1);
@@ -41,6 +41,7 @@ class ConsumerMetricsTest {
         assertThat(orders.get("IntentsIn").asDouble()).isEqualTo(3);
         assertThat(orders.get("Coalesced").asDouble()).isEqualTo(1);
         assertThat(orders.get("Refreshed").asDouble()).isEqualTo(2);
+        assertThat(orders.get("GuardRefused").asDouble()).isEqualTo(1);
         assertThat(orders.get("RefreshLatencyMs").asDouble()).isEqualTo(41);
         assertThat(orders.get("HydrationLatencyMs").asDouble()).isEqualTo(30);
         assertThat(orders.get("SinkLatencyMs").asDouble()).isEqualTo(9);

@@ -9,13 +9,16 @@ import dev.wail.consumer.postgres.SchemaInstaller;
 import dev.wail.core.intent.EntityKey;
 import dev.wail.core.pipeline.EntityState;
 import dev.wail.core.pipeline.Freshness;
+import dev.wail.core.pipeline.SourceSnapshot;
 import dev.wail.core.pipeline.TableBinding;
 import dev.wail.testing.EmbeddedPostgresServer;
 import dev.wail.testing.RealServices;
 import dev.wail.testing.TestData;
+import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -80,8 +83,8 @@ class PostgresHydrationAndSinkTest {
 
     private void refresh(List<EntityKey> keys) {
         PgSource source = new PgSource("shop", pool, Optional.empty());
-        new PgReadModelSink(pool).refresh(LINES, keys, (requested, floor) -> source.read(LINES, requested,
-                new Freshness(floor, Set.of()))).await().indefinitely();
+        assertThat(new PgReadModelSink(pool).refresh(LINES, keys, (requested, floor) -> source.read(LINES, requested,
+                new Freshness(floor.position(), Set.of(), floor.history()))).await().indefinitely()).isEmpty();
     }
 
     @Test
@@ -116,5 +119,23 @@ class PostgresHydrationAndSinkTest {
         assertThat(rows("read_model.lines")).isEqualTo(rows("sales.lines"));
         assertThat(TestData.queryString(postgres.jdbcUrl(), "SELECT count(*)::text FROM read_model.lines"))
                 .isEqualTo("990");
+    }
+
+    @Test
+    void aStateReadBelowTheRecordedPositionIsRefusedAndReportedNotWritten() {
+        refresh(keys(1, 2));
+        List<EntityKey> both = keys(1, 2);
+        SourceSnapshot stale = new SourceSnapshot(List.of(
+                EntityState.present(both.get(0), "{\"tenant\":\"" + TENANT + "\",\"line_no\":1,\"sku\":\"old\",\"qty\":0}"),
+                EntityState.absent(both.get(1))), 1);
+
+        Map<EntityKey, String> refused = new PgReadModelSink(pool)
+                .refresh(LINES, both, (requested, floor) -> Uni.createFrom().item(stale)).await().indefinitely();
+
+        assertThat(refused).containsOnlyKeys(both);
+        assertThat(refused.values()).allSatisfy(reason -> assertThat(reason)
+                .startsWith("the sink recorded a newer read (epoch 0, position ")
+                .endsWith("than this one; the source answered below the floor it was given"));
+        assertThat(rows("read_model.lines")).isEqualTo(rows("sales.lines WHERE line_no <= 2"));
     }
 }

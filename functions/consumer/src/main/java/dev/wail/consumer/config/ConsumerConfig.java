@@ -88,7 +88,11 @@ public interface ConsumerConfig {
          */
         Optional<String> password();
 
-        /** Connections per endpoint and function instance. */
+        /**
+         * Connections per endpoint and function instance. Source reads always have pools of their own, also when the
+         * source is the consumer's own database (no {@code writer-url}): they never wait for a connection the sink's
+         * transactions hold, nor the other way round.
+         */
         @WithName("max-connections")
         @WithDefault("4")
         int maxConnections();
@@ -103,8 +107,13 @@ public interface ConsumerConfig {
         List<String> columns();
 
         /**
-         * A column whose value grows with every write of a row, if the table has one: the sink then also refuses to
-         * replace a row by one with a lower value.
+         * A column that versions a row, if the table has one: the sink then also refuses to replace a row by one with
+         * a lower value. It must grow with every write of the row in commit order, under concurrency: a counter or
+         * sequence value set by the writing statement itself ({@code version = version + 1}), which the row lock
+         * serializes. Never a time such as {@code updated_at = now()}: {@code now()} is the transaction's start time,
+         * so a transaction that started first and committed last carries the lower value, the sink keeps the older
+         * state for good, and the consumer reports it ({@code VersionColumnRefused}). Without a version column the
+         * source position alone guards the rows, which is enough.
          */
         @WithName("version-column")
         Optional<String> versionColumn();
@@ -140,5 +149,35 @@ public interface ConsumerConfig {
          */
         @WithName("dead-letter-queue-url")
         Optional<String> deadLetterQueueUrl();
+        /**
+         * PostgreSQL {@code statement_timeout} of every connection the consumer opens (sources and sink): a longer
+         * source read, lock wait or write is cancelled, its transaction rolls back (releasing the sink's locks) and
+         * the batch is retried. Seconds or milliseconds ({@code 10s}, {@code 500ms}); keep it below the function's
+         * timeout.
+         */
+        @WithName("statement-timeout")
+        @WithDefault("10s")
+        String statementTimeout();
+
+        /** PostgreSQL {@code lock_timeout} of every connection the consumer opens. */
+        @WithName("lock-timeout")
+        @WithDefault("5s")
+        String lockTimeout();
+
+        /**
+         * PostgreSQL {@code idle_in_transaction_session_timeout} of every connection the consumer opens: the server
+         * ends a transaction whose client stopped talking (a frozen or killed environment), releasing its locks.
+         */
+        @WithName("idle-in-transaction-timeout")
+        @WithDefault("15s")
+        String idleInTransactionTimeout();
+
+        /**
+         * PostgreSQL {@code tcp_keepalives_idle} of every connection the consumer opens: after this much silence the
+         * server probes the client (every 10 s, 3 times) and drops a connection whose client is gone.
+         */
+        @WithName("tcp-keepalive-idle")
+        @WithDefault("30s")
+        String tcpKeepaliveIdle();
     }
 }

@@ -1,7 +1,9 @@
 package dev.wail.consumer.metrics;
 
+import dev.wail.consumer.postgres.PgReadModelSink;
 import dev.wail.core.pipeline.BatchResult;
 import dev.wail.core.pipeline.MessageOutcome.Status;
+import dev.wail.core.pipeline.TableBinding;
 import dev.wail.core.pipeline.TableStats;
 import dev.wail.lambda.metrics.EmfMetrics;
 import software.amazon.cloudwatchlogs.emf.environment.Environment;
@@ -12,15 +14,20 @@ import software.amazon.cloudwatchlogs.emf.model.Unit;
  * The consumer's CloudWatch metrics, written as Embedded Metric Format log lines (namespace {@value EmfMetrics#NAMESPACE}):
  * CloudWatch turns them into metrics without an API call from the function. Per source and table (dimensions
  * {@code Source}, {@code Table}): {@code IntentsIn}, {@code Entities}, {@code Coalesced} (intents folded into another
- * of the same entity), {@code Refreshed}, {@code DroppedAborted}, {@code Pending}, {@code RefreshLatencyMs} with its
+ * of the same entity), {@code Refreshed}, {@code DroppedAborted}, {@code Pending}, {@code GuardRefused}
+ * (entities whose state the sink's guard refused: retried, never acknowledged), {@code RefreshLatencyMs} with its
  * parts {@code HydrationLatencyMs} (the source read) and {@code SinkLatencyMs} (guards, writes and commit around it),
  * and {@code FreshnessLagMs} (one value per refreshed entity: sink commit minus capture time). Per batch (dimension
  * {@code Function}, the Lambda function's name): {@code Messages}, {@code Rejected}, {@code Retried} and
  * {@code DeadLettered} (messages given up on: a rejected SQS message the consumer sent to the dead-letter queue
  * itself, a message failed on its last receive that SQS moves there next, a rejected Kinesis record recorded in
  * {@code wail.dead_letters} and passed over; no reason dimension, to keep the metric's cardinality fixed).
+ *
+ * <p>As they happen, from the sink ({@link PgReadModelSink.Events}): {@code SourceHistoryChanged} (dimension
+ * {@code Function}; alarm on it: a source was restored, reloaded or failed over and the sink opened a new epoch) and
+ * {@code VersionColumnRefused} (per source and table: a configured version column is not a version).
  */
-public final class ConsumerMetrics {
+public final class ConsumerMetrics implements PgReadModelSink.Events {
 
     /** The function's name in the {@code Function} dimension when Lambda does not say it (tests, a laptop). */
     public static final String DEFAULT_FUNCTION_NAME = "wail-consumer";
@@ -42,6 +49,7 @@ public final class ConsumerMetrics {
             metrics.putMetric("Refreshed", table.refreshed(), Unit.COUNT);
             metrics.putMetric("DroppedAborted", table.droppedAborted(), Unit.COUNT);
             metrics.putMetric("Pending", table.pending(), Unit.COUNT);
+            metrics.putMetric("GuardRefused", table.guardRefused(), Unit.COUNT);
             if (table.refreshed() > 0) {
                 metrics.putMetric("RefreshLatencyMs", table.refreshMillis(), Unit.MILLISECONDS);
                 metrics.putMetric("HydrationLatencyMs", table.hydrationMillis(), Unit.MILLISECONDS);
@@ -56,5 +64,22 @@ public final class ConsumerMetrics {
         batch.putMetric("Retried", result.count(Status.RETRY), Unit.COUNT);
         batch.putMetric("DeadLettered", deadLettered, Unit.COUNT);
         batch.flush();
+    }
+
+    @Override
+    public void historyChanged(String source, long from, long to, String why) {
+        MetricsLogger function = emf.forFunction();
+        function.putProperty("Source", source);
+        function.putProperty("Epoch", to);
+        function.putMetric("SourceHistoryChanged", 1, Unit.COUNT);
+        function.flush();
+    }
+
+    @Override
+    public void versionColumnRefused(TableBinding table, String column, int entities) {
+        MetricsLogger metrics = emf.forTable(table.source(), table.table());
+        metrics.putProperty("VersionColumn", column);
+        metrics.putMetric("VersionColumnRefused", entities, Unit.COUNT);
+        metrics.flush();
     }
 }

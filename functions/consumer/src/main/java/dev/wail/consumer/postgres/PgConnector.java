@@ -18,7 +18,8 @@ import java.util.Optional;
  * Connections to PostgreSQL endpoints other than through Quarkus's datasource pool: the pools of sources with their
  * own endpoints, and one-off connections closed after use. Credentials: the given user and password; without a
  * password, when a database secret is configured, the secret's user and password, asked for each time a connection
- * opens (the secret is kept for its TTL), so a rotated password reaches new connections.
+ * opens (the secret is kept for its TTL), so a rotated password reaches new connections. Every connection carries
+ * the {@link SessionSettings} (timeouts, server-side keepalives) and client-side TCP keepalives.
  */
 public final class PgConnector {
 
@@ -35,11 +36,14 @@ public final class PgConnector {
     private final Vertx vertx;
     private final Optional<String> secretArn;
     private final DatabaseSecretCredentials secrets;
+    private final SessionSettings settings;
 
-    public PgConnector(Vertx vertx, Optional<String> secretArn, DatabaseSecretCredentials secrets) {
+    public PgConnector(Vertx vertx, Optional<String> secretArn, DatabaseSecretCredentials secrets,
+            SessionSettings settings) {
         this.vertx = vertx;
         this.secretArn = secretArn;
         this.secrets = secrets;
+        this.settings = settings;
     }
 
     /** A pool of at most {@code maxSize} connections; the caller closes it. */
@@ -68,8 +72,10 @@ public final class PgConnector {
                         .eventually(connection::close));
     }
 
-    private static PgConnectOptions options(Endpoint endpoint) {
+    private PgConnectOptions options(Endpoint endpoint) {
         PgConnectOptions options = PgConnectOptions.fromUri(endpoint.url());
+        options.setTcpKeepAlive(true);
+        settings.parameters().forEach(options::addProperty);
         endpoint.username().ifPresent(options::setUser);
         endpoint.password().ifPresent(options::setPassword);
         return options;

@@ -15,6 +15,8 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import java.nio.ByteBuffer;
@@ -23,7 +25,9 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
 
 /**
  * The PostgreSQL read model: a table with the projected columns, keyed like the source, kept by the {@link Sink}
@@ -31,31 +35,88 @@ import java.util.stream.Collectors;
  * <ol>
  *   <li>{@code pg_advisory_xact_lock} on every entity, in ascending lock-key order (no deadlocks between batches
  *       with overlapping keys); concurrent refreshes of an entity queue here;</li>
- *   <li>the newest position recorded for the entities ({@code wail.sink_positions}) becomes the floor of the
- *       source read, which happens now, under the locks;</li>
+ *   <li>the source's current epoch ({@code wail.source_epochs}: a number and the history it follows) and the newest
+ *       position recorded in that epoch for the entities ({@code wail.sink_positions}) become the floor of the source
+ *       read, which happens now, under the locks;</li>
+ *   <li>the read is judged against the epoch (see below); a read of a new history opens the next epoch;</li>
  *   <li>one statement upserts every present state, one deletes every absent state; each first records the read's
- *       position in {@code wail.sink_positions} (a tombstone for a delete) and touches only the entities whose
- *       recorded position is not newer; with a version column, a row is also never replaced by a lower version.</li>
+ *       (epoch, position) in {@code wail.sink_positions} (a tombstone for a delete) and touches only the entities
+ *       whose recorded (epoch, position) is not newer; with a version column, a row is also never replaced by a
+ *       lower version. Each returns the entities it refused, which {@link #refresh} reports (never acknowledged).</li>
  * </ol>
- * The states travel as one JSON parameter that PostgreSQL turns into typed rows with {@code jsonb_populate_record},
+ *
+ * <p><b>Source histories.</b> A WAL position means something only within one history of a cluster. A restore, a
+ * dump and reload into a new cluster, or a failover that lost WAL gives the source positions lower than those
+ * recorded, and without epochs every later write of those rows would be refused. A new history is recognised when
+ * a read names another history than the epoch's ({@code system_identifier}, where the source's role may read it),
+ * or when a read from a current endpoint (the writer) is below the recorded floor, which cannot happen on one
+ * history. A current read of a new history opens epoch n+1, which wins over every position of epoch n, so the sink
+ * converges on the new history; a non-current read of another history (a replica of the replaced cluster) fails the
+ * call and is retried. Each change is logged at WARN and reported to {@link Events#historyChanged}.
+ *
+ * <p>The states travel as one JSON parameter that PostgreSQL turns into typed rows with {@code jsonb_populate_record},
  * so any column type the source and the sink agree on works without mapping code here.
  */
 public final class PgReadModelSink implements Sink {
 
+    private static final Logger LOG = Logger.getLogger(PgReadModelSink.class);
+
     private static final String LOCK = "SELECT pg_advisory_xact_lock(k) FROM unnest($1::bigint[]) k";
-    private static final String FLOOR = "SELECT coalesce(max(position), 0) FROM wail.sink_positions"
-            + " WHERE sink_table = $1 AND entity = ANY($2::text[])";
+    /** The source's newest epoch (epoch 0 of unknown history when none is recorded) and the floor within it. */
+    private static final String EPOCH_AND_FLOOR = """
+            SELECT e.epoch, e.history, coalesce((SELECT max(p.position) FROM wail.sink_positions p
+                    WHERE p.sink_table = $1 AND p.entity = ANY($2::text[]) AND p.epoch = e.epoch), 0)
+              FROM ((SELECT epoch, history FROM wail.source_epochs WHERE source = $3)
+                    UNION ALL SELECT 0, NULL::text ORDER BY 1 DESC, 2 NULLS LAST LIMIT 1) e""";
+    private static final String NAME_HISTORY = """
+            INSERT INTO wail.source_epochs AS e (source, epoch, history, reason) VALUES ($1, $2, $3, $4)
+            ON CONFLICT (source, epoch) DO UPDATE SET history = coalesce(e.history, EXCLUDED.history)
+            RETURNING history""";
+    private static final String OPEN_EPOCH = """
+            INSERT INTO wail.source_epochs (source, epoch, history, reason, first_position) VALUES ($1, $2, $3, $4, $5)
+            ON CONFLICT (source, epoch) DO NOTHING RETURNING epoch""";
+    /** An alias no configured column can take (identifiers are checked to be plain, see {@link SqlIdentifiers}). */
+    private static final String ENTITY = "\"wail entity\"";
+
+    /** What the sink tells the outside world about, besides the refusals it returns. */
+    public interface Events {
+        /** A source's history changed: the sink opened epoch {@code to}; positions of older epochs no longer count. */
+        void historyChanged(String source, long from, long to, String why);
+
+        /** A version column refused states that the position guard admitted: the column is not a version. */
+        void versionColumnRefused(TableBinding table, String column, int entities);
+
+        Events NONE = new Events() {
+            @Override
+            public void historyChanged(String source, long from, long to, String why) {
+            }
+
+            @Override
+            public void versionColumnRefused(TableBinding table, String column, int entities) {
+            }
+        };
+    }
 
     private final Pool pool;
+    private final Events events;
 
     public PgReadModelSink(Pool pool) {
+        this(pool, Events.NONE);
+    }
+
+    public PgReadModelSink(Pool pool, Events events) {
         this.pool = pool;
+        this.events = events;
+    }
+
+    /** The source's current epoch as the sink recorded it, and the floor of the entities within it. */
+    private record Epoch(long number, Optional<String> history, long floor) {
     }
 
     @Override
-    public Uni<Void> refresh(TableBinding table, List<EntityKey> keys, StateReader reader) {
+    public Uni<Map<EntityKey, String>> refresh(TableBinding table, List<EntityKey> keys, StateReader reader) {
         if (keys.isEmpty()) {
-            return Uni.createFrom().voidItem();
+            return Uni.createFrom().item(Map.of());
         }
         Map<EntityKey, String> ids = new HashMap<>();
         keys.forEach(key -> ids.put(key, entityId(table, key)));
@@ -63,29 +124,136 @@ public final class PgReadModelSink implements Sink {
         Long[] lockKeys = ids.values().stream().map(PgReadModelSink::lockKey).sorted().distinct()
                 .toArray(Long[]::new);
         return pool.withTransaction(connection -> connection.preparedQuery(LOCK).execute(Tuple.of(lockKeys))
-                .chain(() -> connection.preparedQuery(FLOOR).execute(Tuple.of(table.sinkTable(), entities)))
-                .map(rows -> rows.iterator().next().getLong(0))
-                .chain(floor -> reader.read(keys, floor))
-                .chain(snapshot -> write(connection, table, snapshot, ids))).replaceWithVoid();
+                .chain(() -> connection.preparedQuery(EPOCH_AND_FLOOR)
+                        .execute(Tuple.of(table.sinkTable(), entities, table.source())))
+                .map(rows -> {
+                    Row row = rows.iterator().next();
+                    return new Epoch(row.getLong(0), Optional.ofNullable(row.getString(1)), row.getLong(2));
+                })
+                .chain(epoch -> reader.read(keys, new Floor(epoch.floor(), epoch.history()))
+                        .chain(snapshot -> epochOf(connection, table, epoch, snapshot)
+                                .chain(writeEpoch -> write(connection, table, snapshot, ids, writeEpoch)))));
+    }
+
+    /**
+     * The epoch to record the read under: the current one; the next one if the read proves a new history (opened
+     * here, logged, reported); a failure for a read of another history that is not current.
+     */
+    private Uni<Long> epochOf(SqlConnection connection, TableBinding table, Epoch epoch, SourceSnapshot snapshot) {
+        String why = newHistory(epoch, snapshot);
+        if (why == null) {
+            if (epoch.history().isEmpty() && snapshot.history().isPresent()) {
+                return nameHistory(connection, table, epoch, snapshot.history().get());
+            }
+            return Uni.createFrom().item(epoch.number());
+        }
+        if (!snapshot.current()) {
+            return Uni.createFrom().failure(new IllegalStateException("source " + table.source() + ": a replica "
+                    + "answered from history " + snapshot.history().orElse("(unknown)") + " at position "
+                    + snapshot.position() + ", but the sink follows epoch " + epoch.number() + " of history "
+                    + epoch.history().orElse("(unknown)") + " (" + why + "); a replica of a replaced cluster "
+                    + "is never written, the read is retried"));
+        }
+        long next = epoch.number() + 1;
+        return connection.preparedQuery(OPEN_EPOCH).execute(Tuple.of(table.source(), next,
+                        snapshot.history().orElse(null), why, snapshot.position()))
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        throw new IllegalStateException("source " + table.source() + ": another consumer opened "
+                                + "epoch " + next + " at the same time; the read is retried in that epoch");
+                    }
+                    LOG.warnf("source %s: its history changed (%s); epoch %d opened, which wins over every "
+                            + "position recorded in epoch %d. Rows converge as their intents arrive; to refresh "
+                            + "every row now, backfill the source's tables (emit intents for all keys).",
+                            table.source(), why, next, epoch.number());
+                    events.historyChanged(table.source(), epoch.number(), next, why);
+                    return next;
+                });
+    }
+
+    /** @return why the read belongs to another history than the epoch's, or null when it belongs to it */
+    private static String newHistory(Epoch epoch, SourceSnapshot snapshot) {
+        if (epoch.history().isPresent() && snapshot.history().isPresent()
+                && !epoch.history().equals(snapshot.history())) {
+            return "system identifier " + snapshot.history().get() + " instead of " + epoch.history().get();
+        }
+        if (snapshot.current() && snapshot.position() < epoch.floor()) {
+            return "the writer's position " + snapshot.position() + " is below the position " + epoch.floor()
+                    + " recorded in epoch " + epoch.number() + " (restore, reload or failover that lost WAL)";
+        }
+        return null;
+    }
+
+    /** The first read that names its history names the current epoch's; a concurrent different name is retried. */
+    private Uni<Long> nameHistory(SqlConnection connection, TableBinding table, Epoch epoch, String history) {
+        return connection.preparedQuery(NAME_HISTORY).execute(Tuple.of(table.source(), epoch.number(), history,
+                        "first read naming its history"))
+                .map(rows -> {
+                    String named = rows.iterator().next().getString(0);
+                    if (!history.equals(named)) {
+                        throw new IllegalStateException("source " + table.source() + ": epoch " + epoch.number()
+                                + " was just named history " + named + " by another consumer, this read is of "
+                                + history + "; retried");
+                    }
+                    return epoch.number();
+                });
     }
 
     /** @param ids the entity id of every key, computed once per refresh */
-    private Uni<Void> write(SqlConnection connection, TableBinding table, SourceSnapshot snapshot,
-            Map<EntityKey, String> ids) {
+    private Uni<Map<EntityKey, String>> write(SqlConnection connection, TableBinding table, SourceSnapshot snapshot,
+            Map<EntityKey, String> ids, long epoch) {
         Batch upserts = new Batch();
         Batch deletes = new Batch();
+        Map<String, EntityKey> keys = new HashMap<>();
         for (EntityState state : snapshot.states()) {
+            keys.put(ids.get(state.key()), state.key());
             if (state.exists()) {
                 upserts.add(ids.get(state.key()), new JsonObject(state.document()));
             } else {
                 deletes.add(ids.get(state.key()), keyDocument(table, state.key()));
             }
         }
-        Uni<?> upsert = upserts.isEmpty() ? Uni.createFrom().voidItem()
-                : connection.preparedQuery(upsertSql(table)).execute(upserts.parameters(table, snapshot.position()));
+        Map<EntityKey, String> refused = new HashMap<>();
+        Uni<Void> upsert = upserts.isEmpty() ? Uni.createFrom().voidItem()
+                : connection.preparedQuery(upsertSql(table))
+                        .execute(upserts.parameters(table, epoch, snapshot.position()))
+                        .invoke(rows -> collectRefused(table, rows, keys, refused)).replaceWithVoid();
         return upsert.chain(() -> deletes.isEmpty() ? Uni.createFrom().voidItem()
-                : connection.preparedQuery(deleteSql(table)).execute(deletes.parameters(table, snapshot.position())))
-                .replaceWithVoid();
+                        : connection.preparedQuery(deleteSql(table))
+                                .execute(deletes.parameters(table, epoch, snapshot.position()))
+                                .invoke(rows -> collectRefused(table, rows, keys, refused)).replaceWithVoid())
+                .map(ignored -> Map.copyOf(refused));
+    }
+
+    /**
+     * Rows of (entity, refused_by, epoch, position, held, offered): the position guard refused a state whose read was
+     * older than what the sink recorded; the version column refused a state the position guard admitted.
+     */
+    private void collectRefused(TableBinding table, RowSet<Row> rows, Map<String, EntityKey> keys,
+            Map<EntityKey, String> refused) {
+        int byVersion = 0;
+        for (Row row : rows) {
+            EntityKey key = keys.get(row.getString(0));
+            if ("version".equals(row.getString(1))) {
+                byVersion++;
+                refused.put(key, "version column " + table.versionColumn().orElseThrow() + " holds "
+                        + row.getString(4) + ", the newer read has " + row.getString(5) + ": the column is not a "
+                        + "version (it must grow with every write of a row, e.g. a counter set in the writing "
+                        + "statement, never now())");
+            } else {
+                refused.put(key, "the sink recorded a newer read (epoch " + row.getLong(2) + ", position "
+                        + row.getLong(3) + ") than this one; the source answered below the floor it was given");
+            }
+        }
+        if (byVersion > 0) {
+            String column = table.versionColumn().orElseThrow();
+            LOG.warnf("%s: version column %s refused %d state(s) read at a newer source position: it is not a "
+                    + "version, and the read model diverges from the source. Make %s a counter or sequence value "
+                    + "set by every writing statement (e.g. version = version + 1), never now(), or remove "
+                    + "wail.sources.%s.tables.\"%s\".version-column.", table.qualifiedName(), column, byVersion,
+                    column, table.source(), table.table());
+            events.versionColumnRefused(table, column, byVersion);
+        }
     }
 
     /** Documents and the entity ids they belong to, in the same order. */
@@ -102,8 +270,8 @@ public final class PgReadModelSink implements Sink {
             return entities.isEmpty();
         }
 
-        Tuple parameters(TableBinding table, long position) {
-            return Tuple.of(documents, entities.toArray(String[]::new), table.sinkTable(), position);
+        Tuple parameters(TableBinding table, long epoch, long position) {
+            return Tuple.of(documents, entities.toArray(String[]::new), table.sinkTable(), position, epoch);
         }
     }
 
@@ -126,43 +294,62 @@ public final class PgReadModelSink implements Sink {
 
     /**
      * The shared head of both statements: {@code incoming} pairs each document ($1) with its entity id ($2);
-     * {@code admitted} records the read's position ($4) for the sink table ($3) and returns the entities whose
-     * recorded position was not newer, the only ones the statement may touch.
+     * {@code admitted} records the read's epoch ($5) and position ($4) for the sink table ($3) and returns the
+     * entities whose recorded (epoch, position) was not newer, the only ones the statement may touch; {@code rows}
+     * are their typed rows.
      */
-    private static String admitted(boolean deleted) {
+    private static String admitted(TableBinding table, boolean deleted) {
         return "WITH incoming AS (SELECT e.entity, d.document"
                 + " FROM unnest($2::text[]) WITH ORDINALITY e(entity, n)"
                 + " JOIN jsonb_array_elements($1::jsonb) WITH ORDINALITY d(document, n) USING (n)),"
-                + " admitted AS (INSERT INTO wail.sink_positions AS p (sink_table, entity, position, deleted)"
-                + " SELECT $3, entity, $4, " + deleted + " FROM incoming"
-                + " ON CONFLICT (sink_table, entity) DO UPDATE SET position = EXCLUDED.position,"
-                + " deleted = EXCLUDED.deleted, updated_at = now() WHERE p.position <= EXCLUDED.position"
-                + " RETURNING entity) ";
+                + " admitted AS (INSERT INTO wail.sink_positions AS p (sink_table, entity, epoch, position, deleted)"
+                + " SELECT $3, entity, $5, $4, " + deleted + " FROM incoming"
+                + " ON CONFLICT (sink_table, entity) DO UPDATE SET epoch = EXCLUDED.epoch,"
+                + " position = EXCLUDED.position, deleted = EXCLUDED.deleted, updated_at = now()"
+                + " WHERE (p.epoch, p.position) <= (EXCLUDED.epoch, EXCLUDED.position)"
+                + " RETURNING entity),"
+                + " rows AS (SELECT i.entity AS " + ENTITY + ", " + quoteAll("r.", table.columns())
+                + " FROM incoming i JOIN admitted a USING (entity)"
+                + " CROSS JOIN LATERAL jsonb_populate_record(NULL::" + quoteQualified(table.sinkTable())
+                + ", i.document) r), ";
     }
 
-    private static String admittedRows(TableBinding table) {
-        return "incoming i JOIN admitted a USING (entity)"
-                + " CROSS JOIN LATERAL jsonb_populate_record(NULL::" + quoteQualified(table.sinkTable())
-                + ", i.document) r";
+    /** The tail of both statements: the entities refused by position, as {@link #collectRefused} reads them. */
+    private static String refusedByPosition() {
+        return "SELECT i.entity, 'position', p.epoch, p.position, NULL::text, NULL::text FROM incoming i"
+                + " JOIN wail.sink_positions p ON p.sink_table = $3 AND p.entity = i.entity"
+                + " WHERE NOT EXISTS (SELECT 1 FROM admitted a WHERE a.entity = i.entity)";
+    }
+
+    private static String keysMatch(String left, String right, TableBinding table) {
+        return table.keyColumns().stream().map(c -> left + "." + quote(c) + " = " + right + "." + quote(c))
+                .collect(Collectors.joining(" AND "));
     }
 
     static String upsertSql(TableBinding table) {
         String columns = quoteAll("", table.columns());
         String updates = table.columns().stream().filter(c -> !table.keyColumns().contains(c))
                 .map(c -> quote(c) + " = EXCLUDED." + quote(c)).collect(Collectors.joining(", "));
-        String versionGuard = table.versionColumn()
+        Optional<String> version = updates.isEmpty() ? Optional.empty() : table.versionColumn();
+        String versionGuard = version
                 .map(v -> " WHERE s." + quote(v) + " IS NULL OR s." + quote(v) + " <= EXCLUDED." + quote(v))
                 .orElse("");
-        return admitted(false) + "INSERT INTO " + quoteQualified(table.sinkTable()) + " AS s (" + columns + ")"
-                + " SELECT " + quoteAll("r.", table.columns()) + " FROM " + admittedRows(table)
+        String written = "written AS (INSERT INTO " + quoteQualified(table.sinkTable()) + " AS s (" + columns + ")"
+                + " SELECT " + columns + " FROM rows"
                 + " ON CONFLICT (" + quoteAll("", table.keyColumns()) + ") DO "
-                + (updates.isEmpty() ? "NOTHING" : "UPDATE SET " + updates + versionGuard);
+                + (updates.isEmpty() ? "NOTHING" : "UPDATE SET " + updates + versionGuard)
+                + " RETURNING " + quoteAll("s.", table.keyColumns()) + ") ";
+        // A row the version guard kept: admitted by position, not written, and present before the statement.
+        String refusedByVersion = version.map(v -> " UNION ALL SELECT r." + ENTITY + ", 'version', NULL, NULL, s."
+                + quote(v) + "::text, r." + quote(v) + "::text FROM rows r JOIN " + quoteQualified(table.sinkTable())
+                + " s ON " + keysMatch("s", "r", table)
+                + " WHERE NOT EXISTS (SELECT 1 FROM written w WHERE " + keysMatch("w", "r", table) + ")")
+                .orElse("");
+        return admitted(table, false) + written + refusedByPosition() + refusedByVersion;
     }
 
     static String deleteSql(TableBinding table) {
-        String matches = table.keyColumns().stream().map(c -> "s." + quote(c) + " = r." + quote(c))
-                .collect(Collectors.joining(" AND "));
-        return admitted(true) + "DELETE FROM " + quoteQualified(table.sinkTable()) + " s USING "
-                + admittedRows(table) + " WHERE " + matches;
+        return admitted(table, true) + "removed AS (DELETE FROM " + quoteQualified(table.sinkTable()) + " s"
+                + " USING rows r WHERE " + keysMatch("s", "r", table) + ") " + refusedByPosition();
     }
 }

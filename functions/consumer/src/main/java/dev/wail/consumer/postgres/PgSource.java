@@ -12,11 +12,13 @@ import io.vertx.pgclient.PgException;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
@@ -30,11 +32,29 @@ import org.jboss.logging.Logger;
  * transaction the intents announced (so it contains the changes the intents are about). Otherwise the same read goes
  * to the writer, whose answer is current by definition: at most one reader attempt, then the writer. A reader that
  * cannot be reached is passed over for the writer too: replicas come and go, the batch should not wait for them.
+ * A reader of another history than the sink's ({@link Freshness#history}: a replica still attached to a replaced
+ * cluster) is passed over as well.
+ *
+ * <p><b>Positions a snapshot includes.</b> Every read, on either endpoint, is used only if its snapshot sees every
+ * commit below the position it reports (see {@link PgHydrator}): without that check a writer read could report a
+ * higher position than an earlier reader read while missing the commit that reader saw (a commit waiting for a
+ * synchronous standby is committed in the commit log and replayed on asynchronous replicas before it is visible on
+ * the primary), and the sink would take the older state. A writer read that fails the check is repeated a few
+ * times, then the call fails and the batch is retried. Writer reads are marked {@link SourceSnapshot#current}. The
+ * check needs to see other roles' sessions: when the writer has {@code synchronous_standby_names} set and the
+ * source's role lacks {@code pg_read_all_stats} (or {@code pg_monitor}), the reader is not used at all (said once at
+ * WARN; asked again every minute), since reads of the writer alone cannot regress one another.
  */
 public final class PgSource implements Source {
 
     private static final Logger LOG = Logger.getLogger(PgSource.class);
     private static final Uni<Optional<SourceSnapshot>> NOT_READ = Uni.createFrom().item(Optional.empty());
+    /** Writer reads made before giving up on a snapshot that does not see everything below its position. */
+    private static final int WRITER_ATTEMPTS = 3;
+    /** Whether a writer read can tell commits waiting for synchronous standbys (see the class comment). */
+    private static final String SEES_SYNC_WAITS = "SELECT current_setting('synchronous_standby_names') = ''"
+            + " OR pg_has_role(current_user, 'pg_read_all_stats', 'USAGE')";
+    private static final Duration SYNC_WAITS_RECHECK = Duration.ofMinutes(1);
 
     private static final String TRANSACTION_STATUS =
             "SELECT x::text, pg_xact_status(x) FROM unnest($1::text[]::xid8[]) x";
@@ -45,12 +65,17 @@ public final class PgSource implements Source {
     private final PgHydrator writer;
     private final Pool writerPool;
     private final Optional<PgHydrator> reader;
+    private final Uni<Boolean> writerSeesSyncWaits;
+    private final AtomicBoolean warnedBlindToSyncWaits = new AtomicBoolean();
 
     public PgSource(String name, Pool writerPool, Optional<Pool> readerPool) {
         this.name = name;
         this.writerPool = writerPool;
         this.writer = new PgHydrator(writerPool);
         this.reader = readerPool.map(PgHydrator::new);
+        this.writerSeesSyncWaits = writerPool.query(SEES_SYNC_WAITS).execute()
+                .map(rows -> rows.iterator().next().getBoolean(0))
+                .memoize().atLeast(SYNC_WAITS_RECHECK);
     }
 
     @Override
@@ -115,7 +140,10 @@ public final class PgSource implements Source {
 
     @Override
     public Uni<SourceSnapshot> read(TableBinding table, List<EntityKey> keys, Freshness freshness) {
-        return reader.map(replica -> fromReader(replica, table, keys, freshness)).orElse(NOT_READ)
+        return reader.map(replica -> readerAllowed().chain(allowed -> allowed
+                        ? fromReader(replica, table, keys, freshness)
+                        : passOver(table, "the writer's synchronous commits are invisible to this role")))
+                .orElse(NOT_READ)
                 .chain(snapshot -> snapshot.isPresent() ? Uni.createFrom().item(snapshot.get())
                         : fromWriter(table, keys, freshness));
     }
@@ -129,11 +157,26 @@ public final class PgSource implements Source {
             if (!ready) {
                 return passOver(table, "the reader is behind the sink's position " + freshness.minPosition());
             }
-            return replica.read(table, keys, freshness.committedTransactions()).chain(read ->
-                    read.sawTransactions() && read.snapshot().position() >= freshness.minPosition()
-                            ? Uni.createFrom().item(Optional.of(read.snapshot()))
-                            : passOver(table, "the reader does not see every committed change"));
+            return replica.read(table, keys, freshness.committedTransactions()).chain(read -> {
+                if (otherHistory(read.snapshot(), freshness)) {
+                    return passOver(table, "the reader is a replica of history " + read.snapshot().history().get()
+                            + ", the sink follows " + freshness.history().get());
+                }
+                return read.sawTransactions() && read.snapshot().position() >= freshness.minPosition()
+                        ? Uni.createFrom().item(Optional.of(read.snapshot()))
+                        : passOver(table, "the reader does not see every committed change");
+            });
         }).onFailure().recoverWithUni(failure -> passOver(table, "the reader failed: " + failure));
+    }
+
+    private Uni<Boolean> readerAllowed() {
+        return writerSeesSyncWaits.invoke(sees -> {
+            if (!sees && warnedBlindToSyncWaits.compareAndSet(false, true)) {
+                LOG.warnf("source %s: the writer has synchronous_standby_names set and this role cannot see which "
+                        + "commits wait for a synchronous standby; the reader is not used, every read goes to the "
+                        + "writer. GRANT pg_read_all_stats (or pg_monitor) to the role to use the reader.", name);
+            }
+        }).onFailure().recoverWithItem(false);
     }
 
     private Uni<Optional<SourceSnapshot>> passOver(TableBinding table, String why) {
@@ -141,18 +184,34 @@ public final class PgSource implements Source {
         return NOT_READ;
     }
 
+    private static boolean otherHistory(SourceSnapshot snapshot, Freshness freshness) {
+        return snapshot.history().isPresent() && freshness.history().isPresent()
+                && !snapshot.history().equals(freshness.history());
+    }
+
     /**
      * The writer is current, with one exception worth a check: PostgreSQL marks a transaction committed in its commit
-     * log a moment before it becomes visible to new snapshots, so a read right after verification can miss it. Such
-     * a read fails (and the batch is retried) rather than writing a state without the announced change.
+     * log a moment before it becomes visible to new snapshots (for as long as synchronous replication makes it wait),
+     * so a read right after verification can miss it, or miss a commit a replica already showed the sink. Such a read
+     * is repeated, then fails (and the batch is retried) rather than writing a state older than its position claims.
      */
     private Uni<SourceSnapshot> fromWriter(TableBinding table, List<EntityKey> keys, Freshness freshness) {
-        return writer.read(table, keys, freshness.committedTransactions()).map(read -> {
-            if (!read.sawTransactions()) {
-                throw new IllegalStateException("source " + name + ": a transaction reported committed is not "
-                        + "visible yet to a new snapshot on the writer");
-            }
-            return read.snapshot();
-        });
+        return Uni.createFrom().deferred(() -> writer.read(table, keys, freshness.committedTransactions()))
+                .map(read -> {
+                    if (!read.sawTransactions()) {
+                        throw new SnapshotBehind("source " + name + ", table " + table.table() + ": a transaction "
+                                + "committed in the writer's commit log is not visible yet to its new snapshots "
+                                + "(waiting for a synchronous standby?); the read is retried");
+                    }
+                    return read.snapshot().fromCurrentEndpoint();
+                })
+                .onFailure(SnapshotBehind.class).retry().atMost(WRITER_ATTEMPTS - 1);
+    }
+
+    /** A writer read whose snapshot misses a commit below its position: repeated, then reported. */
+    private static final class SnapshotBehind extends IllegalStateException {
+        SnapshotBehind(String message) {
+            super(message);
+        }
     }
 }

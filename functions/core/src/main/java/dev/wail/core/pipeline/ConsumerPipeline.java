@@ -143,17 +143,18 @@ public final class ConsumerPipeline {
         verification.unknown().forEach(entity -> outcomes(entity, Status.REJECTED,
                 Verification.reason(entity, statuses, TransactionStatus.UNKNOWN)).forEach(failures::add));
         TableResult result = new TableResult(failures, entities.size(), valid,
-                verification.aborted().size(), verification.pending().size(), 0, 0, null);
+                verification.aborted().size(), verification.pending().size(), 0, 0, 0, null);
         if (valid.isEmpty()) {
             return Uni.createFrom().item(result);
         }
         List<EntityKey> keys = keysOf(valid);
-        TimedRead read = new TimedRead((requested, minPosition) -> source.read(table, requested,
-                new Freshness(minPosition, verification.committedTransactions())), clock);
+        TimedRead read = new TimedRead((requested, floor) -> source.read(table, requested,
+                new Freshness(floor.position(), verification.committedTransactions(), floor.history())), clock);
         return Uni.createFrom().deferred(() -> {
             long started = clock.millis();
             return sink.refresh(table, keys, read)
-                    .map(ignored -> result.timed(read.millis(), clock.millis() - started - read.millis()));
+                    .map(refused -> result.timed(read.millis(), clock.millis() - started - read.millis())
+                            .refused(table, refused));
         });
     }
 
@@ -170,10 +171,10 @@ public final class ConsumerPipeline {
         }
 
         @Override
-        public Uni<SourceSnapshot> read(List<EntityKey> keys, long minPosition) {
+        public Uni<SourceSnapshot> read(List<EntityKey> keys, Sink.Floor floor) {
             return Uni.createFrom().deferred(() -> {
                 long started = clock.millis();
-                return reader.read(keys, minPosition).invoke(() -> millis = clock.millis() - started);
+                return reader.read(keys, floor).invoke(() -> millis = clock.millis() - started);
             });
         }
 
@@ -199,15 +200,39 @@ public final class ConsumerPipeline {
      * the source read and the sink's part of the refresh took.
      */
     private record TableResult(List<MessageOutcome> failures, int entities, List<CoalescedIntent> refreshedEntities,
-            int droppedAborted, int pending, long hydrationMillis, long sinkMillis, TableStats stats) {
+            int droppedAborted, int pending, int guardRefused, long hydrationMillis, long sinkMillis,
+            TableStats stats) {
 
         int refreshed() {
             return refreshedEntities.size();
         }
 
         TableResult timed(long hydration, long sink) {
-            return new TableResult(failures, entities, refreshedEntities, droppedAborted, pending, hydration, sink,
-                    stats);
+            return new TableResult(failures, entities, refreshedEntities, droppedAborted, pending, guardRefused,
+                    hydration, sink, stats);
+        }
+
+        /**
+         * The entities the sink's guard refused are not refreshed: their messages are retried with the sink's reason
+         * (see {@link Sink#refresh}), never acknowledged.
+         */
+        TableResult refused(TableBinding table, Map<EntityKey, String> refused) {
+            if (refused.isEmpty()) {
+                return this;
+            }
+            List<MessageOutcome> allFailures = new ArrayList<>(failures);
+            List<CoalescedIntent> written = new ArrayList<>();
+            for (CoalescedIntent entity : refreshedEntities) {
+                String reason = refused.get(entity.latest().key());
+                if (reason == null) {
+                    written.add(entity);
+                } else {
+                    outcomes(entity, Status.RETRY, "the sink refused the state of " + entity.entity() + " ("
+                            + table.sinkTable() + "): " + reason).forEach(allFailures::add);
+                }
+            }
+            return new TableResult(allFailures, entities, written, droppedAborted, pending,
+                    refreshedEntities.size() - written.size(), hydrationMillis, sinkMillis, stats);
         }
 
         /** Stamps the table's figures once its sink transaction committed. */
@@ -216,17 +241,17 @@ public final class ConsumerPipeline {
                     .map(entity -> nowMillis - entity.latest().capturedAt().toEpochMilli())
                     .toList();
             TableStats stats = new TableStats(table.source(), table.table(), intentCount(all), entities,
-                    refreshed(), droppedAborted, pending, refreshed() == 0 ? 0 : nowMillis - startedMillis,
-                    hydrationMillis, sinkMillis, lags);
-            return new TableResult(failures, entities, refreshedEntities, droppedAborted, pending, hydrationMillis,
-                    sinkMillis, stats);
+                    refreshed(), droppedAborted, pending, guardRefused,
+                    refreshed() == 0 ? 0 : nowMillis - startedMillis, hydrationMillis, sinkMillis, lags);
+            return new TableResult(failures, entities, refreshedEntities, droppedAborted, pending, guardRefused,
+                    hydrationMillis, sinkMillis, stats);
         }
 
         static TableResult retryAll(TableBinding table, List<CoalescedIntent> entities, Throwable failure) {
             String reason = "table " + table.qualifiedName() + " failed: " + failure;
             List<MessageOutcome> failures = entities.stream()
                     .flatMap(entity -> outcomes(entity, Status.RETRY, reason)).toList();
-            return new TableResult(failures, entities.size(), List.of(), 0, 0, 0, 0, new TableStats(table.source(),
+            return new TableResult(failures, entities.size(), List.of(), 0, 0, 0, 0, 0, new TableStats(table.source(),
                     table.table(), intentCount(entities), entities.size(), 0, 0, 0, 0, 0, 0, List.of()));
         }
 

@@ -1,5 +1,6 @@
 package dev.wail.core.pipeline;
 
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -9,12 +10,19 @@ import java.util.Set;
  * @param minPosition           the newest source position the sink recorded for any of the entities: the read must
  *                              include at least everything up to it (0: no constraint)
  * @param committedTransactions transactions the source confirmed committed for these entities: the read must see them
+ * @param history               the source history {@code minPosition} belongs to (see {@link SourceSnapshot#history});
+ *                              a replica of another history must not serve the read. Empty: unknown
  */
-public record Freshness(long minPosition, Set<Long> committedTransactions) {
+public record Freshness(long minPosition, Set<Long> committedTransactions, Optional<String> history) {
 
     public static final Freshness ANY = new Freshness(0, Set.of());
 
     public Freshness {
         committedTransactions = Set.copyOf(committedTransactions);
+        history = history == null ? Optional.empty() : history;
+    }
+
+    public Freshness(long minPosition, Set<Long> committedTransactions) {
+        this(minPosition, committedTransactions, Optional.empty());
     }
 }

@@ -49,7 +49,7 @@ public interface Source {
 
             @Override
             public Uni<SourceSnapshot> read(TableBinding table, List<EntityKey> keys, Freshness freshness) {
-                return hydrator.read(table, keys).map(states -> new SourceSnapshot(states, 0));
+                return hydrator.read(table, keys).map(states -> new SourceSnapshot(states, 0).fromCurrentEndpoint());
             }
         };
     }

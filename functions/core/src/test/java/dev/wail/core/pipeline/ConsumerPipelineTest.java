@@ -63,7 +63,8 @@ class ConsumerPipelineTest {
         }
     };
     /** A sink that is a map of tables; it hands the reader the position it last recorded. */
-    private final Sink mapSink = (table, keys, reader) -> reader.read(keys, sinkPosition).invoke(snapshot -> {
+    private final Sink mapSink = (table, keys, reader) -> reader.read(keys, new Sink.Floor(sinkPosition,
+            Optional.empty())).invoke(snapshot -> {
         Map<EntityKey, String> rows = sink.computeIfAbsent(table.sinkTable(), t -> new HashMap<>());
         snapshot.states().forEach(s -> {
             if (s.exists()) {
@@ -73,7 +74,7 @@ class ConsumerPipelineTest {
             }
         });
         sinkPosition = snapshot.position();
-    }).replaceWithVoid();
+    }).replaceWith(Map.of());
     private final ConsumerPipeline pipeline = new ConsumerPipeline(IntentCodec.DEFAULT,
             new TableRegistry(List.of(ORDERS, PAYMENTS)), Map.of("shop", mapSource), mapSink);
 
@@ -103,6 +104,29 @@ class ConsumerPipelineTest {
         assertThat(hydrationCalls).containsExactly("orders[{id=1}, {id=2}]");
         assertThat(sink.get("read_model.orders")).containsExactly(
                 Map.entry(EntityKey.of("id", 1L), "{\"id\":1,\"status\":\"shipped\"}"));
+    }
+
+    @Test
+    void anEntityTheSinksGuardRefusedIsRetriedWithTheSinksReasonWhileItsNeighboursAreDone() {
+        source.put("orders", Map.of(EntityKey.of("id", 1L), "{\"id\":1}", EntityKey.of("id", 2L), "{\"id\":2}"));
+        Sink refusing = (table, keys, reader) -> mapSink.refresh(table, keys, reader)
+                .replaceWith(Map.of(EntityKey.of("id", 2L), "recorded position 120 is newer than the read's 99"));
+        ConsumerPipeline guarded = new ConsumerPipeline(IntentCodec.DEFAULT, new TableRegistry(List.of(ORDERS)),
+                Map.of("shop", mapSource), refusing);
+
+        BatchResult result = guarded.process(List.of(
+                new InboundMessage("a", intent("orders", 1, Operation.UPDATE, 1)),
+                new InboundMessage("b", intent("orders", 2, Operation.UPDATE, 2)))).await().indefinitely();
+
+        assertThat(result.outcomes()).extracting(MessageOutcome::status).containsExactly(Status.DONE, Status.RETRY);
+        assertThat(result.outcomes().get(1).reason()).contains("the sink refused the state of")
+                .contains("read_model.orders").contains("recorded position 120 is newer than the read's 99");
+        assertThat(result.refreshed()).isEqualTo(1);
+        assertThat(result.tables()).singleElement().satisfies(stats -> {
+            assertThat(stats.refreshed()).isEqualTo(1);
+            assertThat(stats.guardRefused()).isEqualTo(1);
+            assertThat(stats.freshnessLagMillis()).hasSize(1);
+        });
     }
 
     @Test
