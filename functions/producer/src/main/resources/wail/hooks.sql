@@ -136,7 +136,8 @@ ALTER TABLE wail.captured_tables ADD COLUMN IF NOT EXISTS capture_version intege
 
 CREATE TABLE IF NOT EXISTS wail.captured_partitions (
     partition regclass PRIMARY KEY,
-    root      regclass NOT NULL REFERENCES wail.captured_tables (target) ON DELETE CASCADE
+    root      regclass NOT NULL REFERENCES wail.captured_tables (target) ON DELETE CASCADE,
+    parent    regclass NOT NULL
 );
 COMMENT ON TABLE wail.captured_partitions IS 'Partitions (every level) of captured partitioned tables, captured through their root.';
 
@@ -442,7 +443,8 @@ $f$, fn,
             t.chunk_keys, t.chunk_bytes)),
         wail.delivery_statement(t.delivery, t.function_name, t.region, wail.payload_query(
             t.source, t.table_label, 'd', t.key_columns, key_expressions, 'wail_old', t.chunk_keys, t.chunk_bytes)),
-        pg_catalog.split_part(truncate_q, pg_catalog.chr(1), 1), pg_catalog.split_part(truncate_q, pg_catalog.chr(1), 2));
+        pg_catalog.split_part(truncate_q, pg_catalog.chr(1), 1),
+        pg_catalog.split_part(truncate_q, pg_catalog.chr(1), 2));
     EXECUTE pg_catalog.format('ALTER FUNCTION %s() OWNER TO wail_hooks', fn);
     EXECUTE pg_catalog.format('REVOKE ALL ON FUNCTION %s() FROM PUBLIC', fn);
 
@@ -465,17 +467,22 @@ $f$, fn,
     -- Partitions that joined the table (CREATE TABLE ... PARTITION OF, ATTACH PARTITION). One that was captured on
     -- its own is captured through the table from now on.
     FOR part IN
-        SELECT tree.relid, tree.isleaf FROM pg_catalog.pg_partition_tree(t.target) tree
+        SELECT tree.relid, tree.parentrelid, tree.isleaf FROM pg_catalog.pg_partition_tree(t.target) tree
          WHERE tree.relid <> t.target
            AND tree.relid NOT IN (SELECT p.partition FROM wail.captured_partitions p WHERE p.root = t.target)
     LOOP
         PERFORM wail.end_capture(part.relid, 'uncaptured', pg_catalog.format(
             'became a partition of %s, which wail captures: captured through it', t.target));
-        INSERT INTO wail.captured_partitions (partition, root) VALUES (part.relid, t.target);
+        INSERT INTO wail.captured_partitions (partition, root, parent)
+        VALUES (part.relid, t.target, part.parentrelid);
         IF report_partition_changes AND part.isleaf THEN
             PERFORM wail.report_rows(t, part.relid, 'i', key_expressions);
         END IF;
     END LOOP;
+
+    UPDATE wail.captured_partitions p SET parent = tree.parentrelid
+      FROM pg_catalog.pg_partition_tree(t.target) tree
+     WHERE p.partition = tree.relid AND p.parent IS DISTINCT FROM tree.parentrelid;
 
     -- The table itself and every partition, at every level.
     PERFORM wail.create_triggers(t.target, fn);
@@ -660,7 +667,7 @@ BEGIN
         RETURN;
     END IF;
     FOR dropped IN
-        SELECT d.objid, d.object_identity, p.root
+        SELECT d.objid, d.object_identity, p.root, p.parent
           FROM pg_catalog.pg_event_trigger_dropped_objects() d
           JOIN wail.captured_partitions p ON p.partition::oid = d.objid
          WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objsubid = 0
@@ -669,7 +676,7 @@ BEGIN
         RAISE EXCEPTION 'wail: DROP TABLE % refused: it is a partition of %, which wail captures, and the deletes '
                         'of its rows could not be reported', dropped.object_identity, dropped.root
             USING HINT = pg_catalog.format('detach it first (ALTER TABLE %s DETACH PARTITION %s; reports its rows '
-                                           'deleted), then drop it', dropped.root, dropped.object_identity);
+                                           'deleted), then drop it', dropped.parent, dropped.object_identity);
     END LOOP;
     FOR dropped IN
         SELECT d.objid, d.object_identity FROM pg_catalog.pg_event_trigger_dropped_objects() d

@@ -46,7 +46,8 @@ class HookDdlTest {
     private List<String> captureEvents() {
         return Hooks.rows(postgres, """
                 SELECT format('%s %s v%s %s -> %s (%s) %s', event, table_name, capture_version,
-                              coalesce(old_definition->>'key_columns', '-'), coalesce(new_definition->>'key_columns', '-'),
+                              coalesce(old_definition->>'key_columns', '-'),
+                              coalesce(new_definition->>'key_columns', '-'),
                               coalesce(new_definition->>'table_label', '-'), reason)
                   FROM wail.capture_events ORDER BY id""");
     }
@@ -187,9 +188,9 @@ class HookDdlTest {
                 + "TRUNCATE wail.capture_events;"
                 + "SELECT wail.capture('ddl_orders', source => 'shop')");
 
-        assertThat(Hooks.rows(postgres, "SELECT format('%s %s %s %s', event, capture_version, coalesce(old_definition::text, '-'), "
-                + "new_definition) FROM wail.capture_events")).containsExactly("captured 1 - {\"source\": "
-                + "\"shop\", \"delivery\": \"outbox\", \"key_types\": [\"bigint\"], \"chunk_keys\": 5000, "
+        assertThat(Hooks.rows(postgres, "SELECT format('%s %s %s %s', event, capture_version, "
+                + "coalesce(old_definition::text, '-'), new_definition) FROM wail.capture_events"))
+                .containsExactly("captured 1 - {\"source\": \"shop\", \"delivery\": \"outbox\", \"key_types\": [\"bigint\"], \"chunk_keys\": 5000, "
                 + "\"chunk_bytes\": 200000, \"key_columns\": [\"id\"], \"table_label\": \"ddl_orders\"}");
     }
 }
