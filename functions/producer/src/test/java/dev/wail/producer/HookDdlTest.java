@@ -190,7 +190,8 @@ class HookDdlTest {
 
         assertThat(Hooks.rows(postgres, "SELECT format('%s %s %s %s', event, capture_version, "
                 + "coalesce(old_definition::text, '-'), new_definition) FROM wail.capture_events"))
-                .containsExactly("captured 1 - {\"source\": \"shop\", \"delivery\": \"outbox\", \"key_types\": [\"bigint\"], \"chunk_keys\": 5000, "
-                + "\"chunk_bytes\": 200000, \"key_columns\": [\"id\"], \"table_label\": \"ddl_orders\"}");
+                .containsExactly("captured 1 - {\"source\": \"shop\", \"delivery\": \"outbox\", "
+                + "\"key_types\": [\"bigint\"], \"chunk_keys\": 5000, \"chunk_bytes\": 200000, "
+                + "\"key_columns\": [\"id\"], \"table_label\": \"ddl_orders\"}");
     }
 }
