@@ -68,9 +68,9 @@
 --       their deletes could not be reported. DETACH PARTITION first (reported), then drop it.
 --   'refused' is recorded when re-running this script cannot capture a table again under its current rules (a key
 --   type captured by an older version and no longer accepted): its hooks are removed and the event says why.
--- Not followed: DETACH PARTITION ... CONCURRENTLY (it cannot run in the transaction the event trigger needs; detach
--- without CONCURRENTLY), and DDL while event triggers are disabled (session_replication_role = replica or
--- single-user mode): run SELECT wail.capture(...) again afterwards.
+-- Not followed: DDL while event triggers are disabled (session_replication_role = replica, single-user mode): run
+-- SELECT wail.capture(...) again afterwards. (DETACH PARTITION ... CONCURRENTLY is followed when it completes; until
+-- then writes to the partition are still reported.)
 --
 -- Partitioned tables. Capturing a partitioned table covers all its partitions at every level, present and future
 -- (CREATE TABLE ... PARTITION OF, ATTACH PARTITION), reported under the captured table's label. PostgreSQL fires only
@@ -323,11 +323,16 @@ $$;
 
 CREATE OR REPLACE FUNCTION wail.drop_triggers(target regclass) RETURNS void LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    trigger_name name;
 BEGIN
-    EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS wail_capture_insert ON %s', target);
-    EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS wail_capture_update ON %s', target);
-    EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS wail_capture_delete ON %s', target);
-    EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS wail_capture_truncate ON %s', target);
+    FOR trigger_name IN
+        SELECT t.tgname FROM pg_catalog.pg_trigger t
+         WHERE t.tgrelid = target
+           AND t.tgname IN ('wail_capture_insert', 'wail_capture_update', 'wail_capture_delete', 'wail_capture_truncate')
+    LOOP
+        EXECUTE pg_catalog.format('DROP TRIGGER %I ON %s', trigger_name, target);
+    END LOOP;
 END;
 $$;
 

@@ -35,7 +35,8 @@ class HookPartitionTest {
     void freshPartitionedTable() {
         Hooks.install(postgres);
         postgres.execute("""
-                DROP TABLE IF EXISTS public.part_orders, public.part_extra, public.part_high;
+                DROP TABLE IF EXISTS public.part_orders, public.part_extra, public.part_high, public.part_low,
+                    public.part_high_a, public.part_high_b, public.part_future, public.part_future_leaf;
                 CREATE TABLE public.part_orders (id bigint PRIMARY KEY, status text) PARTITION BY RANGE (id);
                 CREATE TABLE public.part_low PARTITION OF part_orders FOR VALUES FROM (0) TO (100);
                 CREATE TABLE public.part_high PARTITION OF part_orders FOR VALUES FROM (100) TO (200)
@@ -103,7 +104,6 @@ class HookPartitionTest {
                 INSERT INTO part_extra VALUES (300, 'old'), (301, 'old');
                 ALTER TABLE part_orders ATTACH PARTITION part_extra FOR VALUES FROM (300) TO (400);
                 INSERT INTO part_extra VALUES (302, 'new');
-                DROP TABLE IF EXISTS public.part_future;
                 CREATE TABLE public.part_future PARTITION OF part_orders FOR VALUES FROM (400) TO (500)
                     PARTITION BY RANGE (id);
                 CREATE TABLE public.part_future_leaf PARTITION OF part_future FOR VALUES FROM (400) TO (500);
@@ -135,6 +135,34 @@ class HookPartitionTest {
         assertThat(Hooks.rows(postgres, "SELECT DISTINCT tgrelid::regclass::text FROM pg_trigger "
                 + "WHERE tgname LIKE 'wail_capture_%' AND tgrelid::regclass::text LIKE 'part_%' ORDER BY 1"))
                 .containsExactly("part_low", "part_orders");
+    }
+
+    @Test
+    void aConcurrentDetachIsFollowedWhenItCompletes() {
+        postgres.execute("INSERT INTO part_orders VALUES (1, 'new'), (2, 'new'); TRUNCATE wail.outbox");
+        postgres.execute("ALTER TABLE part_orders DETACH PARTITION part_low CONCURRENTLY");
+        postgres.execute("INSERT INTO part_low VALUES (3, 'not captured')");
+
+        assertThat(intents()).containsExactlyInAnyOrder(tuple(1L, Operation.DELETE), tuple(2L, Operation.DELETE));
+    }
+
+    @Test
+    void aTableCapturedOnItsOwnAndThenAttachedIsCapturedThroughItsNewParent() {
+        postgres.execute("""
+                CREATE TABLE public.part_extra (id bigint PRIMARY KEY, status text);
+                SELECT wail.capture('public.part_extra', source => 'other', chunk_keys => 7);
+                INSERT INTO part_extra VALUES (300, 'old');
+                TRUNCATE wail.outbox, wail.capture_events;
+                ALTER TABLE part_orders ATTACH PARTITION part_extra FOR VALUES FROM (300) TO (400);
+                INSERT INTO part_extra VALUES (301, 'new');
+                """);
+
+        assertThat(intents()).containsExactly(tuple(300L, Operation.INSERT), tuple(301L, Operation.INSERT));
+        assertThat(Hooks.rows(postgres, "SELECT format('%s %s %s', event, table_name, reason) "
+                + "FROM wail.capture_events")).containsExactly("uncaptured public.part_extra became a partition of "
+                + "public.part_orders, which wail captures: captured through it");
+        assertThat(Hooks.rows(postgres, "SELECT target::text FROM wail.captured_tables WHERE target::text LIKE "
+                + "'part%'")).containsExactly("part_orders");
     }
 
     @Test
