@@ -99,6 +99,24 @@ class HookPrivilegeTest {
     }
 
     @Test
+    void ddlByANonSuperuserOwnerOfACapturedTableIsFollowed() {
+        postgres.execute("""
+                DO $$ BEGIN
+                    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'wail_test_migrator') THEN
+                        CREATE ROLE wail_test_migrator LOGIN NOSUPERUSER;
+                    END IF;
+                END $$;
+                ALTER TABLE public.priv_orders OWNER TO wail_test_migrator;
+                """);
+        TestData.execute(postgres.jdbcUrl().replace("user=" + EmbeddedPostgresServer.USER, "user=wail_test_migrator"),
+                "ALTER TABLE priv_orders RENAME COLUMN id TO order_id");
+        asWriter("INSERT INTO priv_orders VALUES (1, 'new')");
+
+        assertThat(Hooks.outboxIntents(postgres)).singleElement()
+                .satisfies(i -> assertThat(i.key().columns()).containsExactly("order_id"));
+    }
+
+    @Test
     void triggerFunctionsRunAsWailHooksWithAPinnedSearchPath() {
         assertThat(Hooks.rows(postgres, """
                 SELECT format('%s %s %s %s', p.oid::regprocedure, p.prosecdef, p.proowner::regrole, p.proconfig)
