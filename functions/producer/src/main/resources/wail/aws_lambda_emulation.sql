@@ -23,8 +23,8 @@
 --   * each writing session holds a second connection (the dblink loopback) while it lives: count it in
 --     max_connections;
 --   * only 'Event' (asynchronous) and 'DryRun' are emulated; 'RequestResponse' raises an error;
---   * the loopback connection needs a role dblink may connect as: a superuser (the default, current_user), or set
---     aws_lambda_emulation.settings.loopback_conninfo with a password;
+--   * the loopback connection needs a role dblink may connect as: a superuser (the default: the role that ran this
+--     script, which owns aws_lambda.invoke), or set aws_lambda_emulation.settings.loopback_conninfo with a password;
 --   * never lock aws_lambda_emulation.invocations in a writing transaction: the loopback insert would wait for it and
 --     the writer for the insert, a deadlock PostgreSQL cannot see.
 --
@@ -177,10 +177,14 @@ $$;
 
 -- The four signatures Aurora documents: a function given as the composite or as text (then with a region), and a
 -- payload given as json or jsonb, generated here for both payload types. SQL bodies, because the IN and OUT parameters
--- share the name "payload", which PL/pgSQL does not allow; they refer to arguments by position.
+-- share the name "payload", which PL/pgSQL does not allow; they refer to arguments by position. SECURITY DEFINER, so
+-- that a role granted EXECUTE on aws_lambda.invoke (as on Aurora) needs nothing of aws_lambda_emulation or dblink, and
+-- the loopback connects as the owner; search_path pinned to pg_catalog and dblink's schema.
 DO $do$
 DECLARE
-    payload_type text;
+    payload_type  text;
+    dblink_schema text := (SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+                            WHERE e.extname = 'dblink');
 BEGIN
     FOREACH payload_type IN ARRAY ARRAY['json', 'jsonb'] LOOP
         EXECUTE format($f$
@@ -189,22 +193,26 @@ BEGIN
                 IN invocation_type text DEFAULT 'RequestResponse', IN log_type text DEFAULT 'None',
                 IN context %1$s DEFAULT NULL, IN qualifier varchar(128) DEFAULT NULL,
                 OUT status_code integer, OUT payload %1$s, OUT executed_version text, OUT log_result text)
-            LANGUAGE sql AS $b$
+            LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, %2$I, pg_temp AS $b$
                 SELECT r.status_code, NULL::%1$s, r.executed_version, NULL::text
                   FROM aws_lambda_emulation.invoke(($1).function_name, ($1).region, $2::text, $3, $6) r
             $b$
-        $f$, payload_type);
+        $f$, payload_type, dblink_schema);
         EXECUTE format($f$
             CREATE OR REPLACE FUNCTION aws_lambda.invoke(
                 IN function_name text, IN payload %1$s, IN region text DEFAULT NULL,
                 IN invocation_type text DEFAULT 'RequestResponse', IN log_type text DEFAULT 'None',
                 IN context %1$s DEFAULT NULL, IN qualifier varchar(128) DEFAULT NULL,
                 OUT status_code integer, OUT payload %1$s, OUT executed_version text, OUT log_result text)
-            LANGUAGE sql AS $b$
+            LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, %2$I, pg_temp AS $b$
                 SELECT r.status_code, NULL::%1$s, r.executed_version, NULL::text
                   FROM aws_lambda_emulation.invoke($1, $3, $2::text, $4, $7) r
             $b$
-        $f$, payload_type);
+        $f$, payload_type, dblink_schema);
     END LOOP;
 END;
 $do$;
+
+-- Like Aurora's extension: no role may invoke until granted (hooks.sql grants wail_hooks).
+REVOKE ALL ON ALL FUNCTIONS IN SCHEMA aws_lambda, aws_commons, aws_lambda_emulation FROM PUBLIC;
+REVOKE ALL ON SCHEMA aws_lambda, aws_commons, aws_lambda_emulation FROM PUBLIC;

@@ -180,7 +180,7 @@ class HookTriggerTest {
 
         postgres.execute("DROP TABLE IF EXISTS no_pk; CREATE TABLE no_pk (a int)");
         assertThatThrownBy(() -> postgres.execute("SELECT wail.capture('no_pk', source => 'shop')"))
-                .hasMessageContaining("table no_pk has no primary key");
+                .hasMessageContaining("table public.no_pk has no primary key");
     }
 
     @Test

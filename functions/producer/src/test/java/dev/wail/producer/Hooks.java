@@ -1,7 +1,15 @@
 package dev.wail.producer;
 
+import dev.wail.core.intent.Intent;
+import dev.wail.producer.hook.HookPayloadReader;
 import dev.wail.testing.EmbeddedPostgresServer;
 import dev.wail.testing.TestData;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 
 /** The shipped hook installer and the aws_lambda emulation, as tests apply them. */
 public final class Hooks {
@@ -36,5 +44,27 @@ public final class Hooks {
     public static void installWithAwsLambdaEmulation(EmbeddedPostgresServer postgres) {
         postgres.execute(awsLambdaEmulationSql());
         install(postgres);
+    }
+
+    /** The first column of every row of {@code sql}, as text, in the query's order. */
+    public static List<String> rows(EmbeddedPostgresServer postgres, String sql) {
+        List<String> rows = new ArrayList<>();
+        try (Connection c = postgres.dataSource().getConnection(); Statement s = c.createStatement();
+                ResultSet r = s.executeQuery(sql)) {
+            while (r.next()) {
+                rows.add(r.getString(1));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+        }
+        return rows;
+    }
+
+    /** Every payload in wail.outbox, decoded as the producer decodes it, in outbox order. */
+    public static List<Intent> outboxIntents(EmbeddedPostgresServer postgres) {
+        List<Intent> intents = new ArrayList<>();
+        rows(postgres, "SELECT payload FROM wail.outbox ORDER BY id")
+                .forEach(payload -> intents.addAll(HookPayloadReader.read(payload)));
+        return intents;
     }
 }

@@ -1,0 +1,71 @@
+package dev.wail.producer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wail.producer.hook.HookPayloadReader;
+import dev.wail.testing.EmbeddedPostgresServer;
+import dev.wail.testing.RealServices;
+import dev.wail.testing.TestData;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Running the current hooks.sql over an installation of the release before it: captured tables keep their settings
+ * and get the new hooks, the old trigger functions go, and a table whose key the current rules refuse loses its hooks
+ * with a 'refused' event instead of failing the installation.
+ */
+@RealServices
+class HookUpgradeTest {
+
+    private static final String DATABASE = "hooks_upgrade";
+
+    private final EmbeddedPostgresServer postgres;
+    private String jdbcUrl;
+
+    HookUpgradeTest(EmbeddedPostgresServer postgres) {
+        this.postgres = postgres;
+    }
+
+    @BeforeEach
+    void anOlderInstallation() {
+        postgres.execute("DROP DATABASE IF EXISTS " + DATABASE + " WITH (FORCE); CREATE DATABASE " + DATABASE);
+        jdbcUrl = postgres.jdbcUrl().replace("/" + EmbeddedPostgresServer.DATABASE + "?", "/" + DATABASE + "?");
+        TestData.execute(jdbcUrl, TestData.resource("/wail/hooks-before-ddl-following.sql") + """
+                CREATE TABLE public.old_orders (id bigint PRIMARY KEY, status text);
+                CREATE TABLE public.old_gauges (reading double precision PRIMARY KEY);
+                SELECT wail.capture('public.old_orders', source => 'shop', chunk_keys => 2);
+                SELECT wail.capture('public.old_gauges', source => 'shop');
+                """);
+    }
+
+    private List<String> rows(String sql) {
+        return List.of(TestData.queryString(jdbcUrl, "SELECT coalesce(string_agg(x, E'\\n'), '') FROM (" + sql
+                + ") q(x)").split("\n"));
+    }
+
+    @Test
+    void theCurrentInstallerUpgradesAnOlderInstallationInPlace() {
+        TestData.execute(jdbcUrl, Hooks.installerSql()
+                + "INSERT INTO old_orders SELECT g, 'new' FROM generate_series(1, 3) g;"
+                + "INSERT INTO old_gauges VALUES (1.5);"
+                + "ALTER TABLE old_orders RENAME COLUMN id TO order_id;"
+                + "INSERT INTO old_orders VALUES (4, 'new');");
+
+        assertThat(rows("SELECT payload FROM wail.outbox ORDER BY id").stream()
+                .map(p -> HookPayloadReader.read(p).stream().map(i -> i.key().toString()).toList().toString())
+                .toList()).as("chunk_keys 2 kept; no payload for the table no longer captured").containsExactly(
+                "[{id=1}, {id=2}]", "[{id=3}]", "[{order_id=4}]");
+        assertThat(rows("SELECT format('%s %s v%s %s', event, table_name, capture_version, reason) "
+                + "FROM wail.capture_events ORDER BY id")).containsExactly(
+                "refused public.old_gauges v1 hooks.sql re-run: wail: key column reading of public.old_gauges has "
+                        + "type double precision, which wail cannot use as a key",
+                "recaptured public.old_orders v2 hooks.sql re-run",
+                "recaptured public.old_orders v3 ALTER TABLE");
+        assertThat(rows("SELECT proname FROM pg_proc WHERE pronamespace = 'wail'::regnamespace "
+                + "AND prorettype = 'trigger'::regtype")).containsExactly("hook_"
+                + TestData.queryString(jdbcUrl, "SELECT 'old_orders'::regclass::oid"));
+        assertThat(rows("SELECT tgrelid::regclass::text FROM pg_trigger WHERE tgname LIKE 'wail%' ORDER BY 1"))
+                .containsOnly("old_orders").hasSize(4);
+    }
+}
