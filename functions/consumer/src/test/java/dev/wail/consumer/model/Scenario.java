@@ -1,6 +1,7 @@
 package dev.wail.consumer.model;
 
 import java.util.List;
+import java.util.Random;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -9,7 +10,7 @@ import java.util.stream.IntStream;
  * the seed that decides how the log delivers the intents (subsets, duplicates, reordering, packing, concurrency,
  * crashes).
  */
-record Scenario(List<KeyType> keyTypes, boolean partitioned, List<Op> ops, long deliverySeed) {
+record Scenario(long seed, List<KeyType> keyTypes, boolean partitioned, List<Op> ops, long deliverySeed) {
 
     /** Partitions of a partitioned table (hash partitioning, which every key type here supports). */
     static final int PARTITIONS = 3;
@@ -21,6 +22,33 @@ record Scenario(List<KeyType> keyTypes, boolean partitioned, List<Op> ops, long 
 
     enum Kind {
         INSERT, UPDATE, DELETE, REKEY
+    }
+
+    /**
+     * The case of {@code seed}: one or two key types, partitioned or not, 4 to 40 statements (inserts and
+     * updates four times as often as key changes, deletes twice as often), each ending its transaction one time in
+     * four (one in ten rolling back) and followed by a delivery one time in five.
+     */
+    static Scenario generate(long seed) {
+        Random draw = new Random(seed);
+        KeyType[] types = KeyType.values();
+        List<KeyType> keyTypes = IntStream.range(0, 1 + draw.nextInt(2))
+                .mapToObj(i -> types[draw.nextInt(types.length)])
+                .toList();
+        boolean partitioned = draw.nextBoolean();
+        List<Op> ops = IntStream.range(0, 4 + draw.nextInt(37)).mapToObj(i -> {
+            int kind = draw.nextInt(11);
+            int dice = draw.nextInt(60);
+            return new Op(kind < 4 ? Kind.INSERT : kind < 8 ? Kind.UPDATE : kind < 10 ? Kind.DELETE : Kind.REKEY,
+                    draw.nextInt(8), draw.nextInt(8), dice % 3 == 0, dice % 4 == 0, dice % 10 == 0, dice % 5 == 0);
+        }).toList();
+        return new Scenario(seed, keyTypes, partitioned, ops, draw.nextLong());
+    }
+
+    /** One line naming the case and how to replay it. */
+    String summary() {
+        return "seed " + seed + ": keys " + keyTypes + (partitioned ? ", partitioned" : "") + ", " + ops.size()
+                + " statements";
     }
 
     List<String> keyColumns() {
@@ -70,7 +98,6 @@ record Scenario(List<KeyType> keyTypes, boolean partitioned, List<Op> ops, long 
 
     @Override
     public String toString() {
-        return "keys " + keyTypes + (partitioned ? ", partitioned" : "") + ", " + ops.size() + " statements, delivery "
-                + deliverySeed + ": " + ops;
+        return summary() + ", delivery " + deliverySeed + ": " + ops;
     }
 }
