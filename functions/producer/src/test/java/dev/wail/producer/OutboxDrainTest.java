@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.wail.core.intent.EntityKey;
 import dev.wail.core.intent.Intent;
 import dev.wail.core.intent.Operation;
+import dev.wail.core.intent.VersionHint;
 import dev.wail.core.wire.IntentCodec;
 import dev.wail.core.log.IntentLog;
 import dev.wail.producer.log.KinesisIntentLog;
@@ -23,6 +24,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +34,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -171,6 +174,37 @@ class OutboxDrainTest {
             assertThat(r.getString(1)).isEqualTo("hook payload field 'kc': expected an array of key column names");
         }
         assertThat(count("wail.outbox")).isZero();
+    }
+
+    @Test
+    void aPayloadWithOneBadKeyAppendsItsGoodKeysAndRecordsOnlyTheBadOneWithItsReason() throws SQLException {
+        String queue = sqs.createQueue("drain-bad-key");
+        String header = "{\"wail\":1,\"s\":\"shop\",\"t\":\"drain_codes\",\"cv\":2,\"o\":\"u\",\"x\":752345,"
+                + "\"l\":439041101,\"c\":1764034800123,\"kc\":[\"code\"],";
+        String tooLong = "x".repeat(3000);
+        // Key entry k[2] holds a value the consumer's codec would reject (over 2,048 characters).
+        postgres.execute("INSERT INTO wail.outbox (payload) VALUES ('" + header
+                + "\"k\":[[\"A-1\"],[\"A-2\"],[\"" + tooLong + "\"],[\"B-1\"],[\"B-2\"]]}')");
+        OutboxDrain drain = new OutboxDrain(pool, new SqsIntentLog(sqs.client(), queue, 3, Duration.ofMillis(10)), 100);
+
+        DrainReport report = drain.drainOnce().await().indefinitely();
+
+        assertThat(report).isEqualTo(new DrainReport(1, 4, 0, 0, 1));
+        Instant at = Instant.ofEpochMilli(1_764_034_800_123L);
+        assertThat(receiveAll(queue)).extracting(m -> IntentCodec.DEFAULT.decode(m.body()))
+                .containsExactlyInAnyOrderElementsOf(Stream.of("A-1", "A-2", "B-1", "B-2")
+                        .map(code -> new Intent("shop", "drain_codes", EntityKey.of("code", code), Operation.UPDATE,
+                                new VersionHint.Postgres(752_345L, 439_041_101L), at, 2))
+                        .toList());
+        assertThat(count("wail.outbox")).isZero();
+        try (Connection c = postgres.dataSource().getConnection(); Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("SELECT id, payload, reason FROM wail.outbox_rejected")) {
+            assertThat(r.next()).isTrue();
+            assertThat(r.getString("payload")).isEqualTo(header + "\"k\":[[\"" + tooLong + "\"]]}");
+            assertThat(r.getString("reason")).isEqualTo("hook payload field 'k[2][0]': key column 'code': a key value "
+                    + "must be at most 2048 characters, got 3000");
+            assertThat(r.next()).isFalse();
+        }
     }
 
     @Test

@@ -7,18 +7,12 @@ import java.util.Objects;
 
 /**
  * "Key K of table T in source S changed (around version V)": the unit the producer appends to the intent log and
- * the consumer acts on. It carries no row data.
+ * the consumer acts on. It carries no row data. Immutable and thread-safe; equal when every field is equal.
  *
- * @param source     the configured name of the database the change happened in (e.g. {@code shop})
- * @param table      the table as the hook names it: {@code orders} for PostgreSQL's {@code public} schema,
- *                   {@code schema.table} otherwise; a DynamoDB table name as is
- * @param key        the entity's primary key
- * @param operation  what the hook saw happen (a hint)
- * @param version    where in the source's history it happened (a hint)
- * @param capturedAt when the hook saw it, to the millisecond (the wire precision); freshness lag is measured from it
+ * <p>An intent need not be within {@link IntentLimits}: the readers that build intents from outside input check them
+ * (through {@code IntentCodec.requireWithinLimits}) before anything is appended.
  */
-public record Intent(
-        String source, String table, EntityKey key, Operation operation, VersionHint version, Instant capturedAt) {
+public final class Intent {
 
     /**
      * The order coalescing keeps the last of: by version hint, then capture time, then operation (a delete outranks
@@ -28,13 +22,73 @@ public record Intent(
             .thenComparing(Intent::capturedAt)
             .thenComparing(intent -> recencyRank(intent.operation()));
 
-    public Intent {
-        Objects.requireNonNull(source, "source");
-        Objects.requireNonNull(table, "table");
-        Objects.requireNonNull(key, "key");
-        Objects.requireNonNull(operation, "operation");
-        Objects.requireNonNull(version, "version");
-        capturedAt = Instant.ofEpochMilli(Objects.requireNonNull(capturedAt, "capturedAt").toEpochMilli());
+    private final String source;
+    private final String table;
+    private final EntityKey key;
+    private final Operation operation;
+    private final VersionHint version;
+    private final Instant capturedAt;
+    private final Integer captureVersion;
+    /** Computed on first use; a racy single check is safe because a String is immutable. */
+    private String id;
+
+    /**
+     * @param source         the configured name of the database the change happened in (e.g. {@code shop})
+     * @param table          the table as the hook names it: {@code orders} for PostgreSQL's {@code public} schema,
+     *                       {@code schema.table} otherwise; a DynamoDB table name as is
+     * @param key            the entity's primary key
+     * @param operation      what the hook saw happen (a hint)
+     * @param version        where in the source's history it happened (a hint)
+     * @param capturedAt     when the hook saw it; kept to the millisecond (the wire precision); freshness lag is
+     *                       measured from it
+     * @param captureVersion the table's capture version when the hook ran (bumped by each re-capture that changed the
+     *                       table's capture definition), or {@code null} when the source has none (DynamoDB, hooks
+     *                       older than the field)
+     */
+    public Intent(String source, String table, EntityKey key, Operation operation, VersionHint version,
+            Instant capturedAt, Integer captureVersion) {
+        this.source = Objects.requireNonNull(source, "source");
+        this.table = Objects.requireNonNull(table, "table");
+        this.key = Objects.requireNonNull(key, "key");
+        this.operation = Objects.requireNonNull(operation, "operation");
+        this.version = Objects.requireNonNull(version, "version");
+        this.capturedAt = Instant.ofEpochMilli(Objects.requireNonNull(capturedAt, "capturedAt").toEpochMilli());
+        this.captureVersion = captureVersion;
+    }
+
+    /** An intent without a capture version. */
+    public Intent(String source, String table, EntityKey key, Operation operation, VersionHint version,
+            Instant capturedAt) {
+        this(source, table, key, operation, version, capturedAt, null);
+    }
+
+    public String source() {
+        return source;
+    }
+
+    public String table() {
+        return table;
+    }
+
+    public EntityKey key() {
+        return key;
+    }
+
+    public Operation operation() {
+        return operation;
+    }
+
+    public VersionHint version() {
+        return version;
+    }
+
+    public Instant capturedAt() {
+        return capturedAt;
+    }
+
+    /** The table's capture version when the hook ran, or {@code null} when the source did not say. */
+    public Integer captureVersion() {
+        return captureVersion;
     }
 
     public Entity entity() {
@@ -44,9 +98,15 @@ public record Intent(
     /**
      * A content-derived id (16 URL-safe base64 characters). A hook that reports the same change twice produces the
      * same id, so SQS FIFO deduplication and logs recognise it; it is not sent on the wire because it is derivable.
+     * Computed once per instance.
      */
     public String id() {
-        return IntentCodec.idOf(this);
+        String known = id;
+        if (known == null) {
+            known = IntentCodec.idOf(this);
+            id = known;
+        }
+        return known;
     }
 
     private static int recencyRank(Operation operation) {
@@ -56,5 +116,24 @@ public record Intent(
             case UPDATE -> 2;
             case DELETE -> 3;
         };
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Intent other && source.equals(other.source) && table.equals(other.table)
+                && key.equals(other.key) && operation == other.operation && version.equals(other.version)
+                && capturedAt.equals(other.capturedAt) && Objects.equals(captureVersion, other.captureVersion);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(source, table, key, operation, version, capturedAt, captureVersion);
+    }
+
+    @Override
+    public String toString() {
+        return "Intent[source=" + source + ", table=" + table + ", key=" + key + ", operation=" + operation
+                + ", version=" + version + ", capturedAt=" + capturedAt
+                + (captureVersion == null ? "" : ", captureVersion=" + captureVersion) + "]";
     }
 }

@@ -2,7 +2,7 @@ package dev.wail.core.wire;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
@@ -10,6 +10,8 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import dev.wail.core.intent.Entity;
 import dev.wail.core.intent.EntityKey;
 import dev.wail.core.intent.Intent;
+import dev.wail.core.intent.IntentLimitException;
+import dev.wail.core.intent.IntentLimits;
 import dev.wail.core.intent.Operation;
 import dev.wail.core.intent.VersionHint;
 import java.io.ByteArrayOutputStream;
@@ -33,22 +35,25 @@ import java.util.Set;
  *
  * <pre>{"v":1,"s":"shop","t":"orders","k":{"id":42},"o":"u","x":752345,"l":439041101,"c":1764032400123}</pre>
  *
- * A message body holds either one such object or a JSON array of them (several intents packed in one message).
+ * <p>An intent from a hook that knows the table's capture version carries it as {@code "cv"}, right after {@code t}:
+ * {@code {"v":1,"s":"shop","t":"orders","cv":3,"k":...}}; without one the field is absent, so the bytes (and the id) of
+ * an intent without a capture version are what they always were.
+ *
+ * <p>A message body holds either one such object or a JSON array of them (several intents packed in one message).
  * Encoding is canonical: the same intent always gives the same bytes, which is what {@link #idOf} hashes. Decoding
- * is strict: unknown fields, duplicate fields, wrong types and unknown format versions are rejected with an
- * {@link IntentFormatException} naming the field. Instances are immutable and thread-safe.
+ * is strict: unknown fields, duplicate fields, wrong types, unknown format versions and values outside
+ * {@link IntentLimits} are rejected with an {@link IntentFormatException} naming the field; a writer checks an intent
+ * with {@link #requireWithinLimits} before appending it, and so never sends what a reader would reject. Instances are
+ * immutable and thread-safe.
  */
 public final class IntentCodec {
 
     public static final int FORMAT_VERSION = 1;
-    /** Largest single encoded intent accepted; real ones are about 100 bytes, keys included. */
-    public static final int MAX_INTENT_BYTES = 8 * 1024;
+    /** Largest single encoded intent accepted: {@link IntentLimits#MAX_INTENT_BYTES}. */
+    public static final int MAX_INTENT_BYTES = IntentLimits.MAX_INTENT_BYTES;
     /** Largest message body accepted: the SQS message size limit. */
     public static final int MAX_BODY_BYTES = 256 * 1024;
-    static final int MAX_NAME_CHARS = 255;
-    static final int MAX_KEY_COLUMNS = 16;
-    static final int MAX_KEY_VALUE_CHARS = 2048;
-    private static final int MAX_SEQUENCE_DIGITS = 40;
+    private static final int MAX_SEQUENCE_DIGITS = IntentLimits.MAX_SEQUENCE_DIGITS;
 
     public static final IntentCodec DEFAULT = new IntentCodec();
 
@@ -56,7 +61,8 @@ public final class IntentCodec {
             .streamReadConstraints(StreamReadConstraints.builder()
                     .maxNestingDepth(4)
                     .maxNumberLength(MAX_SEQUENCE_DIGITS)
-                    .maxStringLength(MAX_KEY_VALUE_CHARS * 4)
+                    // No string of a valid intent can be longer than the intent itself.
+                    .maxStringLength(MAX_INTENT_BYTES)
                     .build())
             .build();
 
@@ -90,6 +96,48 @@ public final class IntentCodec {
         return out.toString(StandardCharsets.UTF_8);
     }
 
+    /**
+     * Refuses an intent that {@link #decode} would refuse once encoded: a field outside {@link IntentLimits}, or an
+     * encoding longer than {@link IntentLimits#MAX_INTENT_BYTES}. Whatever passes encodes and decodes back to an equal
+     * intent.
+     *
+     * @throws IntentFormatException naming the field (in wire notation: {@code s}, {@code k.id}, {@code $} for the
+     *                               size) and the limit
+     */
+    public void requireWithinLimits(Intent intent) {
+        try {
+            IntentLimits.requireFields(intent);
+            if (sizeBound(intent) > MAX_INTENT_BYTES) {
+                IntentLimits.requireEncodedSize("$", "the encoded intent", encode(intent).length);
+            }
+        } catch (IntentLimitException e) {
+            throw new IntentFormatException(e.field(), e.problem());
+        }
+    }
+
+    /** Field names, punctuation and numbers of the longest intent with empty strings, with room to spare. */
+    private static final int FIXED_BYTES_BOUND = 256;
+    /** Per key column: quotes, colon, comma and a 20-character number or two quotes. */
+    private static final int COLUMN_BYTES_BOUND = 32;
+    /** The most bytes one UTF-16 code unit takes once encoded: the six-byte escape of a control character. */
+    private static final int UNIT_BYTES_BOUND = 6;
+
+    /**
+     * An upper bound of an intent's encoded size, without encoding it, so that the common small intent needs no second
+     * encoding to be checked; only an intent whose bound passes the limit is measured exactly.
+     */
+    private static long sizeBound(Intent intent) {
+        long units = intent.source().length() + intent.table().length();
+        EntityKey key = intent.key();
+        for (int i = 0; i < key.size(); i++) {
+            units += key.columns().get(i).length();
+            if (key.value(i) instanceof String text) {
+                units += text.length();
+            }
+        }
+        return FIXED_BYTES_BOUND + (long) COLUMN_BYTES_BOUND * key.size() + UNIT_BYTES_BOUND * units;
+    }
+
     /** Decodes exactly one intent object. */
     public Intent decode(String text) {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
@@ -99,7 +147,7 @@ public final class IntentCodec {
                 throw new IntentFormatException("$", "expected a JSON object, got " + describe(parser));
             }
             return readSingle(parser);
-        } catch (JsonParseException e) {
+        } catch (JsonProcessingException e) {
             throw malformed(e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -138,7 +186,7 @@ public final class IntentCodec {
                 throw new IntentFormatException("$", "the intent array is empty");
             }
             return intents;
-        } catch (JsonParseException e) {
+        } catch (JsonProcessingException e) {
             throw malformed(e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -214,6 +262,9 @@ public final class IntentCodec {
         gen.writeNumberField("v", FORMAT_VERSION);
         gen.writeStringField("s", intent.source());
         gen.writeStringField("t", intent.table());
+        if (intent.captureVersion() != null) {
+            gen.writeNumberField("cv", intent.captureVersion());
+        }
         gen.writeFieldName("k");
         writeKey(gen, intent.key());
         if (intent.operation().wireCode() != null) {
@@ -237,7 +288,7 @@ public final class IntentCodec {
         }
     }
 
-    private static IntentFormatException malformed(JsonParseException e) {
+    private static IntentFormatException malformed(JsonProcessingException e) {
         var where = e.getLocation();
         String at = where == null ? "" : " at line " + where.getLineNr() + ", column " + where.getColumnNr();
         return new IntentFormatException("$", "malformed JSON" + at + ": " + e.getOriginalMessage());
@@ -278,6 +329,7 @@ public final class IntentCodec {
         private Long walPosition;
         private BigInteger sequence;
         private Long capturedAtMillis;
+        private Integer captureVersion;
 
         IntentReader(JsonParser parser) {
             this.parser = parser;
@@ -295,6 +347,9 @@ public final class IntentCodec {
                 } catch (IntentFormatException problem) {
                     note(problem);
                     skipBackTo(intentObject);
+                } catch (IntentLimitException outside) {
+                    note(new IntentFormatException(outside.field(), outside.problem()));
+                    skipBackTo(intentObject);
                 }
             }
             if (parser.currentToken() != JsonToken.END_OBJECT) {
@@ -308,14 +363,15 @@ public final class IntentCodec {
                 case "v" -> formatVersion = integer(field);
                 case "s" -> source = name(field);
                 case "t" -> table = name(field);
+                case "cv" -> captureVersion = captureVersion(field);
                 case "k" -> key = key();
                 case "o" -> operation = operation();
                 case "x" -> transactionId = unsigned64(field);
                 case "l" -> walPosition = unsigned64(field);
                 case "q" -> sequence = sequence();
-                case "c" -> capturedAtMillis = integer(field);
+                case "c" -> capturedAtMillis = capturedAt(field);
                 default -> throw new IntentFormatException(field, "unknown field (format version "
-                        + FORMAT_VERSION + " has v, s, t, k, o, x, l, q, c)");
+                        + FORMAT_VERSION + " has v, s, t, cv, k, o, x, l, q, c)");
             }
         }
 
@@ -342,16 +398,14 @@ public final class IntentCodec {
             if (sequence != null && transactionId != null) {
                 throw new IntentFormatException("q", "cannot be combined with x and l: one kind of version hint");
             }
-            if (capturedAtMillis < 0) {
-                throw new IntentFormatException("c", "must be milliseconds since the epoch, got " + capturedAtMillis);
-            }
             VersionHint version = VersionHint.NONE;
             if (transactionId != null) {
                 version = new VersionHint.Postgres(transactionId, walPosition);
             } else if (sequence != null) {
                 version = new VersionHint.StreamSequence(sequence);
             }
-            return new Intent(source, table, key, operation, version, Instant.ofEpochMilli(capturedAtMillis));
+            return new Intent(source, table, key, operation, version, Instant.ofEpochMilli(capturedAtMillis),
+                    captureVersion);
         }
 
         /** After a problem inside a field's value, moves the parser past that value, back into the intent object. */
@@ -399,16 +453,20 @@ public final class IntentCodec {
                 throw new IntentFormatException(field, "expected a string, got " + describe(parser));
             }
             String text = parser.getText();
-            if (text.isEmpty() || text.length() > MAX_NAME_CHARS) {
-                throw new IntentFormatException(field, "must be 1 to " + MAX_NAME_CHARS + " characters, got "
-                        + text.length());
-            }
-            for (int i = 0; i < text.length(); i++) {
-                if (Character.isISOControl(text.charAt(i))) {
-                    throw new IntentFormatException(field, "contains a control character at position " + i);
-                }
-            }
+            IntentLimits.requireName(field, text);
             return text;
+        }
+
+        private long capturedAt(String field) throws IOException {
+            long millis = integer(field);
+            IntentLimits.requireCapturedAt(field, millis);
+            return millis;
+        }
+
+        private int captureVersion(String field) throws IOException {
+            long number = integer(field);
+            IntentLimits.requireCaptureVersion(field, number);
+            return (int) number;
         }
 
         private Operation operation() throws IOException {
@@ -443,35 +501,24 @@ public final class IntentCodec {
             int columns = 0;
             for (String column = parser.nextFieldName(); column != null; column = parser.nextFieldName()) {
                 String field = "k." + column;
-                if (++columns > MAX_KEY_COLUMNS) {
-                    throw new IntentFormatException("k", "more than " + MAX_KEY_COLUMNS + " key columns");
-                }
-                if (column.isEmpty() || column.length() > MAX_NAME_CHARS) {
-                    throw new IntentFormatException(field, "a key column name must be 1 to " + MAX_NAME_CHARS
-                            + " characters");
-                }
+                IntentLimits.requireKeyColumnCount("k", ++columns);
+                IntentLimits.requireKeyColumn(field, column);
                 Object value = keyValue(field);
+                IntentLimits.requireKeyValue(field, value);
                 try {
                     builder.add(column, value);
                 } catch (IllegalArgumentException duplicate) {
                     throw new IntentFormatException(field, "appears more than once");
                 }
             }
-            if (columns == 0) {
-                throw new IntentFormatException("k", "has no columns");
-            }
+            IntentLimits.requireKeyColumnCount("k", columns);
             return builder.build();
         }
 
         private Object keyValue(String field) throws IOException {
             JsonToken token = parser.nextToken();
             if (token == JsonToken.VALUE_STRING) {
-                String text = parser.getText();
-                if (text.length() > MAX_KEY_VALUE_CHARS) {
-                    throw new IntentFormatException(field, "key value longer than " + MAX_KEY_VALUE_CHARS
-                            + " characters");
-                }
-                return text;
+                return parser.getText();
             }
             if (token == JsonToken.VALUE_NUMBER_INT) {
                 if (parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {

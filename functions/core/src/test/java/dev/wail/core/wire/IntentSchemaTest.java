@@ -46,7 +46,11 @@ class IntentSchemaTest {
                         new VersionHint.Postgres(752_345L, 439_041_101L), at),
                 new Intent("catalog", "items", EntityKey.builder().add("pk", "A").add("sk", 3).build(),
                         Operation.DELETE, VersionHint.StreamSequence.of("111122223333"), at),
-                new Intent("shop", "orders", EntityKey.of("id", "x"), Operation.UNKNOWN, VersionHint.NONE, at));
+                new Intent("shop", "orders", EntityKey.of("id", "x"), Operation.UNKNOWN, VersionHint.NONE, at),
+                new Intent("shop", "orders", EntityKey.of("id", 42L), Operation.UPDATE,
+                        new VersionHint.Postgres(752_345L, 439_041_101L), at, 3),
+                new Intent("shop", "orders", EntityKey.of("id", 42L), Operation.UPDATE,
+                        new VersionHint.Postgres(752_345L, 439_041_101L), at, 0));
 
         for (Intent intent : intents) {
             assertThat(validate(IntentCodec.DEFAULT.encodeToString(intent))).as(intent.toString()).isEmpty();
@@ -66,6 +70,9 @@ class IntentSchemaTest {
         "{\"v\":1,\"s\":\"shop\",\"t\":\"orders\",\"k\":{\"id\":1},\"x\":5,\"l\":6,\"q\":\"7\",\"c\":1}",
         "{\"v\":1,\"s\":\"shop\",\"t\":\"orders\",\"k\":{\"id\":1},\"q\":\"12a\",\"c\":1}",
         "{\"v\":1,\"s\":\"shop\",\"t\":\"orders\",\"k\":{\"id\":1}}",
+        "{\"v\":1,\"s\":\"shop\",\"t\":\"orders\",\"cv\":-1,\"k\":{\"id\":1},\"c\":1}",
+        "{\"v\":1,\"s\":\"shop\",\"t\":\"orders\",\"cv\":\"3\",\"k\":{\"id\":1},\"c\":1}",
+        "{\"v\":1,\"s\":\"shop\",\"t\":\"orders\",\"k\":{\"id\":\"a\\u0000\"},\"c\":1}",
         "[]"
     })
     void whatTheSchemaRefusesTheCodecRefusesToo(String text) throws Exception {

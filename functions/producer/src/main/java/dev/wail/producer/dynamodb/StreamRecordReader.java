@@ -98,7 +98,7 @@ public final class StreamRecordReader {
         StreamRecord change = record.getDynamodb();
         Intent intent = new Intent(source, table(record.getEventSourceARN()), key(change.getKeys()),
                 operation(record.getEventName()), version(change.getSequenceNumber()), capturedAt(change));
-        requireDecodable(intent);
+        requireWithinLimits(intent);
         return intent;
     }
 
@@ -190,12 +190,16 @@ public final class StreamRecordReader {
         return change.getApproximateCreationDateTime().toInstant();
     }
 
-    /** What the consumer would refuse must not enter the log: it would only come back as a rejected message. */
-    private static void requireDecodable(Intent intent) {
+    /**
+     * What the consumer would refuse must not enter the log: it would only come back as a rejected message. The same
+     * limits the consumer's codec decodes with ({@link dev.wail.core.intent.IntentLimits}), checked without a decode.
+     */
+    private static void requireWithinLimits(Intent intent) {
         try {
-            IntentCodec.DEFAULT.decode(IntentCodec.DEFAULT.encodeToString(intent));
+            IntentCodec.DEFAULT.requireWithinLimits(intent);
         } catch (IntentFormatException e) {
-            throw new MalformedRecordException("the intent would not pass the wire format: " + e.getMessage());
+            throw new MalformedRecordException("the intent would be outside the wire format's limits: "
+                    + e.getMessage());
         }
     }
 

@@ -38,7 +38,7 @@ public class OutboxDrainHandler implements RequestHandler<Map<String, Object>, D
                 - config.drainSafetyMargin().toMillis();
         DrainReport report = drain.drainUntilEmpty(deadline);
         LOG.infof("outbox drain: %s", report);
-        metrics.refused(report.rejectedRows());
+        metrics.refused(report.rejectedRows() + report.rejectedKeys());
         metrics.outboxOldestAge(drain.oldestAgeMillis());
         return report;
     }

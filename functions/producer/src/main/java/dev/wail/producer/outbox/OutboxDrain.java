@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
@@ -29,6 +30,12 @@ import org.jboss.logging.Logger;
  * intents were all accepted, and move unreadable rows to {@code wail.outbox_rejected} with the reason. A row with an
  * intent the log refused stays, and is sent again, whole, by a later drain: duplicates are harmless downstream, gaps
  * would not be.
+ *
+ * <p>A readable row with some bad key entries (a key value the consumer would reject) is treated like
+ * {@code aurora-hook} treats such a payload: its good entries are appended, and when the row leaves the outbox its bad
+ * entries are recorded in {@code wail.outbox_rejected} under the row's id: {@code payload} holds the row's payload
+ * reduced to the bad entries, as sent, and {@code reason} one line per bad entry, in the same order, naming the entry
+ * ({@code k[3]}) and the limit it breaks. One bad key never holds back the keys of its neighbours.
  */
 public final class OutboxDrain {
 
@@ -38,12 +45,10 @@ public final class OutboxDrain {
     /** The oldest row is the lowest id (ids grow with insertion), found through the primary key's index. */
     private static final String OLDEST_AGE_MILLIS = "SELECT (extract(epoch FROM clock_timestamp() - created_at) * 1000)"
             + "::bigint AS age FROM wail.outbox ORDER BY id LIMIT 1";
-    private static final String DELETE_SENT = "DELETE FROM wail.outbox WHERE id = ANY($1)";
-    private static final String MOVE_REJECTED = """
-            WITH moved AS (DELETE FROM wail.outbox WHERE id = ANY($1) RETURNING id, payload)
+    private static final String DELETE_SETTLED = "DELETE FROM wail.outbox WHERE id = ANY($1)";
+    private static final String RECORD_REJECTED = """
             INSERT INTO wail.outbox_rejected (id, payload, reason)
-            SELECT moved.id, moved.payload, r.reason
-              FROM moved JOIN unnest($1::bigint[], $2::text[]) AS r(id, reason) ON r.id = moved.id""";
+            SELECT id, payload, reason FROM unnest($1::bigint[], $2::text[], $3::text[]) AS r(id, payload, reason)""";
 
     private final Pool pool;
     private final IntentLog log;
@@ -105,26 +110,37 @@ public final class OutboxDrain {
 
     private static Uni<DrainReport> settle(SqlConnection connection, Batch batch, AppendResult result) {
         Set<Integer> failedIntents = new HashSet<>(result.failedIndexes());
-        List<Long> sent = new ArrayList<>();
+        List<Long> settled = new ArrayList<>(batch.rejected.stream().map(Batch.Rejection::rowId).toList());
+        List<Batch.Rejection> recorded = new ArrayList<>(batch.rejected);
         int sentIntents = 0;
+        int rejectedKeys = 0;
         for (Batch.Span span : batch.spans) {
             if (span.noneFailed(failedIntents)) {
-                sent.add(span.rowId);
+                settled.add(span.rowId);
                 sentIntents += span.count;
+                if (span.badKeys != null) {
+                    recorded.add(span.badKeys);
+                    rejectedKeys += span.badKeyCount;
+                    LOG.errorf("outbox row %d: %d key entries rejected and recorded in wail.outbox_rejected (its %d "
+                            + "others were appended): %s", span.rowId, span.badKeyCount, span.count,
+                            span.badKeys.reason());
+                }
             }
         }
-        int retained = batch.spans.size() - sent.size();
+        int retained = batch.spans.size() + batch.rejected.size() - settled.size();
         if (retained > 0) {
             LOG.warnf("kept %d outbox rows for a later drain: the log did not accept %d of their intents (%s)",
                     retained, failedIntents.size(), result.firstError());
         }
-        DrainReport report = new DrainReport(batch.spans.size() + batch.rejectedIds.size(), sentIntents,
-                batch.rejectedIds.size(), retained);
-        Uni<?> deleteSent = sent.isEmpty() ? Uni.createFrom().voidItem()
-                : connection.preparedQuery(DELETE_SENT).execute(Tuple.of(sent.toArray(Long[]::new)));
-        return deleteSent.chain(() -> batch.rejectedIds.isEmpty() ? Uni.createFrom().voidItem()
-                : connection.preparedQuery(MOVE_REJECTED).execute(Tuple.of(
-                        batch.rejectedIds.toArray(Long[]::new), batch.rejectedReasons.toArray(String[]::new))))
+        DrainReport report = new DrainReport(batch.spans.size() + batch.rejected.size(), sentIntents,
+                batch.rejected.size(), retained, rejectedKeys);
+        Uni<?> deleteSettled = settled.isEmpty() ? Uni.createFrom().voidItem()
+                : connection.preparedQuery(DELETE_SETTLED).execute(Tuple.of(settled.toArray(Long[]::new)));
+        return deleteSettled.chain(() -> recorded.isEmpty() ? Uni.createFrom().voidItem()
+                : connection.preparedQuery(RECORD_REJECTED).execute(Tuple.of(
+                        recorded.stream().map(Batch.Rejection::rowId).toArray(Long[]::new),
+                        recorded.stream().map(Batch.Rejection::payload).toArray(String[]::new),
+                        recorded.stream().map(Batch.Rejection::reason).toArray(String[]::new))))
                 .replaceWith(report);
     }
 
@@ -132,10 +148,15 @@ public final class OutboxDrain {
     private static final class Batch {
         final List<Intent> intents = new ArrayList<>();
         final List<Span> spans = new ArrayList<>();
-        final List<Long> rejectedIds = new ArrayList<>();
-        final List<String> rejectedReasons = new ArrayList<>();
+        /** Rows whose payload is unreadable as a whole. */
+        final List<Rejection> rejected = new ArrayList<>();
 
-        record Span(long rowId, int first, int count) {
+        /** What goes to {@code wail.outbox_rejected} for one row. */
+        record Rejection(long rowId, String payload, String reason) {
+        }
+
+        /** One readable row: its intents, and its bad key entries ({@code null} when none) with how many. */
+        record Span(long rowId, int first, int count, Rejection badKeys, int badKeyCount) {
             boolean noneFailed(Set<Integer> failed) {
                 for (int i = first; i < first + count; i++) {
                     if (failed.contains(i)) {
@@ -150,15 +171,18 @@ public final class OutboxDrain {
             Batch batch = new Batch();
             for (Row row : rows) {
                 long id = row.getLong("id");
+                String payload = row.getString("payload");
                 try {
-                    List<Intent> intents = HookPayloadReader.read(row.getString("payload"));
-                    batch.spans.add(new Span(id, batch.intents.size(), intents.size()));
-                    batch.intents.addAll(intents);
-                } catch (HookPayloadException | IllegalArgumentException bad) {
+                    HookPayloadReader.Read read = HookPayloadReader.readEach(payload);
+                    List<HookPayloadException> bad = read.rejectedKeys();
+                    Rejection badKeys = bad.isEmpty() ? null : new Rejection(id, read.rejectedPayload(),
+                            bad.stream().map(HookPayloadException::getMessage).collect(Collectors.joining("\n")));
+                    batch.spans.add(new Span(id, batch.intents.size(), read.intents().size(), badKeys, bad.size()));
+                    batch.intents.addAll(read.intents());
+                } catch (HookPayloadException | IllegalArgumentException unreadable) {
                     LOG.errorf("outbox row %d is unreadable and was moved to wail.outbox_rejected: %s", id,
-                            bad.getMessage());
-                    batch.rejectedIds.add(id);
-                    batch.rejectedReasons.add(bad.getMessage());
+                            unreadable.getMessage());
+                    batch.rejected.add(new Rejection(id, payload, unreadable.getMessage()));
                 }
             }
             return batch;

@@ -121,8 +121,8 @@ class StreamRecordReaderTest {
                 "eventName 'UPSERT' is not INSERT, MODIFY or REMOVE",
                 "dynamodb.SequenceNumber '7a' is not a decimal number of at most 40 digits",
                 "dynamodb.ApproximateCreationDateTime is missing",
-                "the intent would not pass the wire format: field 'k.id': key value longer than 2048 "
-                        + "characters");
+                "the intent would be outside the wire format's limits: field 'k.id': a key value must be at most "
+                        + "2048 characters, got 2136");
         assertThat(batch.rejected().get(0)).isEqualTo(new Rejected(1, "event-2", "2", "dynamodb.Keys is missing or empty"));
     }
 

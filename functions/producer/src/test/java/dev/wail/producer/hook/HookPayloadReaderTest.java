@@ -41,6 +41,41 @@ class HookPayloadReaderTest {
     }
 
     @Test
+    void aKeyValueTheConsumerWouldRejectIsRefusedNamingTheEntryAndTheLimit() {
+        // Before the shared limits, this 3,000-character key was appended, and the consumer rejected the message.
+        HookPayloadReader.Read read = HookPayloadReader.readEach(
+                HEADER + "\"k\":[[\"" + "x".repeat(3000) + "\"],[42],[\"a\\u0000b\"]]}");
+
+        assertThat(read.intents()).containsExactly(update(42));
+        assertThat(read.rejectedKeys()).extracting(Throwable::getMessage).containsExactly(
+                "hook payload field 'k[0][0]': key column 'id': a key value must be at most 2048 characters, got 3000",
+                "hook payload field 'k[2][0]': key column 'id': the key value contains NUL (U+0000) at position 1; "
+                        + "keys may not (PostgreSQL text cannot hold it)");
+        assertThat(read.rejectedPayload()).isEqualTo(HEADER.replace("\"kc\"", "\"kc\"")
+                + "\"k\":[[\"" + "x".repeat(3000) + "\"],[\"a\\u0000b\"]]}");
+    }
+
+    @Test
+    void theCaptureVersionIsOptionalAndCarriedByEveryIntent() {
+        String withCv = HEADER.replace("\"t\":\"orders\",", "\"t\":\"orders\",\"cv\":3,");
+
+        assertThat(HookPayloadReader.read(withCv + "\"k\":[[42]]}")).singleElement()
+                .satisfies(intent -> assertThat(intent.captureVersion()).isEqualTo(3));
+        assertThat(HookPayloadReader.read(HEADER + "\"k\":[[42]]}")).singleElement()
+                .satisfies(intent -> assertThat(intent.captureVersion()).isNull());
+        assertThatThrownBy(() -> HookPayloadReader.readEach(withCv.replace("3", "-3") + "\"k\":[[42]]}"))
+                .hasMessage("hook payload field 'cv': a capture version must be 0 to 2147483647, got -3");
+    }
+
+    @Test
+    void sharedFieldsOutsideTheLimitsRefuseTheWholePayload() {
+        assertThatThrownBy(() -> HookPayloadReader.readEach(HEADER.replace("shop", "s".repeat(256))
+                + "\"k\":[[1]]}")).hasMessage("hook payload field 's': a name must be 1 to 255 characters, got 256");
+        assertThatThrownBy(() -> HookPayloadReader.readEach(HEADER.replace("[\"id\"]", "[\"i\\u0000d\"]")
+                + "\"k\":[[1]]}")).hasMessageStartingWith("hook payload field 'kc[0]': key column name 'i");
+    }
+
+    @Test
     void theStrictReaderRefusesThePayloadAtItsFirstBadKeyEntry() {
         assertThatThrownBy(() -> HookPayloadReader.read(HEADER + "\"k\":[[1],[true]]}"))
                 .isInstanceOf(HookPayloadException.class)
