@@ -75,7 +75,9 @@ final class PgDateTimes {
         }
         LocalDateTime utc = localTimestamp(parts, text).atOffset(offset(parts.zone(), text))
                 .withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime();
-        return formatTimestamp(checkedTimestamp(utc, text)) + "Z";
+        String form = formatTimestamp(checkedTimestamp(utc, text));
+        // The Z follows the time, the era stays last: "0044-03-15T10:00:00Z BC", as the hook writes it.
+        return form.endsWith(" BC") ? form.substring(0, form.length() - 3) + "Z BC" : form + "Z";
     }
 
     static String time(String text) {
@@ -90,14 +92,6 @@ final class PgDateTimes {
             throw new IllegalArgumentException(quote(text) + " is out of range for time (00:00:00 to 24:00:00)");
         }
         return formatTime(micros);
-    }
-
-    /**
-     * How to bind a canonical value: PostgreSQL reads every canonical form back except a timestamptz before the
-     * common era, printed (like the hook prints it) with the Z after the era; it takes the Z before it.
-     */
-    static String bindableTimestamptz(String canonical) {
-        return canonical.endsWith(" BCZ") ? canonical.substring(0, canonical.length() - 4) + "Z BC" : canonical;
     }
 
     private static String infinity(String text) {

@@ -86,11 +86,6 @@ enum PgKeyType {
         Object canonical(Object value) {
             return PgDateTimes.timestamptz(string(value, "a timestamp"));
         }
-
-        @Override
-        String bindable(Object canonical) {
-            return PgDateTimes.bindableTimestamptz((String) canonical);
-        }
     },
     TIME {
         @Override
