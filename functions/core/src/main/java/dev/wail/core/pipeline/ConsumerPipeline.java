@@ -19,9 +19,10 @@ import java.util.function.ToIntFunction;
 import java.util.stream.Stream;
 
 /**
- * The consumer's recipe for one batch of messages: decode -> route to a configured table ->
- * canonical keys (the source's one spelling of each key) -> coalesce per entity -> verify write-ahead intents ->
- * read the source and write the sink under the sink's per-entity guard -> one outcome per message.
+ * The consumer's recipe for one batch of messages: decode -> route to a configured table -> canonical keys (the
+ * source's one spelling of each key) -> transaction statuses (intents of transactions the source never assigned set
+ * aside) -> coalesce per entity -> verify write-ahead intents -> read the source and write the sink under the sink's
+ * per-entity guard -> one outcome per message.
  *
  * <p>A problem stays with the messages it concerns: a malformed message, an unconfigured table, a key its column
  * cannot hold or a transaction its source never assigned rejects only the messages that carried it, a pending
