@@ -134,7 +134,7 @@ class ConsumerHandlerTest {
         corpus.put("{\"v\":1,\"s\":\"shop\",\"t\":\"verify.items; DROP TABLE verify.items; --\",\"k\":{\"id\":7},\"c\":1}",
                 "table not configured: shop/verify.items; DROP TABLE verify.items; --");
         corpus.put("{\"v\":1,\"s\":\"shop\",\"t\":\"verify.items\",\"k\":{\"id\":\"7' OR '1'='1\"},\"c\":1}",
-                "key of shop/verify.items{id=7' OR '1'='1} column id is bigint: got the string '7' OR '1'='1'");
+                "key of shop/verify.items{id=7' OR '1'='1}: column id is bigint: '7' OR '1'='1' is not an integer");
         corpus.put("{\"v\":1,\"s\":\"shop\",\"t\":\"verify.items\",\"k\":{\"status\":\"x\"},\"c\":1}",
                 "key columns [status] of shop/verify.items{status=x} do not match the configured key columns [id]");
         List<String> bodies = new ArrayList<>(corpus.keySet());

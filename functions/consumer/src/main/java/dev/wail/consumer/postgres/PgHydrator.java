@@ -8,12 +8,13 @@ import dev.wail.core.intent.EntityKey;
 import dev.wail.core.pipeline.EntityState;
 import dev.wail.core.pipeline.SourceSnapshot;
 import dev.wail.core.pipeline.TableBinding;
+import dev.wail.core.pipeline.UnreadableKeysException;
 import io.smallrye.mutiny.Uni;
-import io.vertx.pgclient.PgException;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.pgclient.PgException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -22,27 +23,33 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.regex.Pattern;
 
 /**
  * Reads current rows from one PostgreSQL endpoint (the writer or a reader) with the Vert.x reactive client: one query
- * per table per batch, whatever the number of keys. Key values travel as one text array parameter per key column,
- * cast in SQL to the column's own type (looked up once per table in the catalog) so the primary key index serves the
- * lookup; the same statement reports the position the read includes and whether it sees given transactions:
+ * per table per batch, whatever the number of keys. Key values travel as one text array parameter per key column, in
+ * their canonical forms ({@link PgKeyCodec}), cast in SQL to the column's own type (looked up once per table in the
+ * catalog), and rows are matched to keys by typed equality, never by text: a key is found however PostgreSQL prints
+ * it. Each row comes back with the ordinal of its key in the request. The primary key index serves the join; the same
+ * statement reports the position the read includes and whether it sees given transactions:
  *
  * <pre>
  * WITH p AS MATERIALIZED (SELECT &lt;position&gt;, bool_and(pg_visible_in_snapshot(x, pg_current_snapshot()))
- *                           FROM unnest($2::text[]::xid8[]) x)
+ *                           FROM unnest($3::text[]::xid8[]) x)
  * SELECT p.*, r.* FROM p LEFT JOIN (
- *   SELECT t."id"::text, row_to_json(t)::text
- *     FROM (SELECT "id", "status" FROM "public"."orders" WHERE ("id") IN
- *           (SELECT * FROM unnest($1::text[]::bigint[]))) t) r ON true
+ *   SELECT k.n, row_to_json(t)::text
+ *     FROM unnest($1::text[]::bigint[], $2::text[]::timestamp with time zone[]) WITH ORDINALITY k(k0, k1, n)
+ *     JOIN (SELECT "id", "created_at", "status" FROM "public"."orders") t
+ *       ON t."id" = k.k0 AND t."created_at" = k.k1) r ON true
  * </pre>
  *
  * Both are evaluated while the statement runs, after its snapshot was taken: the position (the replay position on a
  * replica, the WAL insert position on a primary) is at least that of every commit the read saw, and the visibility
  * check is made against the very snapshot that read the rows. Each row comes back as a JSON document of the
  * projected columns, the form every sink takes.
+ *
+ * <p>If PostgreSQL cannot hold some key values (a data exception, SQLSTATE class 22, or a domain's CHECK, 23514),
+ * the batch is narrowed down by bisection to the keys that fail on their own, and the read fails with an
+ * {@link UnreadableKeysException} naming them with PostgreSQL's message, so that only their intents are rejected.
  *
  * <p>The position must also be one the snapshot <em>includes</em>: a later read of the writer must never claim a
  * higher position while missing a commit an earlier read of a replica saw. PostgreSQL writes a commit record and
@@ -65,6 +72,10 @@ public final class PgHydrator {
     static final String POSITION =
             "(COALESCE(pg_last_wal_replay_lsn(), pg_current_wal_insert_lsn()) - '0/0'::pg_lsn)::bigint";
 
+    /** SQLSTATE class 22 (data exception) and 23514 (a domain's CHECK): the key value, not the database. */
+    private static final String DATA_EXCEPTION_CLASS = "22";
+    private static final String CHECK_VIOLATION = "23514";
+
     /**
      * A transaction of the snapshot's in-progress list whose commit is written and which only waits for synchronous
      * standbys: the read is behind its own position. ({@code backend_xid} is a 32-bit xid, the list holds xid8.)
@@ -76,14 +87,8 @@ public final class PgHydrator {
     /** What PostgreSQL raises when the role may not call a function, and when the function does not exist. */
     private static final Set<String> NO_HISTORY = Set.of("42501", "42883");
 
-    private static final Pattern TYPE_NAME = Pattern.compile("[a-z][a-z0-9_ ]*");
-    private static final String KEY_TYPES = """
-            SELECT a.attname::text, a.atttypid::regtype::text
-              FROM pg_attribute a
-             WHERE a.attrelid = $1::regclass AND a.attname = ANY($2) AND NOT a.attisdropped""";
-
     private final Pool pool;
-    private final Map<TableBinding, Uni<Map<String, String>>> keyTypes = new ConcurrentHashMap<>();
+    private final Map<TableBinding, Uni<PgKeyCodec>> codecs = new ConcurrentHashMap<>();
     private final Map<TableBinding, Uni<String>> queries = new ConcurrentHashMap<>();
     private final AtomicReference<Uni<Boolean>> historyReadable = new AtomicReference<>();
 
@@ -103,9 +108,38 @@ public final class PgHydrator {
         return pool.query("SELECT " + POSITION).execute().map(rows -> rows.iterator().next().getLong(0));
     }
 
+    /**
+     * @return one state per key, in the order of {@code keys}; fails with {@link UnreadableKeysException} when the
+     *     only trouble is keys PostgreSQL cannot hold, naming each of them
+     */
     public Uni<Read> read(TableBinding table, List<EntityKey> keys, Set<Long> transactions) {
-        return query(table)
-                .chain(sql -> pool.preparedQuery(sql).execute(parameters(table, keys, transactions)))
+        return keyCodec(table).chain(codec -> query(table).chain(sql -> readOnce(sql, codec, keys, transactions)
+                .onFailure(PgHydrator::isDataException)
+                .recoverWithUni(failure -> unreadable(sql, codec, keys).map(reasons -> {
+                    if (reasons.isEmpty()) {
+                        throw new IllegalStateException("a read of " + table.qualifiedName() + " failed, but no key"
+                                + " fails on its own: " + failure.getMessage(), failure);
+                    }
+                    throw new UnreadableKeysException(reasons);
+                }))));
+    }
+
+    /** The key codec of the table, built from the catalog on first use and then reused. */
+    Uni<PgKeyCodec> keyCodec(TableBinding table) {
+        return codecs.computeIfAbsent(table, t -> PgKeyCodec.lookUp(pool, t)
+                .memoize().indefinitely()
+                .onFailure().invoke(() -> codecs.remove(t)));
+    }
+
+    private Uni<String> query(TableBinding table) {
+        return queries.computeIfAbsent(table, t -> keyCodec(t)
+                .chain(codec -> historyReadable().map(history -> buildQuery(codec, history)))
+                .memoize().indefinitely()
+                .onFailure().invoke(() -> queries.remove(t)));
+    }
+
+    private Uni<Read> readOnce(String sql, PgKeyCodec codec, List<EntityKey> keys, Set<Long> transactions) {
+        return pool.preparedQuery(sql).execute(parameters(codec, keys, transactions))
                 .map(rows -> withHistory(toRead(keys, rows), rows));
     }
 
@@ -133,49 +167,45 @@ public final class PgHydrator {
                 .memoize().indefinitely());
     }
 
-    /** The catalog types of the table's key columns by column name, looked up on first use and then reused. */
-    public Uni<Map<String, String>> keyTypes(TableBinding table) {
-        return keyTypes.computeIfAbsent(table, t -> pool.preparedQuery(KEY_TYPES)
-                .execute(Tuple.of(quoteQualified(t.table()), t.keyColumns().toArray(String[]::new)))
-                .map(rows -> columnTypes(t, rows))
-                .memoize().indefinitely()
-                .onFailure().invoke(() -> keyTypes.remove(t)));
+    /**
+     * The keys that PostgreSQL cannot hold, each with its message, found by bisection: a half that reads is clear,
+     * a single key that fails is unreadable. Only for a batch that failed with a data exception; any other failure
+     * (the connection) fails the whole read.
+     */
+    private Uni<Map<EntityKey, String>> unreadable(String sql, PgKeyCodec codec, List<EntityKey> keys) {
+        return readOnce(sql, codec, keys, Set.of()).map(read -> Map.<EntityKey, String>of())
+                .onFailure(PgHydrator::isDataException).recoverWithUni(failure -> {
+                    if (keys.size() == 1) {
+                        PgException pg = (PgException) failure;
+                        return Uni.createFrom().item(Map.of(keys.get(0), "PostgreSQL cannot hold it: "
+                                + pg.getErrorMessage() + " (SQLSTATE " + pg.getSqlState() + ")"));
+                    }
+                    int half = keys.size() / 2;
+                    return unreadable(sql, codec, keys.subList(0, half)).chain(first ->
+                            unreadable(sql, codec, keys.subList(half, keys.size())).map(second -> {
+                                Map<EntityKey, String> all = new HashMap<>(first);
+                                all.putAll(second);
+                                return all;
+                            }));
+                });
     }
 
-    private Uni<String> query(TableBinding table) {
-        return queries.computeIfAbsent(table, t -> keyTypes(t)
-                .chain(types -> historyReadable().map(history -> buildQuery(t, types, history)))
-                .memoize().indefinitely()
-                .onFailure().invoke(() -> queries.remove(t)));
+    private static boolean isDataException(Throwable failure) {
+        return failure instanceof PgException pg && pg.getSqlState() != null
+                && (pg.getSqlState().startsWith(DATA_EXCEPTION_CLASS) || pg.getSqlState().equals(CHECK_VIOLATION));
     }
 
-    private static Map<String, String> columnTypes(TableBinding table, RowSet<Row> rows) {
-        Map<String, String> types = new HashMap<>();
-        for (Row row : rows) {
-            String type = row.getString(1);
-            if (!TYPE_NAME.matcher(type).matches()) {
-                throw new IllegalStateException(table.qualifiedName() + ": key column " + row.getString(0)
-                        + " has type " + type + ", which wail cannot use in a key lookup");
-            }
-            types.put(row.getString(0), type);
-        }
-        for (String column : table.keyColumns()) {
-            if (!types.containsKey(column)) {
-                throw new IllegalStateException(table.qualifiedName() + ": source table " + table.table()
-                        + " has no column " + column + " (configured as a key column)");
-            }
-        }
-        return types;
-    }
-
-    private static String buildQuery(TableBinding table, Map<String, String> types, boolean history) {
+    private static String buildQuery(PgKeyCodec codec, boolean history) {
+        TableBinding table = codec.table();
         int keyColumns = table.keyColumns().size();
         List<String> unnestArgs = new ArrayList<>();
-        List<String> keyTexts = new ArrayList<>();
+        List<String> ordinals = new ArrayList<>();
+        List<String> matches = new ArrayList<>();
         for (int i = 0; i < keyColumns; i++) {
-            String column = table.keyColumns().get(i);
-            unnestArgs.add("$" + (i + 1) + "::text[]::" + types.get(column) + "[]");
-            keyTexts.add("t." + quote(column) + "::text AS k" + i);
+            PgKeyCodec.Column column = codec.columns().get(i);
+            unnestArgs.add("$" + (i + 1) + "::text[]::" + column.castType() + "[]");
+            ordinals.add("k" + i);
+            matches.add("t." + quote(column.name()) + " = k.k" + i);
         }
         return "WITH p AS MATERIALIZED (SELECT " + POSITION + " AS position,"
                 + " coalesce(bool_and(pg_visible_in_snapshot(x, pg_current_snapshot())), true)"
@@ -183,46 +213,43 @@ public final class PgHydrator {
                 + (history ? ", " + HISTORY + " AS history" : "")
                 + " FROM unnest($" + (keyColumns + 1) + "::text[]::xid8[]) x)"
                 + " SELECT p.position, p.visible, r.*" + (history ? ", p.history" : "")
-                + " FROM p LEFT JOIN (SELECT " + String.join(", ", keyTexts)
-                + ", row_to_json(t)::text AS document FROM (SELECT " + quoteAll("", table.columns())
-                + " FROM " + quoteQualified(table.table()) + " WHERE (" + quoteAll("", table.keyColumns())
-                + ") IN (SELECT * FROM unnest(" + String.join(", ", unnestArgs) + "))) t) r ON true";
+                + " FROM p LEFT JOIN (SELECT k.n"
+                + ", row_to_json(t)::text AS document FROM unnest(" + String.join(", ", unnestArgs)
+                + ") WITH ORDINALITY k(" + String.join(", ", ordinals) + ", n) JOIN (SELECT "
+                + quoteAll("", table.columns()) + " FROM " + quoteQualified(table.table()) + ") t ON "
+                + String.join(" AND ", matches) + ") r ON true";
     }
 
-    private static Tuple parameters(TableBinding table, List<EntityKey> keys, Set<Long> transactions) {
-        int columns = table.keyColumns().size();
+    private static Tuple parameters(PgKeyCodec codec, List<EntityKey> keys, Set<Long> transactions) {
+        int columns = codec.columns().size();
         Tuple tuple = Tuple.tuple();
         for (int c = 0; c < columns; c++) {
             String[] values = new String[keys.size()];
             for (int k = 0; k < keys.size(); k++) {
-                values[k] = String.valueOf(keys.get(k).value(c));
+                values[k] = codec.bindable(c, keys.get(k).value(c));
             }
             tuple.addArrayOfString(values);
         }
         return tuple.addArrayOfString(transactions.stream().map(Long::toUnsignedString).toArray(String[]::new));
     }
 
+    /** Rows carry the 1-based ordinal of their key in {@code keys}; a key without a row is absent. */
     private static Read toRead(List<EntityKey> keys, RowSet<Row> rows) {
-        int columns = keys.isEmpty() ? 0 : keys.get(0).size();
-        Map<List<String>, String> documents = new HashMap<>();
+        String[] documents = new String[keys.size()];
         long position = 0;
         boolean visible = true;
         for (Row row : rows) {
             position = row.getLong(0);
             visible = row.getBoolean(1);
-            String document = row.getString(2 + columns);
-            if (document != null) {
-                List<String> keyText = new ArrayList<>(columns);
-                for (int c = 0; c < columns; c++) {
-                    keyText.add(row.getString(2 + c));
-                }
-                documents.put(keyText, document);
+            Long ordinal = row.getLong(2);
+            if (ordinal != null) {
+                documents[(int) (ordinal - 1)] = row.getString(3);
             }
         }
         List<EntityState> states = new ArrayList<>(keys.size());
-        for (EntityKey key : keys) {
-            String document = documents.get(key.values().stream().map(String::valueOf).toList());
-            states.add(document == null ? EntityState.absent(key) : EntityState.present(key, document));
+        for (int i = 0; i < keys.size(); i++) {
+            EntityKey key = keys.get(i);
+            states.add(documents[i] == null ? EntityState.absent(key) : EntityState.present(key, documents[i]));
         }
         return new Read(new SourceSnapshot(states, position), visible);
     }

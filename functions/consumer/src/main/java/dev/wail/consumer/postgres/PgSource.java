@@ -2,6 +2,7 @@ package dev.wail.consumer.postgres;
 
 import dev.wail.core.intent.EntityKey;
 import dev.wail.core.pipeline.Freshness;
+import dev.wail.core.pipeline.KeyCheck;
 import dev.wail.core.pipeline.Source;
 import dev.wail.core.pipeline.SourceSnapshot;
 import dev.wail.core.pipeline.TableBinding;
@@ -127,15 +128,10 @@ public final class PgSource implements Source {
         };
     }
 
+    /** Canonical keys and invalid ones from the key columns' types, which the writer's catalog gives once a table. */
     @Override
-    public Uni<Map<EntityKey, String>> invalidKeys(TableBinding table, List<EntityKey> keys) {
-        return writer.keyTypes(table).map(types -> {
-            Map<EntityKey, String> invalid = new HashMap<>();
-            for (EntityKey key : keys) {
-                KeyValues.problem(key, table.keyColumns(), types).ifPresent(problem -> invalid.put(key, problem));
-            }
-            return invalid;
-        });
+    public Uni<KeyCheck> keys(TableBinding table, List<EntityKey> keys) {
+        return writer.keyCodec(table).map(codec -> codec.check(keys));
     }
 
     @Override

@@ -14,17 +14,20 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.ToIntFunction;
 import java.util.stream.Stream;
 
 /**
- * The consumer's recipe for one batch of messages: decode -> route to a configured table -> coalesce per entity ->
- * verify write-ahead intents -> read the source and write the sink under the sink's per-entity guard -> one outcome
- * per message.
+ * The consumer's recipe for one batch of messages: decode -> route to a configured table -> canonical keys (the
+ * source's one spelling of each key) -> transaction statuses (intents of transactions the source never assigned set
+ * aside) -> coalesce per entity -> verify write-ahead intents -> read the source and write the sink under the sink's
+ * per-entity guard -> one outcome per message.
  *
- * <p>A problem stays with the messages it concerns: a malformed message or an unconfigured table rejects only its
- * own messages, a pending transaction retries only the messages of its entity, a failed table retries only the
- * messages that carried that table's intents.
+ * <p>A problem stays with the messages it concerns: a malformed message, an unconfigured table, a key its column
+ * cannot hold or a transaction its source never assigned rejects only the messages that carried it, a pending
+ * transaction retries only the messages of its entity, a failed table retries only the messages that carried that
+ * table's intents.
  */
 public final class ConsumerPipeline {
 
@@ -65,7 +68,7 @@ public final class ConsumerPipeline {
             intents += route(message, byTable, outcomes);
         }
         List<Uni<TableResult>> tables = new ArrayList<>(byTable.size());
-        byTable.forEach((table, delivered) -> tables.add(processTable(table, Coalescer.coalesce(delivered))));
+        byTable.forEach((table, delivered) -> tables.add(processTable(table, delivered)));
         int decoded = intents;
         if (tables.isEmpty()) {
             return Uni.createFrom().item(new BatchResult(List.copyOf(outcomes.values()), decoded, 0, 0, 0, 0,
@@ -109,53 +112,98 @@ public final class ConsumerPipeline {
         outcomes.merge(message.id(), new MessageOutcome(message.id(), Status.REJECTED, reason), MessageOutcome::worse);
     }
 
-    /** Verifies, then refreshes one table's entities; a failure retries every message that carried one of them. */
-    private Uni<TableResult> processTable(TableBinding table, List<CoalescedIntent> entities) {
+    /**
+     * One table's part of the batch: canonical keys, then verification, coalescing and the refresh. A failure
+     * (source or sink unreachable) retries every message that carried one of the table's intents.
+     */
+    private Uni<TableResult> processTable(TableBinding table, List<DeliveredIntent> delivered) {
         Source source = sources.get(table.source());
         long started = clock.millis();
-        return source.transactionStatus(Verification.transactionIds(entities))
-                .chain(statuses -> refresh(table, source, entities, statuses))
-                .map(result -> result.finished(table, entities, started, clock.millis()))
-                .onFailure().recoverWithItem(failure -> TableResult.retryAll(table, entities, failure));
+        List<MessageOutcome> rejected = new ArrayList<>();
+        return source.keys(table, distinctKeys(delivered))
+                .map(check -> canonical(table, delivered, check, rejected))
+                .chain(canonical -> source.transactionStatus(Verification.transactionIds(canonical))
+                        .chain(statuses -> {
+                            List<CoalescedIntent> entities = Coalescer.coalesce(
+                                    withoutUnknownTransactions(canonical, statuses, rejected));
+                            return refresh(table, source, entities, statuses, rejected)
+                                    .map(result -> result.finished(table, delivered.size(), started, clock.millis()));
+                        }))
+                .onFailure().recoverWithItem(failure -> TableResult.retryAll(table, delivered, failure));
+    }
+
+    /**
+     * Rewrites every intent's key to the source's canonical form (so that one row is one entity however its key was
+     * spelled) and sets aside, rejected with the reason, the intents whose key the source can never hold.
+     */
+    private static List<DeliveredIntent> canonical(TableBinding table, List<DeliveredIntent> delivered,
+            KeyCheck check, List<MessageOutcome> rejected) {
+        List<DeliveredIntent> canonical = new ArrayList<>(delivered.size());
+        for (DeliveredIntent d : delivered) {
+            Intent intent = d.intent();
+            Optional<String> problem = check.problemOf(intent.key());
+            if (problem.isPresent()) {
+                rejected.add(new MessageOutcome(d.messageId(), Status.REJECTED,
+                        "key of " + intent.entity() + ": " + problem.get()));
+                continue;
+            }
+            EntityKey key = check.canonicalOf(intent.key());
+            canonical.add(key.equals(intent.key()) ? d : new DeliveredIntent(d.messageId(), new Intent(
+                    intent.source(), intent.table(), key, intent.operation(), intent.version(), intent.capturedAt())));
+        }
+        return canonical;
+    }
+
+    /** Sets aside, rejected with the reason, the intents whose transaction the source never assigned. */
+    private static List<DeliveredIntent> withoutUnknownTransactions(List<DeliveredIntent> delivered,
+            Map<Long, TransactionStatus> statuses, List<MessageOutcome> rejected) {
+        List<DeliveredIntent> verifiable = new ArrayList<>(delivered.size());
+        for (DeliveredIntent d : delivered) {
+            Optional<String> unknown = Verification.unknownTransaction(d.intent(), statuses);
+            if (unknown.isPresent()) {
+                rejected.add(new MessageOutcome(d.messageId(), Status.REJECTED, unknown.get()));
+            } else {
+                verifiable.add(d);
+            }
+        }
+        return verifiable;
     }
 
     private Uni<TableResult> refresh(TableBinding table, Source source, List<CoalescedIntent> entities,
-            Map<Long, TransactionStatus> statuses) {
+            Map<Long, TransactionStatus> statuses, List<MessageOutcome> rejected) {
         Verification verification = Verification.of(entities, statuses);
-        return source.invalidKeys(table, keysOf(verification.refresh()))
-                .chain(invalid -> refreshValid(table, source, entities, statuses, verification, invalid));
+        List<MessageOutcome> failures = new ArrayList<>(rejected);
+        verification.pending().forEach(entity -> outcomes(entity, Status.RETRY,
+                Verification.pendingReason(entity, statuses)).forEach(failures::add));
+        TableResult result = new TableResult(failures, entities.size(), verification.refresh(),
+                verification.aborted().size(), verification.pending().size(), 0, 0, 0, null);
+        return write(table, source, verification, result, true);
     }
 
-    private Uni<TableResult> refreshValid(TableBinding table, Source source, List<CoalescedIntent> entities,
-            Map<Long, TransactionStatus> statuses, Verification verification, Map<EntityKey, String> invalid) {
-        List<MessageOutcome> failures = new ArrayList<>();
-        List<CoalescedIntent> valid = new ArrayList<>();
-        for (CoalescedIntent entity : verification.refresh()) {
-            String problem = invalid.get(entity.latest().key());
-            if (problem == null) {
-                valid.add(entity);
-            } else {
-                outcomes(entity, Status.REJECTED, "key of " + entity.entity() + " " + problem).forEach(failures::add);
-            }
-        }
-        verification.pending().forEach(entity -> outcomes(entity, Status.RETRY,
-                Verification.reason(entity, statuses, TransactionStatus.IN_PROGRESS)).forEach(failures::add));
-        verification.unknown().forEach(entity -> outcomes(entity, Status.REJECTED,
-                Verification.reason(entity, statuses, TransactionStatus.UNKNOWN)).forEach(failures::add));
-        TableResult result = new TableResult(failures, entities.size(), valid,
-                verification.aborted().size(), verification.pending().size(), 0, 0, 0, null);
-        if (valid.isEmpty()) {
+    /**
+     * Reads and writes the result's entities under the sink's guards. When the read fails only because the source
+     * cannot hold some keys, their messages are rejected with the source's reason and the others are refreshed in a
+     * second (and last) attempt.
+     */
+    private Uni<TableResult> write(TableBinding table, Source source, Verification verification, TableResult result,
+            boolean firstAttempt) {
+        if (result.refreshedEntities().isEmpty()) {
             return Uni.createFrom().item(result);
         }
-        List<EntityKey> keys = keysOf(valid);
+        List<EntityKey> keys = keysOf(result.refreshedEntities());
         TimedRead read = new TimedRead((requested, floor) -> source.read(table, requested,
                 new Freshness(floor.position(), verification.committedTransactions(), floor.history())), clock);
-        return Uni.createFrom().deferred(() -> {
+        Uni<TableResult> written = Uni.createFrom().deferred(() -> {
             long started = clock.millis();
             return sink.refresh(table, keys, read)
                     .map(refused -> result.timed(read.millis(), clock.millis() - started - read.millis())
                             .refused(table, refused));
         });
+        if (!firstAttempt) {
+            return written;
+        }
+        return written.onFailure(UnreadableKeysException.class).recoverWithUni(failure -> write(table, source,
+                verification, result.without(((UnreadableKeysException) failure).reasons()), false));
     }
 
     /** The one source read a sink makes under its guards, timed: the hydration part of a refresh. */
@@ -187,6 +235,10 @@ public final class ConsumerPipeline {
         return entities.stream().map(c -> c.latest().key()).toList();
     }
 
+    private static List<EntityKey> distinctKeys(List<DeliveredIntent> delivered) {
+        return delivered.stream().map(d -> d.intent().key()).distinct().toList();
+    }
+
     private static Stream<MessageOutcome> outcomes(CoalescedIntent entity, Status status, String reason) {
         return entity.messageIds().stream().map(id -> new MessageOutcome(id, status, reason));
     }
@@ -205,6 +257,22 @@ public final class ConsumerPipeline {
 
         int refreshed() {
             return refreshedEntities.size();
+        }
+
+        /** The same, with the entities whose key the source cannot hold rejected instead of refreshed. */
+        TableResult without(Map<EntityKey, String> unreadable) {
+            List<MessageOutcome> rejected = new ArrayList<>(failures);
+            List<CoalescedIntent> readable = new ArrayList<>(refreshedEntities.size());
+            for (CoalescedIntent entity : refreshedEntities) {
+                String reason = unreadable.get(entity.latest().key());
+                if (reason == null) {
+                    readable.add(entity);
+                } else {
+                    outcomes(entity, Status.REJECTED, "key of " + entity.entity() + ": " + reason)
+                            .forEach(rejected::add);
+                }
+            }
+            return new TableResult(rejected, entities, readable, droppedAborted, pending, guardRefused, 0, 0, stats);
         }
 
         TableResult timed(long hydration, long sink) {
@@ -236,27 +304,24 @@ public final class ConsumerPipeline {
         }
 
         /** Stamps the table's figures once its sink transaction committed. */
-        TableResult finished(TableBinding table, List<CoalescedIntent> all, long startedMillis, long nowMillis) {
+        TableResult finished(TableBinding table, int intents, long startedMillis, long nowMillis) {
             List<Long> lags = refreshedEntities.stream()
                     .map(entity -> nowMillis - entity.latest().capturedAt().toEpochMilli())
                     .toList();
-            TableStats stats = new TableStats(table.source(), table.table(), intentCount(all), entities,
+            TableStats stats = new TableStats(table.source(), table.table(), intents, entities,
                     refreshed(), droppedAborted, pending, guardRefused,
                     refreshed() == 0 ? 0 : nowMillis - startedMillis, hydrationMillis, sinkMillis, lags);
             return new TableResult(failures, entities, refreshedEntities, droppedAborted, pending, guardRefused,
                     hydrationMillis, sinkMillis, stats);
         }
 
-        static TableResult retryAll(TableBinding table, List<CoalescedIntent> entities, Throwable failure) {
+        static TableResult retryAll(TableBinding table, List<DeliveredIntent> delivered, Throwable failure) {
             String reason = "table " + table.qualifiedName() + " failed: " + failure;
-            List<MessageOutcome> failures = entities.stream()
-                    .flatMap(entity -> outcomes(entity, Status.RETRY, reason)).toList();
-            return new TableResult(failures, entities.size(), List.of(), 0, 0, 0, 0, 0, new TableStats(table.source(),
-                    table.table(), intentCount(entities), entities.size(), 0, 0, 0, 0, 0, 0, List.of()));
-        }
-
-        private static int intentCount(List<CoalescedIntent> entities) {
-            return entities.stream().mapToInt(entity -> entity.members().size()).sum();
+            List<MessageOutcome> failures = delivered.stream().map(DeliveredIntent::messageId).distinct()
+                    .map(id -> new MessageOutcome(id, Status.RETRY, reason)).toList();
+            int entities = (int) delivered.stream().map(d -> d.intent().key()).distinct().count();
+            return new TableResult(failures, entities, List.of(), 0, 0, 0, 0, 0, new TableStats(table.source(),
+                    table.table(), delivered.size(), entities, 0, 0, 0, 0, 0, 0, List.of()));
         }
     }
 }

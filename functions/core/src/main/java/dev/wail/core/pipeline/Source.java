@@ -25,14 +25,22 @@ public interface Source {
     Uni<Map<Long, TransactionStatus>> transactionStatus(Set<Long> transactionIds);
 
     /**
-     * Keys whose values the source can never look up (a letter where the column is a number, say), with the reason;
-     * their intents are rejected instead of failing the whole table's read. Default: every key is valid.
+     * Checks and canonicalizes the keys of one table's intents, before they are coalesced: the consumer rewrites each
+     * intent's key to the canonical form this returns, so that entity ids, sink guards, coalescing groups and read
+     * results are one per row however the key was spelled, and rejects only the intents whose key is in
+     * {@link KeyCheck#problems()}. Reads then receive canonical keys only. A failure (the source is unreachable)
+     * fails the Uni: the table's messages are retried. Default: every key is valid and canonical as it is.
+     *
+     * @param keys distinct keys, each with the table's key columns in key order
      */
-    default Uni<Map<EntityKey, String>> invalidKeys(TableBinding table, List<EntityKey> keys) {
-        return Uni.createFrom().item(Map.of());
+    default Uni<KeyCheck> keys(TableBinding table, List<EntityKey> keys) {
+        return Uni.createFrom().item(KeyCheck.UNCHANGED);
     }
 
-    /** @return the current state of every key, in the order of {@code keys}, at least as recent as {@code freshness} */
+    /**
+     * @return the current state of every key, in the order of {@code keys}, at least as recent as {@code freshness};
+     *     fails with {@link UnreadableKeysException} when the only trouble is keys the source cannot hold
+     */
     Uni<SourceSnapshot> read(TableBinding table, List<EntityKey> keys, Freshness freshness);
 
     /**

@@ -1,22 +1,26 @@
 package dev.wail.core.pipeline;
 
 import dev.wail.core.coalesce.CoalescedIntent;
+import dev.wail.core.coalesce.DeliveredIntent;
 import dev.wail.core.intent.Intent;
 import dev.wail.core.intent.VersionHint;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * Write-ahead verification of one table's coalesced intents, from the status of the transactions that wrote them.
- * An entity is
+ * Write-ahead verification of one table's intents, from the status of the transactions that wrote them.
+ *
+ * <p>First, per intent and before coalescing: an intent naming a transaction the source never assigned (another
+ * cluster's, or a forged id) can never be verified; its messages are rejected with the reason
+ * ({@link #unknownTransaction}) and it takes no part in coalescing, so it can neither hold back nor absorb a committed
+ * intent of the same key. Then, per coalesced entity, an entity is
  * <ul>
  *   <li><b>pending</b> if any of its intents comes from a transaction still in progress: its change is not visible
  *       yet, so its messages are delivered again later;</li>
- *   <li><b>unknown</b> if any of its intents names a transaction the source never assigned (another cluster's,
- *       or a forged id): it can never be verified, so its messages are rejected with the reason;</li>
  *   <li><b>aborted</b> if every one of its intents comes from a rolled-back transaction: nothing changed, it is
  *       dropped (and counted); another intent announces any committed change;</li>
  *   <li>otherwise <b>refreshed</b>: read from the source and written to the sink.</li>
@@ -26,41 +30,48 @@ import java.util.Set;
 record Verification(
         List<CoalescedIntent> refresh,
         List<CoalescedIntent> pending,
-        List<CoalescedIntent> unknown,
         List<CoalescedIntent> aborted,
         Set<Long> committedTransactions) {
 
-    static Set<Long> transactionIds(List<CoalescedIntent> entities) {
+    static Set<Long> transactionIds(List<DeliveredIntent> intents) {
         Set<Long> ids = new HashSet<>();
-        for (CoalescedIntent entity : entities) {
-            for (Intent member : entity.members()) {
-                if (member.version() instanceof VersionHint.Postgres postgres) {
-                    ids.add(postgres.transactionId());
-                }
+        for (DeliveredIntent delivered : intents) {
+            if (delivered.intent().version() instanceof VersionHint.Postgres postgres) {
+                ids.add(postgres.transactionId());
             }
         }
         return ids;
     }
 
+    /** @return why the intent can never be verified (its transaction is unknown to the source), or empty */
+    static Optional<String> unknownTransaction(Intent intent, Map<Long, TransactionStatus> statuses) {
+        if (statusOf(intent, statuses) != TransactionStatus.UNKNOWN) {
+            return Optional.empty();
+        }
+        return Optional.of("transaction " + Long.toUnsignedString(((VersionHint.Postgres) intent.version())
+                .transactionId()) + " of " + intent.entity() + " is unknown to its source (never assigned there: is"
+                + " the source's endpoint the right cluster?)");
+    }
+
+    /** @param entities coalesced from intents none of which has an {@link #unknownTransaction} */
     static Verification of(List<CoalescedIntent> entities, Map<Long, TransactionStatus> statuses) {
         List<CoalescedIntent> refresh = new ArrayList<>();
         List<CoalescedIntent> pending = new ArrayList<>();
-        List<CoalescedIntent> unknown = new ArrayList<>();
         List<CoalescedIntent> aborted = new ArrayList<>();
         Set<Long> committed = new HashSet<>();
         for (CoalescedIntent entity : entities) {
-            boolean anyUnknown = false;
             boolean anyPending = false;
             boolean allAborted = true;
             for (Intent member : entity.members()) {
                 TransactionStatus status = statusOf(member, statuses);
-                anyUnknown |= status == TransactionStatus.UNKNOWN;
+                if (status == TransactionStatus.UNKNOWN) {
+                    throw new IllegalArgumentException("intents of unknown transactions are set aside before "
+                            + "coalescing: " + entity.entity());
+                }
                 anyPending |= status == TransactionStatus.IN_PROGRESS;
                 allAborted &= status == TransactionStatus.ABORTED;
             }
-            if (anyUnknown) {
-                unknown.add(entity);
-            } else if (anyPending) {
+            if (anyPending) {
                 pending.add(entity);
             } else if (allAborted) {
                 aborted.add(entity);
@@ -69,7 +80,7 @@ record Verification(
                 committedTransactionsOf(entity, statuses, committed);
             }
         }
-        return new Verification(refresh, pending, unknown, aborted, committed);
+        return new Verification(refresh, pending, aborted, committed);
     }
 
     private static TransactionStatus statusOf(Intent intent, Map<Long, TransactionStatus> statuses) {
@@ -94,16 +105,15 @@ record Verification(
         }
     }
 
-    /** Why an entity waits or is rejected: the first of its transactions with the given status. */
-    static String reason(CoalescedIntent entity, Map<Long, TransactionStatus> statuses, TransactionStatus status) {
+    /** Why a pending entity waits: the first of its transactions still in progress. */
+    static String pendingReason(CoalescedIntent entity, Map<Long, TransactionStatus> statuses) {
         String transaction = entity.members().stream()
                 .map(Intent::version)
-                .filter(v -> v instanceof VersionHint.Postgres p && statuses.get(p.transactionId()) == status)
+                .filter(v -> v instanceof VersionHint.Postgres p
+                        && statuses.get(p.transactionId()) == TransactionStatus.IN_PROGRESS)
                 .map(v -> Long.toUnsignedString(((VersionHint.Postgres) v).transactionId()))
                 .findFirst()
                 .orElseThrow();
-        return "transaction " + transaction + " of " + entity.entity() + (status == TransactionStatus.UNKNOWN
-                ? " is unknown to its source (never assigned there: is the source's endpoint the right cluster?)"
-                : " is still in progress");
+        return "transaction " + transaction + " of " + entity.entity() + " is still in progress";
     }
 }

@@ -38,6 +38,9 @@ class ConsumerPipelineTest {
     private final List<String> hydrationCalls = new ArrayList<>();
     private final List<Freshness> freshnessAsked = new ArrayList<>();
     private String failingTable;
+    private final Map<EntityKey, EntityKey> canonicalKeys = new HashMap<>();
+    private final Map<EntityKey, String> invalidKeys = new HashMap<>();
+    private final Map<EntityKey, String> unreadableKeys = new HashMap<>();
     private long sinkPosition = 0;
 
     /** A source that is a map of tables, answering transaction statuses from a map (unknown ids are committed). */
@@ -50,11 +53,25 @@ class ConsumerPipelineTest {
         }
 
         @Override
+        public Uni<KeyCheck> keys(TableBinding table, List<EntityKey> keys) {
+            Map<EntityKey, EntityKey> canonical = new HashMap<>();
+            Map<EntityKey, String> problems = new HashMap<>();
+            keys.stream().filter(canonicalKeys::containsKey).forEach(k -> canonical.put(k, canonicalKeys.get(k)));
+            keys.stream().filter(invalidKeys::containsKey).forEach(k -> problems.put(k, invalidKeys.get(k)));
+            return Uni.createFrom().item(new KeyCheck(canonical, problems));
+        }
+
+        @Override
         public Uni<SourceSnapshot> read(TableBinding table, List<EntityKey> keys, Freshness freshness) {
             hydrationCalls.add(table.table() + keys);
             freshnessAsked.add(freshness);
             if (table.table().equals(failingTable)) {
                 return Uni.createFrom().failure(new IllegalStateException("connection refused"));
+            }
+            Map<EntityKey, String> unreadable = new HashMap<>();
+            keys.stream().filter(unreadableKeys::containsKey).forEach(k -> unreadable.put(k, unreadableKeys.get(k)));
+            if (!unreadable.isEmpty()) {
+                return Uni.createFrom().failure(new UnreadableKeysException(unreadable));
             }
             Map<EntityKey, String> rows = source.getOrDefault(table.table(), Map.of());
             return Uni.createFrom().item(new SourceSnapshot(keys.stream()
@@ -84,6 +101,11 @@ class ConsumerPipelineTest {
 
     private static String intent(String table, long id, Operation op, long transaction, long lsn) {
         return IntentCodec.DEFAULT.encodeToString(new Intent("shop", table, EntityKey.of("id", id), op,
+                new VersionHint.Postgres(transaction, lsn), Instant.EPOCH));
+    }
+
+    private static String intent(EntityKey key, long transaction, long lsn) {
+        return IntentCodec.DEFAULT.encodeToString(new Intent("shop", "orders", key, Operation.UPDATE,
                 new VersionHint.Postgres(transaction, lsn), Instant.EPOCH));
     }
 
@@ -193,6 +215,63 @@ class ConsumerPipelineTest {
                 + "shop/orders{id=5} is unknown to its source (never assigned there: is the source's endpoint the right"
                 + " cluster?)"), MessageOutcome.done("fine"));
         assertThat(hydrationCalls).containsExactly("orders[{id=1}]");
+    }
+
+    @Test
+    void keysAreRewrittenToTheSourcesCanonicalFormBeforeCoalescingAndInvalidOnesAreRejectedAlone() {
+        canonicalKeys.put(EntityKey.of("id", "0001"), EntityKey.of("id", 1L));
+        canonicalKeys.put(EntityKey.of("id", "+1"), EntityKey.of("id", 1L));
+        invalidKeys.put(EntityKey.of("id", "x"), "column id is bigint: 'x' is not an integer");
+        source.put("orders", Map.of(EntityKey.of("id", 1L), "{\"id\":1}"));
+
+        BatchResult result = pipeline.process(List.of(
+                new InboundMessage("padded", intent(EntityKey.of("id", "0001"), 1, 1)),
+                new InboundMessage("plain", intent(EntityKey.of("id", 1L), 2, 2)),
+                new InboundMessage("signed", intent(EntityKey.of("id", "+1"), 3, 3)),
+                new InboundMessage("letter", intent(EntityKey.of("id", "x"), 4, 4)))).await().indefinitely();
+
+        assertThat(result.outcomes()).containsExactly(MessageOutcome.done("padded"), MessageOutcome.done("plain"),
+                MessageOutcome.done("signed"), new MessageOutcome("letter", Status.REJECTED,
+                        "key of shop/orders{id=x}: column id is bigint: 'x' is not an integer"));
+        assertThat(result).extracting(BatchResult::intents, BatchResult::entities, BatchResult::refreshed)
+                .containsExactly(4, 1, 1);
+        assertThat(hydrationCalls).containsExactly("orders[{id=1}]");
+        assertThat(freshnessAsked).containsExactly(new Freshness(0, Set.of(1L, 2L, 3L)));
+        assertThat(sink.get("read_model.orders")).containsOnlyKeys(EntityKey.of("id", 1L));
+    }
+
+    @Test
+    void anUnknownTransactionNeverAbsorbsACommittedIntentOfTheSameKey() {
+        transactions.put(900L, TransactionStatus.UNKNOWN);
+        source.put("orders", Map.of(EntityKey.of("id", 5L), "{\"id\":5}"));
+
+        List<MessageOutcome> outcomes = process(
+                new InboundMessage("committed", intent("orders", 5, Operation.UPDATE, 400, 10)),
+                new InboundMessage("forged", intent("orders", 5, Operation.UPDATE, 900, 11)));
+
+        assertThat(outcomes).containsExactly(MessageOutcome.done("committed"), new MessageOutcome("forged",
+                Status.REJECTED, "transaction 900 of shop/orders{id=5} is unknown to its source (never assigned there:"
+                + " is the source's endpoint the right cluster?)"));
+        assertThat(hydrationCalls).containsExactly("orders[{id=5}]");
+        assertThat(freshnessAsked).containsExactly(new Freshness(0, Set.of(400L)));
+        assertThat(sink.get("read_model.orders")).containsOnlyKeys(EntityKey.of("id", 5L));
+    }
+
+    @Test
+    void keysTheSourceCannotReadAreRejectedAndTheOthersReadAgain() {
+        unreadableKeys.put(EntityKey.of("id", 2L), "PostgreSQL cannot hold it: value for domain violates check"
+                + " constraint (SQLSTATE 23514)");
+        source.put("orders", Map.of(EntityKey.of("id", 1L), "{\"id\":1}", EntityKey.of("id", 2L), "{\"id\":2}"));
+
+        List<MessageOutcome> outcomes = process(
+                new InboundMessage("good", intent("orders", 1, Operation.UPDATE, 1)),
+                new InboundMessage("bad", intent("orders", 2, Operation.UPDATE, 2)));
+
+        assertThat(outcomes).containsExactly(MessageOutcome.done("good"), new MessageOutcome("bad", Status.REJECTED,
+                "key of shop/orders{id=2}: PostgreSQL cannot hold it: value for domain violates check constraint"
+                        + " (SQLSTATE 23514)"));
+        assertThat(hydrationCalls).containsExactly("orders[{id=1}, {id=2}]", "orders[{id=1}]");
+        assertThat(sink.get("read_model.orders")).containsOnlyKeys(EntityKey.of("id", 1L));
     }
 
     @Test
