@@ -240,6 +240,11 @@ BEGIN
     IF key_columns IS NULL THEN
         RAISE EXCEPTION 'wail: table % has no primary key; wail identifies rows by their primary key', target;
     END IF;
+    -- The consumer refuses an intent with more key columns (dev.wail.core.intent.IntentLimits.MAX_KEY_COLUMNS).
+    IF pg_catalog.cardinality(key_columns) > 16 THEN
+        RAISE EXCEPTION 'wail: table % has % primary key columns; an intent holds at most 16', target,
+            pg_catalog.cardinality(key_columns);
+    END IF;
 END;
 $$;
 

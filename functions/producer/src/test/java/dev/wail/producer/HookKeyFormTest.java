@@ -7,13 +7,14 @@ import dev.wail.core.intent.EntityKey;
 import dev.wail.core.intent.Intent;
 import dev.wail.testing.EmbeddedPostgresServer;
 import dev.wail.testing.RealServices;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Each key column type is written in its canonical form (/work/coord/key-forms.md, summed up in hooks.sql's header),
+ * Each key column type is written in its canonical form (the table in hooks.sql's header),
  * whatever the writing session's TimeZone, DateStyle, bytea_output, extra_float_digits or standard_conforming_strings;
  * any other key type is refused by wail.capture with the column, its type and why.
  */
@@ -46,7 +47,8 @@ class HookKeyFormTest {
     void install() {
         Hooks.install(postgres);
         postgres.execute("""
-                DROP TABLE IF EXISTS public.keyform_all, public.keyform_edges, public.keyform_refused;
+                DROP TABLE IF EXISTS public.keyform_all, public.keyform_more, public.keyform_wide, public.keyform_edges,
+                    public.keyform_refused;
                 DROP TYPE IF EXISTS keyform_mood, keyform_pair;
                 DROP DOMAIN IF EXISTS keyform_code, keyform_ratio;
                 CREATE TYPE keyform_mood AS ENUM ('sad', 'ok');
@@ -62,30 +64,47 @@ class HookKeyFormTest {
 
     @Test
     void everyAcceptedTypeIsWrittenInItsCanonicalFormWhateverTheSessionSettings() {
+        // Two tables: an intent holds at most 16 key columns (IntentLimits), and there are 19 forms to show.
         postgres.execute("""
                 CREATE TABLE public.keyform_all (i2 smallint, i4 integer, i8 bigint, n numeric(6, 2), t text,
-                    vc varchar(10), c char(5), u uuid, b boolean, d date, ts timestamp, tstz timestamptz, tm time,
-                    by bytea, ip4 inet, ip6 inet, net cidr, e keyform_mood, dom keyform_code,
-                    PRIMARY KEY (i2, i4, i8, n, t, vc, c, u, b, d, ts, tstz, tm, by, ip4, ip6, net, e, dom));
+                    vc varchar(10), c char(5), u uuid, b boolean, d date,
+                    PRIMARY KEY (i2, i4, i8, n, t, vc, c, u, b, d));
+                CREATE TABLE public.keyform_more (ts timestamp, tstz timestamptz, tm time, by bytea, ip4 inet,
+                    ip6 inet, net cidr, e keyform_mood, dom keyform_code,
+                    PRIMARY KEY (ts, tstz, tm, by, ip4, ip6, net, e, dom));
                 SELECT wail.capture('public.keyform_all', source => 'shop');
+                SELECT wail.capture('public.keyform_more', source => 'shop');
                 TRUNCATE wail.outbox;
                 """);
         writeInAnOddSession("""
                 INSERT INTO keyform_all VALUES (-2, 40000, 9007199254740993, 1.50, 'a "quoted" é', 'v ', 'ab',
-                    'A1B2C3D4-E5F6-4A7B-8C9D-0E1F2A3B4C5D', true, '2026-01-02', '2026-01-02 03:04:05.250',
-                    '2026-01-02 08:34:05.25+05:30', '03:04:05', decode('DEADbeef', 'hex'), '10.0.0.1/32',
-                    '2001:0db8:0:0::1', '10.1.0.0/16', 'ok', 'code-1');
+                    'A1B2C3D4-E5F6-4A7B-8C9D-0E1F2A3B4C5D', true, '2026-01-02');
+                INSERT INTO keyform_more VALUES ('2026-01-02 03:04:05.250', '2026-01-02 08:34:05.25+05:30',
+                    '03:04:05', decode('DEADbeef', 'hex'), '10.0.0.1/32', '2001:0db8:0:0::1', '10.1.0.0/16', 'ok',
+                    'code-1');
                 """);
 
         assertThat(keysOf()).isEqualTo("[[-2, 40000, 9007199254740993, \"1.5\", \"a \\\"quoted\\\" é\", \"v \", "
-                + "\"ab\", \"a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d\", \"true\", \"2026-01-02\", "
-                + "\"2026-01-02T03:04:05.25\", \"2026-01-02T03:04:05.25Z\", \"03:04:05\", \"\\\\xdeadbeef\", "
+                + "\"ab\", \"a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d\", \"true\", \"2026-01-02\"]]\n"
+                + "[[\"2026-01-02T03:04:05.25\", \"2026-01-02T03:04:05.25Z\", \"03:04:05\", \"\\\\xdeadbeef\", "
                 + "\"10.0.0.1\", \"2001:db8::1\", \"10.1.0.0/16\", \"ok\", \"code-1\"]]");
-        Intent intent = Hooks.outboxIntents(postgres).get(0);
-        assertThat(intent.key().values()).containsExactly(-2L, 40000L, 9007199254740993L, "1.5", "a \"quoted\" é",
-                "v ", "ab", "a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d", "true", "2026-01-02", "2026-01-02T03:04:05.25",
+        List<Intent> intents = Hooks.outboxIntents(postgres);
+        assertThat(intents.get(0).key().values()).containsExactly(-2L, 40000L, 9007199254740993L, "1.5",
+                "a \"quoted\" é", "v ", "ab", "a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d", "true", "2026-01-02");
+        assertThat(intents.get(1).key().values()).containsExactly("2026-01-02T03:04:05.25",
                 "2026-01-02T03:04:05.25Z", "03:04:05", "\\xdeadbeef", "10.0.0.1", "2001:db8::1", "10.1.0.0/16", "ok",
                 "code-1");
+    }
+
+    @Test
+    void aKeyOfMoreColumnsThanAnIntentHoldsIsRefusedAtCapture() {
+        String columns = java.util.stream.IntStream.rangeClosed(1, 17).mapToObj(i -> "c" + i)
+                .collect(java.util.stream.Collectors.joining(", "));
+        postgres.execute("CREATE TABLE public.keyform_wide (" + columns.replace(",", " int,") + " int, PRIMARY KEY ("
+                + columns + "))");
+
+        assertThatThrownBy(() -> postgres.execute("SELECT wail.capture('public.keyform_wide', source => 'shop')"))
+                .hasMessageContaining("table public.keyform_wide has 17 primary key columns; an intent holds at most 16");
     }
 
     @Test

@@ -7,7 +7,7 @@ import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 
 /**
- * Each key type's codec: spellings of one value that must meet in one canonical form (key-forms.md), and values a
+ * Each key type's codec: spellings of one value that must meet in one canonical form (the forms in hooks.sql's header), and values a
  * column of the type cannot hold, refused with the reason. {@code PgKeyCodecDriftTest} compares the forms with
  * PostgreSQL's own output for many generated values.
  */
