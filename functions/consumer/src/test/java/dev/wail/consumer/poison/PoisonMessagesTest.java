@@ -190,8 +190,8 @@ abstract class PoisonMessagesTest {
         assertThat(dead.attributesAsStrings()).contains(entry("MessageGroupId", "g1"),
                 entry("MessageDeduplicationId", idOf(received, badKey)));
         assertThat(described(dead.messageAttributes())).containsAllEntriesOf(described(ORIGINAL)).contains(
-                entry(DeadLetterMessage.REASON, "String key of shop/poison.items{id=one} column id is bigint: got the"
-                        + " string 'one'"),
+                entry(DeadLetterMessage.REASON, "String key of shop/poison.items{id=one}: column id is bigint: 'one' is"
+                        + " not an integer"),
                 entry(DeadLetterMessage.TABLE, "String shop/poison.items"));
     }
 
@@ -243,7 +243,8 @@ abstract class PoisonMessagesTest {
         assertThat(forLongKey.get(DeadLetterMessage.REASON)).startsWith("String key of shop/poison.items{id=7777")
                 .endsWith(DeadLetterMessage.CUT).hasSizeLessThanOrEqualTo(7 + DeadLetterMessage.REASON_MAX_BYTES);
         assertThat(deadLetters(PoisonQueues.QUEUE)).filteredOn(l -> l.body.equals(badKey)).singleElement()
-                .extracting(l -> l.reason).asString().startsWith("key of shop/poison.items{id=" + longKey + "} column id is bigint");
+                .extracting(l -> l.reason).asString()
+                .startsWith("key of shop/poison.items{id=" + longKey + "}: column id is bigint");
     }
 
     private static int attributeBytes(Map<String, MessageAttributeValue> attributes) {
