@@ -3,6 +3,7 @@ package dev.wail.consumer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.wail.consumer.postgres.PgHydrator;
 import dev.wail.consumer.postgres.PgReadModelSink;
 import dev.wail.consumer.postgres.PgSource;
 import dev.wail.consumer.postgres.SchemaInstaller;
@@ -89,6 +90,18 @@ class FailoverTest {
                 + " WHERE source = 'shop' ORDER BY epoch DESC LIMIT 1"))
                 .startsWith("1 " + identifier + " the writer's position ")
                 .contains("is below the position");
+
+        // A promoted server keeps its last replayed position in pg_last_wal_replay_lsn(): reads of it must report
+        // its growing insert position, or every later read would claim the same frozen position.
+        PgHydrator promoted = new PgHydrator(standbyPool.pool());
+        long before = promoted.position().await().atMost(Duration.ofSeconds(10));
+        standby.execute("UPDATE failover.items SET status = 'later' WHERE id = 1;"
+                + " SELECT pg_logical_emit_message(false, 'wail-test', 'x', true)");
+        assertThat(promoted.position().await().atMost(Duration.ofSeconds(10))).isGreaterThan(before);
+        refresh(new PgSource("shop", standbyPool.pool(), Optional.empty()));
+        assertThat(sinkStatus()).isEqualTo("later");
+        assertThat(oldPrimary.queryString("SELECT count(*)::text FROM wail.source_epochs WHERE source = 'shop'"))
+                .as("epochs: the first history and the promoted one, no more").isEqualTo("2");
     }
 
     private void refresh(PgSource source) {

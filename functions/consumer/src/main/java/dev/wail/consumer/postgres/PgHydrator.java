@@ -68,9 +68,13 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class PgHydrator {
 
-    /** The position every read reports; on a primary {@code pg_last_wal_replay_lsn()} is null. */
-    static final String POSITION =
-            "(COALESCE(pg_last_wal_replay_lsn(), pg_current_wal_insert_lsn()) - '0/0'::pg_lsn)::bigint";
+    /**
+     * The position every read reports: the replay position on a server in recovery (a replica), the WAL insert
+     * position otherwise. Not {@code COALESCE(pg_last_wal_replay_lsn(), ...)}: a server that went through recovery (a
+     * promoted standby, a primary restarted after a crash) keeps reporting its last replayed position, frozen.
+     */
+    static final String POSITION = "(CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn()"
+            + " ELSE pg_current_wal_insert_lsn() END - '0/0'::pg_lsn)::bigint";
 
     /** SQLSTATE class 22 (data exception) and 23514 (a domain's CHECK): the key value, not the database. */
     private static final String DATA_EXCEPTION_CLASS = "22";

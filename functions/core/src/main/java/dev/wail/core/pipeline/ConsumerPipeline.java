@@ -5,6 +5,7 @@ import dev.wail.core.coalesce.Coalescer;
 import dev.wail.core.coalesce.DeliveredIntent;
 import dev.wail.core.intent.EntityKey;
 import dev.wail.core.intent.Intent;
+import dev.wail.core.intent.VersionHint;
 import dev.wail.core.pipeline.MessageOutcome.Status;
 import dev.wail.core.wire.IntentCodec;
 import dev.wail.core.wire.IntentFormatException;
@@ -154,14 +155,22 @@ public final class ConsumerPipeline {
         return canonical;
     }
 
-    /** Sets aside, rejected with the reason, the intents whose transaction the source never assigned. */
+    /**
+     * Rejects, with the reason, the messages of intents whose transaction the source never assigned (another
+     * cluster's, a forged id, or one lost in a failover), but still reads their entities, as for an intent without a
+     * version: reading the current row is always safe, and after a failover that lost WAL it is what brings the sink
+     * back to the source. Their transaction is left out of the visibility check.
+     */
     private static List<DeliveredIntent> withoutUnknownTransactions(List<DeliveredIntent> delivered,
             Map<Long, TransactionStatus> statuses, List<MessageOutcome> rejected) {
         List<DeliveredIntent> verifiable = new ArrayList<>(delivered.size());
         for (DeliveredIntent d : delivered) {
-            Optional<String> unknown = Verification.unknownTransaction(d.intent(), statuses);
+            Intent intent = d.intent();
+            Optional<String> unknown = Verification.unknownTransaction(intent, statuses);
             if (unknown.isPresent()) {
                 rejected.add(new MessageOutcome(d.messageId(), Status.REJECTED, unknown.get()));
+                verifiable.add(new DeliveredIntent(d.messageId(), new Intent(intent.source(), intent.table(),
+                        intent.key(), intent.operation(), VersionHint.NONE, intent.capturedAt())));
             } else {
                 verifiable.add(d);
             }
