@@ -11,6 +11,7 @@ import dev.wail.core.intent.EntityKey;
 import dev.wail.core.pipeline.Freshness;
 import dev.wail.core.pipeline.TableBinding;
 import dev.wail.testing.EmbeddedPostgresServer;
+import dev.wail.testing.Resources;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -55,15 +56,7 @@ class FailoverTest {
 
     @AfterEach
     void tearDown() {
-        for (AutoCloseable resource : new AutoCloseable[] {standbyPool, oldPrimaryPool, standby, oldPrimary}) {
-            if (resource != null) {
-                try {
-                    resource.close();
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-        }
+        Resources.closeInOrder(standbyPool, oldPrimaryPool, standby, oldPrimary);
     }
 
     @Test

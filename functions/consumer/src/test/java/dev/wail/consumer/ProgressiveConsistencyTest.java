@@ -11,6 +11,7 @@ import dev.wail.core.pipeline.SourceSnapshot;
 import dev.wail.core.pipeline.TableBinding;
 import dev.wail.testing.EmbeddedPostgresServer;
 import dev.wail.testing.RealServices;
+import dev.wail.testing.Resources;
 import io.vertx.mutiny.pgclient.PgBuilder;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.pgclient.PgConnectOptions;
@@ -64,15 +65,7 @@ class ProgressiveConsistencyTest {
 
     @AfterEach
     void tearDown() {
-        for (AutoCloseable resource : new AutoCloseable[] {reader, writer, standby}) {
-            if (resource != null) {
-                try {
-                    resource.close();
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-        }
+        Resources.closeInOrder(reader, writer, standby);
     }
 
     @Test

@@ -17,6 +17,7 @@ import dev.wail.testing.EmbeddedPostgresServer;
 import dev.wail.testing.EmfLines;
 import dev.wail.testing.LogCapture;
 import dev.wail.testing.RealServices;
+import dev.wail.testing.Resources;
 import dev.wail.testing.TestData;
 import io.vertx.mutiny.pgclient.PgBuilder;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -89,15 +90,7 @@ class SourceHistoryTest {
 
     @AfterEach
     void tearDown() {
-        for (AutoCloseable resource : new AutoCloseable[] {sinkPool, originalPool, replacementPool, replacement}) {
-            if (resource != null) {
-                try {
-                    resource.close();
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-        }
+        Resources.closeInOrder(sinkPool, originalPool, replacementPool, replacement);
     }
 
     @Test

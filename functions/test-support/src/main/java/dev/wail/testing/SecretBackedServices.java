@@ -65,14 +65,6 @@ public final class SecretBackedServices implements QuarkusTestResourceLifecycleM
 
     @Override
     public void stop() {
-        for (AutoCloseable service : new AutoCloseable[] {sdk, moto, sqs, postgres}) {
-            if (service != null) {
-                try {
-                    service.close();
-                } catch (Exception e) {
-                    throw new IllegalStateException("could not stop " + service, e);
-                }
-            }
-        }
+        Resources.closeInOrder(sdk, moto, sqs, postgres);
     }
 }

@@ -3,6 +3,7 @@ package dev.wail.consumer.poison;
 import dev.wail.testing.EmbeddedPostgresServer;
 import dev.wail.testing.EmbeddedSqsServer;
 import dev.wail.testing.MotoServer;
+import dev.wail.testing.Resources;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import java.net.URI;
@@ -97,14 +98,6 @@ public final class PoisonQueues implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public void stop() {
-        for (AutoCloseable service : new AutoCloseable[] {sqsServer, postgres}) {
-            if (service != null) {
-                try {
-                    service.close();
-                } catch (Exception e) {
-                    throw new IllegalStateException("could not stop " + service, e);
-                }
-            }
-        }
+        Resources.closeInOrder(sqsServer, postgres);
     }
 }
