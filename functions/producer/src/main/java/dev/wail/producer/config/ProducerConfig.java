@@ -29,7 +29,7 @@ public interface ProducerConfig {
     Sqs sqs();
 
     /** Outbox rows read and sent per drain transaction. */
-    @WithDefault("500")
+    @WithDefault(ProducerDefaults.OUTBOX_BATCH_ROWS)
     int outboxBatchRows();
 
     /** Attempts per message or record, the first included, before it is reported failed. */
@@ -55,7 +55,7 @@ public interface ProducerConfig {
          * Intents packed into one message ({@code WAIL_PRODUCER_SQS_INTENTS_PER_MESSAGE}); 1 (the default) sends one
          * intent per message, so that one bad intent never drags others to the dead-letter queue.
          */
-        @WithDefault("1")
+        @WithDefault(ProducerDefaults.INTENTS_PER_MESSAGE)
         int intentsPerMessage();
     }
 
