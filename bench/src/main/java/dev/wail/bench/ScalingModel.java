@@ -405,7 +405,7 @@ public final class ScalingModel {
         line(out, "FIFO consumer invocations/s (batch <= 10)", rows, Row::fifoConsumerInvocationsPerSecond);
         line(out, "Kinesis records/s (wail)", rows, Row::kinesisRecordsPerSecond);
         line(out, "Kinesis shards (wail)", rows, Row::kinesisShards);
-        line(out, "Debezium connector tasks needed", rows, Row::debeziumTasksNeeded);
+        line(out, "Debezium tasks one table would need (one is possible)", rows, Row::debeziumTasksNeeded);
         line(out, "Debezium walsender cores (one process per slot)", rows, Row::walsenderCores);
         line(out, "Kinesis shards (Debezium, one record per change)", rows, Row::debeziumKinesisShards);
 
