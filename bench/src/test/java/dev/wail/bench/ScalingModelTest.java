@@ -93,6 +93,17 @@ class ScalingModelTest {
     }
 
     @Test
+    void thePageListsEveryInputAndEveryRate() {
+        String page = ScalingModel.markdown(CASE, new double[] {10_000, 20_000});
+        assertThat(page)
+                .contains("| `consumer.ms-per-entity` | 0.2 | ms | given (was 0.25) |")
+                .contains("| consumer concurrency | 2 | 4 |")
+                .contains("| Debezium Server tasks on Fargate | 72.1 | out of reach |")
+                .contains("- 20,000 writes/s: ")
+                .contains("Debezium: one slot, one task per database");
+    }
+
+    @Test
     void anUnknownInputIsRefusedWithTheKnownNames() {
         assertThatThrownBy(() -> CASE.with("consumer.ms-per-entitty", 1))
                 .isInstanceOf(IllegalArgumentException.class)
