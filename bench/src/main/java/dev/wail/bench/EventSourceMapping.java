@@ -38,7 +38,7 @@ record EventSourceMapping(int batchSize, Duration batchingWindow) {
 
     @Override
     public String toString() {
-        return String.format(java.util.Locale.ROOT, "batch %d messages, window %s s", batchSize,
-                batchingWindow.toMillis() / 1000.0);
+        return String.format(java.util.Locale.ROOT, "event source mapping batch %d messages, window %d s", batchSize,
+                batchingWindow.toSeconds());
     }
 }

@@ -36,13 +36,13 @@ final class Report {
         md.append("Machine: ").append(machine()).append('\n');
         md.append("Load average (/proc/loadavg; the machine may be shared): before ").append(outcome.loadBefore())
                 .append(", after ").append(outcome.loadAfter()).append('\n');
-        md.append(String.format(Locale.ROOT, "Workload: %s%n", plan.workload()));
-        md.append("Settings (wail: the shipped defaults but for its consumer loops; Debezium: what the fairness rule"
-                + " gives it, see the README):\n");
-        outcome.pipelines().forEach(p -> md.append("- ").append(p.name()).append(": ").append(p.settings())
-                .append('\n'));
-        md.append('\n');
+        md.append(String.format(Locale.ROOT, "Workload: %s%n%n", plan.workload()));
         if (!outcome.pipelines().isEmpty()) {
+            md.append("Settings (wail: the shipped defaults but for its consumer loops; Debezium: what the fairness"
+                    + " rule gives it, see the README):\n");
+            outcome.pipelines().forEach(p -> md.append("- ").append(p.name()).append(": ").append(p.settings())
+                    .append('\n'));
+            md.append('\n');
             comparison(md, plan, outcome);
             md.append(WhereTheTimeGoes.markdown(outcome.pipelines()));
         }

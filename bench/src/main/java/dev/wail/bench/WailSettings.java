@@ -45,7 +45,7 @@ record WailSettings(int consumerLoops, int intentsPerMessage, int outboxBatchRow
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "%d consumer loops (%s), %d intents per message, %d outbox rows per drain,"
+        return String.format(Locale.ROOT, "consumer loops %d (%s), intents per message %d, outbox rows per drain %d,"
                 + " idle pause %d ms", consumerLoops, mapping, intentsPerMessage, outboxBatchRows, idlePause.toMillis());
     }
 }
