@@ -50,6 +50,12 @@ final class WailPipeline implements Pipeline {
      * earlier once a batch comes back less than full.
      */
     private static final Duration DRAIN_PASS = Duration.ofSeconds(1);
+    /**
+     * The producer function's database pool ({@code quarkus.datasource.reactive.max-size} in its
+     * {@code application.properties}; {@code ShippedDefaultsTest} checks): a drain with several transactions in
+     * flight holds one connection each.
+     */
+    static final int DRAIN_CONNECTIONS = 4;
     /** The producer function's retry defaults ({@code ProducerConfig}: 4 attempts, 50 ms); ElasticMQ never throttles. */
     private static final RetryPolicy RETRY = new RetryPolicy(4, Duration.ofMillis(50));
 
@@ -100,7 +106,7 @@ final class WailPipeline implements Pipeline {
         sqs = sqsServer.newClient();
         queueUrl = sqsServer.createQueue("wail-bench-" + System.nanoTime());
         // Two pools, named, so the probe can tell the drain's server cost from the consumers'.
-        drainPool = postgres.openReactivePool(1, "wail-drain");
+        drainPool = postgres.openReactivePool(DRAIN_CONNECTIONS, "wail-drain");
         consumerPool = postgres.openReactivePool(settings.consumerLoops() + 1, "wail-consumer");
         SqsIntentLog log = new SqsIntentLog(sqs, queueUrl, RETRY, settings.intentsPerMessage());
         OutboxDrain drain = new OutboxDrain(drainPool.pool(), intents -> {

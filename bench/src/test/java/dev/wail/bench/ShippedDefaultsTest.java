@@ -73,6 +73,16 @@ class ShippedDefaultsTest {
                 .as("never below the engine's default").isEqualTo(DebeziumSettings.DEFAULT_MAX_BATCH_SIZE);
     }
 
+    @Test
+    void theDrainHasTheProducerFunctionsConnections() throws IOException {
+        Path properties = Path.of("..", "functions", "producer", "src", "main", "resources", "application.properties");
+        Matcher maxSize = Pattern.compile("(?m)^quarkus\\.datasource\\.reactive\\.max-size=(\\d+)$")
+                .matcher(Files.readString(properties));
+        assertThat(maxSize.find()).as("quarkus.datasource.reactive.max-size in %s", properties).isTrue();
+        assertThat(WailPipeline.DRAIN_CONNECTIONS).as("bench drain connections vs %s", properties)
+                .isEqualTo(Integer.parseInt(maxSize.group(1)));
+    }
+
     private static String variables() throws IOException {
         assertThat(VARIABLES).as("the Terraform module's variables, from the bench module's directory").exists();
         return Files.readString(VARIABLES);
