@@ -63,7 +63,7 @@ public final class BenchMain implements Callable<Integer> {
     int idlePauseMillis;
     @Option(names = "--sweep", split = ",", paramLabel = "loops|packing",
             description = "after the comparison, a step-up search per setting: consumer loops (Debezium at each"
-                    + " width too) and/or intents per message; about 2.5 min per point with the defaults")
+                    + " width too) and/or intents per message; about 3 min per point with the defaults")
     List<Sweep.Kind> sweep = List.of();
     @Option(names = "--sweep-loops", split = ",", defaultValue = "1,2,4,8", description = "(${DEFAULT-VALUE})")
     List<Integer> sweepLoops;
