@@ -2,6 +2,8 @@ package dev.wail.bench;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -52,11 +54,26 @@ public final class BenchMain implements Callable<Integer> {
     int throughputSeconds;
     @Option(names = "--drain-timeout-seconds", defaultValue = "60")
     int drainTimeoutSeconds;
-    @Option(names = "--pollers", defaultValue = "4", description = "wail consumer loops (${DEFAULT-VALUE})")
-    int pollers;
+    @Option(names = {"--consumer-loops", "--pollers"}, defaultValue = "4",
+            description = "wail consumer loops = Debezium sink writers (${DEFAULT-VALUE}); everything else wail runs"
+                    + " with is the shipped default (ProducerDefaults, the Terraform module's event source mapping)")
+    int consumerLoops;
     @Option(names = "--idle-pause-ms", defaultValue = "50",
             description = "wail outbox drain pause when empty = Debezium poll.interval.ms (${DEFAULT-VALUE})")
     int idlePauseMillis;
+    @Option(names = "--sweep", split = ",", paramLabel = "loops|packing",
+            description = "after the comparison, a step-up search per setting: consumer loops (Debezium at each"
+                    + " width too) and/or intents per message; about 3 min per point with the defaults")
+    List<Sweep.Kind> sweep = List.of();
+    @Option(names = "--sweep-loops", split = ",", defaultValue = "1,2,4,8", description = "(${DEFAULT-VALUE})")
+    List<Integer> sweepLoops;
+    @Option(names = "--sweep-packing", split = ",", defaultValue = "1,10,50,200", description = "(${DEFAULT-VALUE})")
+    List<Integer> sweepPacking;
+    @Option(names = "--sweep-step-repetitions", defaultValue = "1",
+            description = "runs per step in a sweep (${DEFAULT-VALUE})")
+    int sweepStepRepetitions;
+    @Option(names = "--sweep-only", description = "run the sweep without the side-by-side comparison")
+    boolean sweepOnly;
     @Option(names = "--out", defaultValue = "bench/target/bench")
     Path out;
 
@@ -64,8 +81,10 @@ public final class BenchMain implements Callable<Integer> {
         Workload workload = new Workload(rate, seconds, clients, insertShare, deleteShare, hotShare, hotKeys, rowWidth,
                 initialRows);
         return new SideBySide.Plan(workload, repetitions, warmUpSeconds, stepSeconds, stepRepetitions, firstStepRate,
-                stepFactor, maxSteps, throughputSeconds, Duration.ofSeconds(drainTimeoutSeconds), pollers,
-                Duration.ofMillis(idlePauseMillis));
+                stepFactor, maxSteps, throughputSeconds, Duration.ofSeconds(drainTimeoutSeconds),
+                WailSettings.shipped(consumerLoops, Duration.ofMillis(idlePauseMillis)),
+                new Sweep(sweep.isEmpty() ? EnumSet.noneOf(Sweep.Kind.class) : EnumSet.copyOf(sweep), sweepLoops,
+                        sweepPacking, sweepStepRepetitions, sweepOnly));
     }
 
     @Override
@@ -80,6 +99,6 @@ public final class BenchMain implements Callable<Integer> {
 
     public static void main(String[] args) {
         ConsoleLog.install();
-        System.exit(new CommandLine(new BenchMain()).execute(args));
+        System.exit(new CommandLine(new BenchMain()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
     }
 }

@@ -36,8 +36,9 @@ import org.awaitility.Awaitility;
  * {@link PgReadModelSink} as wail. Each change event is turned into JSON by Kafka Connect's {@link JsonConverter}
  * exactly as Debezium Server puts it on a log (schemas off; every 50th event is also converted with schemas on, to
  * measure that size), its {@code after} becomes the entity's state document and a delete an absent state. One
- * {@code handleBatch} is one sink refresh, the batch's newest LSN its position; the last event of a key in a batch
- * wins, since one statement cannot write a row twice.
+ * {@code handleBatch} is one sink refresh at the batch's newest LSN, split by key hash over
+ * {@link DebeziumSettings#sinkWriters()} refreshes in flight at once; the last event of a key in a batch wins, since
+ * one statement cannot write a row twice.
  */
 final class DebeziumPipeline implements Pipeline {
 
@@ -46,7 +47,7 @@ final class DebeziumPipeline implements Pipeline {
     private static final String STREAMING_METRICS = "debezium.postgres:type=connector-metrics,context=streaming,*";
 
     private final EmbeddedPostgresServer postgres;
-    private final int pollIntervalMillis;
+    private final DebeziumSettings settings;
     private final ObjectMapper json = new ObjectMapper();
     private final JsonConverter schemaless = converter(false);
     private final JsonConverter withSchema = converter(true);
@@ -55,7 +56,7 @@ final class DebeziumPipeline implements Pipeline {
     private final AtomicLong sampled = new AtomicLong();
     private final AtomicLong withSchemaBytes = new AtomicLong();
     private static final String BATCH = "handleBatch: JSON conversion + one sink refresh, events";
-    private static final String REFRESH = "  of which the sink refresh, rows";
+    private static final String REFRESH = "  of which the sink refresh (its writers in parallel), rows";
     private final StageClock clock = new StageClock().stage(BATCH, 1, false).stage(REFRESH, 1, false);
     private final ThreadRoles roles = new ThreadRoles(Map.of(
             "debezium-postgresconnector-bench-change-event-source-coordinator",
@@ -68,9 +69,9 @@ final class DebeziumPipeline implements Pipeline {
     private PgReadModelSink sink;
     private DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
 
-    DebeziumPipeline(EmbeddedPostgresServer postgres, int pollIntervalMillis) {
+    DebeziumPipeline(EmbeddedPostgresServer postgres, DebeziumSettings settings) {
         this.postgres = postgres;
-        this.pollIntervalMillis = pollIntervalMillis;
+        this.settings = settings;
     }
 
     @Override
@@ -80,7 +81,7 @@ final class DebeziumPipeline implements Pipeline {
 
     @Override
     public void start() {
-        reactive = postgres.openReactivePool(2, "debezium-sink");
+        reactive = postgres.openReactivePool(settings.sinkWriters() + 1, "debezium-sink");
         sink = new PgReadModelSink(reactive.pool());
         engine = DebeziumEngine.create(ChangeEventFormat.of(io.debezium.embedded.Connect.class))
                 .using(properties())
@@ -114,7 +115,10 @@ final class DebeziumPipeline implements Pipeline {
         p.setProperty("snapshot.mode", "no_data");
         p.setProperty("tombstones.on.delete", "false");
         // The same idle pause the wail side's outbox drain uses; Debezium's default is 500 ms.
-        p.setProperty("poll.interval.ms", Integer.toString(pollIntervalMillis));
+        p.setProperty("poll.interval.ms", Long.toString(settings.pollInterval().toMillis()));
+        // At least as big as wail's largest consumer batch (DebeziumSettings.fairTo); the defaults otherwise.
+        p.setProperty("max.batch.size", Integer.toString(settings.maxBatchSize()));
+        p.setProperty("max.queue.size", Integer.toString(settings.maxQueueSize()));
         return p;
     }
 
@@ -154,13 +158,26 @@ final class DebeziumPipeline implements Pipeline {
         return records.size();
     }
 
+    /** Writes the states, split by key hash over the sink writers, all at the batch's newest position. */
     private Void write(List<EntityState> states, long position) {
+        List<List<EntityState>> parts = new ArrayList<>();
+        for (int w = 0; w < settings.sinkWriters(); w++) {
+            parts.add(new ArrayList<>());
+        }
+        for (EntityState state : states) {
+            parts.get(Math.floorMod(state.key().hashCode(), parts.size())).add(state);
+        }
+        List<Uni<Map<EntityKey, String>>> writes = parts.stream().filter(part -> !part.isEmpty())
+                .map(part -> refresh(part, position)).toList();
+        Uni.join().all(writes).andFailFast().await().indefinitely();
+        return null;
+    }
+
+    private Uni<Map<EntityKey, String>> refresh(List<EntityState> states, long position) {
         List<EntityKey> keys = states.stream().map(EntityState::key).toList();
         SourceSnapshot snapshot = new SourceSnapshot(states, position);
-        sink.refresh(WailPipeline.ORDERS, keys, (requested, floor) -> Uni.createFrom().item(snapshot))
-                .invoke(() -> roles.note("Vert.x event loop: PostgreSQL client I/O of the sink"))
-                .await().indefinitely();
-        return null;
+        return sink.refresh(WailPipeline.ORDERS, keys, (requested, floor) -> Uni.createFrom().item(snapshot))
+                .invoke(() -> roles.note("Vert.x event loop: PostgreSQL client I/O of the sink"));
     }
 
     /** The event as Debezium Server would put it on a log, counted; parsed back to read {@code after}. */

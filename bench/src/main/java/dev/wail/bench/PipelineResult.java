@@ -7,13 +7,15 @@ import java.util.Map;
  * Everything measured for one pipeline in one invocation.
  *
  * @param name                 wail or debezium
- * @param fixedRate            the common rate's repetitions
+ * @param settings             what it ran with, in words
+ * @param fixedRate            the common rate's repetitions (none in a sweep)
  * @param steps                the step-up search, in order
- * @param sourceThroughput     rows/s the source took, writing flat out with this pipeline's capture live
+ * @param sourceThroughput     rows/s the source took, writing flat out with this pipeline's capture live (NaN: not
+ *                             measured, as in a sweep)
  * @param bytesPerChange       bytes of one change on the log, by encoding
  * @param peakRssMiB           peak resident set of the process while this pipeline ran
  */
-record PipelineResult(String name, List<Step> fixedRate, List<Step> steps, double sourceThroughput,
+record PipelineResult(String name, String settings, List<Step> fixedRate, List<Step> steps, double sourceThroughput,
                       Map<String, Double> bytesPerChange, double peakRssMiB) {
 
     /** Why the step-up search ended where it did, in words, from the last step's figures. */
@@ -37,9 +39,9 @@ record PipelineResult(String name, List<Step> fixedRate, List<Step> steps, doubl
                 last.p99Millis());
     }
 
-    /** The median of a figure over the common rate's repetitions: the figure the report's table shows. */
+    /** The median of a figure over the common rate's repetitions: the figure the report's table shows (NaN: none). */
     double median(java.util.function.ToDoubleFunction<Step> figure) {
-        return Measurement.median(fixedRate.stream().mapToDouble(figure).toArray());
+        return fixedRate.isEmpty() ? Double.NaN : Measurement.median(fixedRate.stream().mapToDouble(figure).toArray());
     }
 
     /** The run at the common rate that the report explains: the last repetition (the warmest). */
@@ -60,6 +62,12 @@ record PipelineResult(String name, List<Step> fixedRate, List<Step> steps, doubl
 
     /** The highest target rate whose step sustained p99 under 1 s; 0 if none did. */
     int highestRateUnderOneSecond() {
-        return steps.stream().filter(Step::sustainedUnderOneSecond).mapToInt(Step::targetRate).max().orElse(0);
+        return highestSustainedStep().map(Step::targetRate).orElse(0);
+    }
+
+    /** The step at the highest target rate that sustained p99 under 1 s, if any did: where the limit figures are. */
+    java.util.Optional<Step> highestSustainedStep() {
+        return steps.stream().filter(Step::sustainedUnderOneSecond)
+                .max(java.util.Comparator.comparingInt(Step::targetRate));
     }
 }

@@ -37,6 +37,22 @@ final class Report {
         md.append("Load average (/proc/loadavg; the machine may be shared): before ").append(outcome.loadBefore())
                 .append(", after ").append(outcome.loadAfter()).append('\n');
         md.append(String.format(Locale.ROOT, "Workload: %s%n%n", plan.workload()));
+        if (!outcome.pipelines().isEmpty()) {
+            md.append("Settings (wail: the shipped defaults but for its consumer loops; Debezium: what the fairness"
+                    + " rule gives it, see the README):\n");
+            outcome.pipelines().forEach(p -> md.append("- ").append(p.name()).append(": ").append(p.settings())
+                    .append('\n'));
+            md.append('\n');
+            comparison(md, plan, outcome);
+            md.append(WhereTheTimeGoes.markdown(outcome.pipelines()));
+        }
+        if (!outcome.sweep().isEmpty()) {
+            sweep(md, outcome.sweep());
+        }
+        return md.toString();
+    }
+
+    private static void comparison(StringBuilder md, SideBySide.Plan plan, SideBySide.Outcome outcome) {
         md.append("| figure |");
         outcome.pipelines().forEach(p -> md.append(' ').append(p.name()).append(" |"));
         md.append("\n|---|");
@@ -53,16 +69,61 @@ final class Report {
         row(md, "bytes per change on the log", outcome, p -> bytes(p.bytesPerChange()));
         row(md, "source throughput, capture live (rows/s; none: " + fmt(outcome.sourceThroughputNoCapture()) + ")",
                 outcome, p -> fmt(p.sourceThroughput()));
-        row(md, "pipeline process CPU s per 1,000 changes (JVM, harness threads excluded)", outcome,
+        row(md, "pipeline process CPU s per 1,000 changes at " + plan.workload().rate()
+                + "/s (JVM, harness threads excluded)", outcome,
                 p -> thousandths(p.median(Step::cpuSecondsPer1000)));
         row(md, "&nbsp;&nbsp;of which ElasticMQ, the SQS emulator in the same JVM", outcome,
                 p -> thousandths(p.median(Step::emulatorCpuSecondsPer1000)));
-        row(md, "PostgreSQL CPU s per 1,000 changes (all backends, writers' included)", outcome,
+        row(md, "PostgreSQL CPU s per 1,000 changes at " + plan.workload().rate()
+                + "/s (all backends, writers' included)", outcome,
                 p -> thousandths(p.median(Step::postgresCpuSecondsPer1000)));
+        row(md, "JVM + PostgreSQL CPU s per 1,000 changes at " + plan.workload().rate() + "/s, ElasticMQ excluded",
+                outcome, p -> thousandths(p.median(Step::pipelineAndPostgresCpuSecondsPer1000WithoutEmulator)));
+        row(md, "at the highest sustained step (writes/s)", outcome,
+                p -> p.highestSustainedStep().map(s -> String.format(Locale.ROOT, "%,d", s.targetRate()))
+                        .orElse("none sustained"));
+        row(md, "&nbsp;&nbsp;pipeline process CPU s per 1,000 changes (JVM)", outcome,
+                p -> atHighest(p, s -> thousandths(s.cpuSecondsPer1000())));
+        row(md, "&nbsp;&nbsp;&nbsp;&nbsp;of which ElasticMQ", outcome,
+                p -> atHighest(p, s -> thousandths(s.emulatorCpuSecondsPer1000())));
+        row(md, "&nbsp;&nbsp;PostgreSQL CPU s per 1,000 changes", outcome,
+                p -> atHighest(p, s -> thousandths(s.postgresCpuSecondsPer1000())));
+        row(md, "&nbsp;&nbsp;JVM + PostgreSQL CPU s per 1,000 changes, ElasticMQ excluded", outcome,
+                p -> atHighest(p, s -> thousandths(s.pipelineAndPostgresCpuSecondsPer1000WithoutEmulator())));
+        row(md, "&nbsp;&nbsp;sink writes per source write", outcome,
+                p -> atHighest(p, s -> String.format(Locale.ROOT, "%.2f", s.sinkWritesPerSourceWrite())));
         row(md, "peak RSS of the process (MiB)", outcome, p -> fmt(p.peakRssMiB()));
         row(md, "converged row by row", outcome, p -> Boolean.toString(p.converged()));
-        md.append(WhereTheTimeGoes.markdown(outcome.pipelines()));
-        return md.toString();
+    }
+
+    private static String atHighest(PipelineResult p, java.util.function.Function<Step, String> figure) {
+        return p.highestSustainedStep().map(figure).orElse("-");
+    }
+
+    /**
+     * One row per swept setting: its limit and what it cost there. CPU excludes the emulator in the "JVM without
+     * ElasticMQ" column, so settings that call SQS less are not flattered or penalised by the emulator's own cost.
+     */
+    private static void sweep(StringBuilder md, List<Sweep.Point> points) {
+        md.append("\n## Sweeps (one step-up search per setting; the other settings as above)\n\n");
+        md.append("| sweep | pipeline | setting | highest rate with p99 < 1 s (why the search stopped) | p99 there (ms)"
+                + " | sink writes per source write there | JVM CPU s per 1,000 there | of which ElasticMQ"
+                + " | PostgreSQL CPU s per 1,000 there | JVM + PostgreSQL without ElasticMQ there |\n"
+                + "|---|---|---|---|---:|---:|---:|---:|---:|---:|\n");
+        for (Sweep.Point point : points) {
+            PipelineResult p = point.result();
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %,d (%s) | %s | %s | %s | %s | %s | %s |%n",
+                    point.sweep(), p.name(), point.setting(), p.highestRateUnderOneSecond(), p.whyTheSearchStopped(),
+                    atHighest(p, s -> fmt(s.p99Millis())),
+                    atHighest(p, s -> String.format(Locale.ROOT, "%.2f", s.sinkWritesPerSourceWrite())),
+                    atHighest(p, s -> thousandths(s.cpuSecondsPer1000())),
+                    atHighest(p, s -> thousandths(s.emulatorCpuSecondsPer1000())),
+                    atHighest(p, s -> thousandths(s.postgresCpuSecondsPer1000())),
+                    atHighest(p, s -> thousandths(s.pipelineAndPostgresCpuSecondsPer1000WithoutEmulator()))));
+        }
+        md.append('\n');
+        points.forEach(point -> md.append("- ").append(point.result().name()).append(", ").append(point.setting())
+                .append(": ").append(point.result().settings()).append('\n'));
     }
 
     private static void row(StringBuilder md, String label, SideBySide.Outcome outcome,

@@ -34,6 +34,14 @@ record Step(int targetRate, double achievedRate, long sourceWrites, long sinkWri
         return perThousand(profile.postgresSeconds());
     }
 
+    /**
+     * What the issue's CPU target compares: the pipeline's process and the server together, the SQS emulator left out
+     * (in AWS the queue's CPU is not the user's).
+     */
+    double pipelineAndPostgresCpuSecondsPer1000WithoutEmulator() {
+        return cpuSecondsPer1000() - emulatorCpuSecondsPer1000() + postgresCpuSecondsPer1000();
+    }
+
     private double perThousand(double seconds) {
         return sourceWrites == 0 ? 0 : seconds * 1000 / sourceWrites;
     }

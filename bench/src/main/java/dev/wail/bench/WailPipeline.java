@@ -9,6 +9,7 @@ import dev.wail.core.pipeline.MessageOutcome;
 import dev.wail.core.pipeline.TableBinding;
 import dev.wail.core.pipeline.TableRegistry;
 import dev.wail.core.wire.IntentCodec;
+import dev.wail.producer.log.RetryPolicy;
 import dev.wail.producer.log.SqsIntentLog;
 import dev.wail.producer.outbox.DrainReport;
 import dev.wail.producer.outbox.OutboxDrain;
@@ -34,8 +35,9 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * wail in-process, without Quarkus: the outbox hooks of {@code wail/hooks.sql}, one {@link OutboxDrain} loop into
- * an SQS queue on ElasticMQ, and {@code pollers} consumer loops that receive 10 messages at a time (the SQS maximum),
- * run the {@link ConsumerPipeline} on them and delete what it reports DONE, as the event source mapping would.
+ * an SQS queue on ElasticMQ packing intents as the producer does, and consumer loops that each take a batch the way
+ * the event source mapping does ({@link MappingPoller}), run the {@link ConsumerPipeline} on it and delete what it
+ * reports DONE. Every setting comes from {@link WailSettings}, by default the shipped ones.
  */
 final class WailPipeline implements Pipeline {
 
@@ -43,24 +45,32 @@ final class WailPipeline implements Pipeline {
     static final TableBinding ORDERS = new TableBinding("bench", BenchSchema.SOURCE_TABLE, List.of("id"),
             BenchSchema.COLUMNS, Optional.empty(), BenchSchema.SINK_TABLE);
 
-    /** Outbox rows one drain moves; the producer function's default. */
-    static final int DRAIN_BATCH_ROWS = 100;
-    /** Messages one receive asks for: the SQS maximum, the event source mapping's default batch size. */
-    static final int RECEIVE_BATCH = 10;
+    /**
+     * How long one drain pass may keep draining (the scheduled function's invocation): {@code drainUntilEmpty} stops
+     * earlier once a batch comes back less than full.
+     */
+    private static final Duration DRAIN_PASS = Duration.ofSeconds(1);
+    /**
+     * The producer function's database pool ({@code quarkus.datasource.reactive.max-size} in its
+     * {@code application.properties}; {@code ShippedDefaultsTest} checks): a drain with several transactions in
+     * flight holds one connection each.
+     */
+    static final int DRAIN_CONNECTIONS = 4;
+    /** The producer function's retry defaults ({@code ProducerConfig}: 4 attempts, 50 ms); ElasticMQ never throttles. */
+    private static final RetryPolicy RETRY = new RetryPolicy(4, Duration.ofMillis(50));
 
     private final EmbeddedPostgresServer postgres;
     private final EmbeddedSqsServer sqsServer;
-    private final int pollers;
-    private final Duration idlePause;
+    private final WailSettings settings;
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicLong intentBytes = new AtomicLong();
     private final AtomicLong intents = new AtomicLong();
-    private static final String DRAIN = "outbox drain: one transaction (lock rows, send, delete), rows";
-    private static final String SEND = "  of which SendMessageBatch calls (SqsIntentLog), intents";
-    private static final String LOOP = "consumer loop: receive (when full), pipeline, delete, messages";
-    private static final String RECEIVE = "  of which ReceiveMessage calls that returned a full 10 (no wait)";
-    private static final String PROCESS = "  of which the consumer pipeline (decode, coalesce, hydrate, write)";
-    private static final String DELETE = "  of which DeleteMessageBatch of the DONE";
+    private static final String DRAIN = "outbox drain: one pass (transactions of lock rows, send, delete), rows";
+    private static final String SEND = "  of which SendMessageBatch calls (SqsIntentLog, packed), intents";
+    private static final String LOOP = "consumer loop: gather a batch (when full), pipeline, delete, messages";
+    private static final String RECEIVE = "  of which gathering the batches that filled (no wait), messages";
+    private static final String PROCESS = "  of which the consumer pipeline (decode, coalesce, hydrate, write), intents";
+    private static final String DELETE = "  of which DeleteMessageBatch calls (10 each) of the DONE, messages";
     private final StageClock clock = new StageClock();
     private final ThreadRoles roles = new ThreadRoles(Map.of(
             "elasticmq-pekko.actor.default-dispatcher-*", "ElasticMQ, the SQS emulator, in this JVM",
@@ -75,11 +85,11 @@ final class WailPipeline implements Pipeline {
     private SqsClient sqs;
     private String queueUrl;
 
-    WailPipeline(EmbeddedPostgresServer postgres, EmbeddedSqsServer sqsServer, int pollers, Duration idlePause) {
+    WailPipeline(EmbeddedPostgresServer postgres, EmbeddedSqsServer sqsServer, WailSettings settings) {
         this.postgres = postgres;
         this.sqsServer = sqsServer;
-        this.pollers = pollers;
-        this.idlePause = idlePause;
+        this.settings = settings;
+        int pollers = settings.consumerLoops();
         clock.stage(DRAIN, 1, false).stage(SEND, 1, true).stage(LOOP, pollers, false)
                 .stage(RECEIVE, pollers, true).stage(PROCESS, pollers, true).stage(DELETE, pollers, true);
     }
@@ -96,13 +106,13 @@ final class WailPipeline implements Pipeline {
         sqs = sqsServer.newClient();
         queueUrl = sqsServer.createQueue("wail-bench-" + System.nanoTime());
         // Two pools, named, so the probe can tell the drain's server cost from the consumers'.
-        drainPool = postgres.openReactivePool(1, "wail-drain");
-        consumerPool = postgres.openReactivePool(pollers + 1, "wail-consumer");
-        SqsIntentLog log = new SqsIntentLog(sqs, queueUrl, 5, Duration.ofMillis(20));
+        drainPool = postgres.openReactivePool(DRAIN_CONNECTIONS, "wail-drain");
+        consumerPool = postgres.openReactivePool(settings.consumerLoops() + 1, "wail-consumer");
+        SqsIntentLog log = new SqsIntentLog(sqs, queueUrl, RETRY, settings.intentsPerMessage());
         OutboxDrain drain = new OutboxDrain(drainPool.pool(), intents -> {
             roles.note("SendMessageBatch of the drained intents (SqsIntentLog)");
             return clock.time(SEND, () -> log.append(intents), result -> intents.size());
-        }, DRAIN_BATCH_ROWS);
+        }, settings.outboxBatchRows());
         ConsumerPipeline pipeline = new ConsumerPipeline(IntentCodec.DEFAULT, new TableRegistry(List.of(ORDERS)),
                 Map.of("bench", new PgSource("bench", consumerPool.pool(), Optional.empty())),
                 new PgReadModelSink(consumerPool.pool()));
@@ -112,8 +122,9 @@ final class WailPipeline implements Pipeline {
                 + BenchSchema.SOURCE_TABLE + "\",\"k\":{\"id\":1},\"o\":\"u\",\"c\":1}"))).await().indefinitely();
         running = true;
         startLoop("wail-drain", () -> drainLoop(drain));
-        for (int p = 0; p < pollers; p++) {
-            startLoop("wail-consumer-" + p, () -> consumeLoop(pipeline));
+        for (int p = 0; p < settings.consumerLoops(); p++) {
+            MappingPoller poller = new MappingPoller(sqs, queueUrl, settings.mapping());
+            startLoop("wail-consumer-" + p, () -> consumeLoop(poller, pipeline));
         }
     }
 
@@ -126,31 +137,39 @@ final class WailPipeline implements Pipeline {
 
     private void drainLoop(OutboxDrain drain) {
         roles.note("outbox drain loop (waits on its transaction)");
+        long idle = settings.idlePause().toNanos();
         while (running) {
             try {
-                DrainReport report = clock.time(DRAIN, () -> drain.drainOnce().await().indefinitely(),
-                        DrainReport::rows);
+                DrainReport report = clock.time(DRAIN, () -> drainPass(drain), DrainReport::rows);
                 if (report.rows() == 0) {
-                    LockSupport.parkNanos(idlePause.toNanos());
+                    LockSupport.parkNanos(idle);
                 }
             } catch (RuntimeException e) {
                 LOG.warnf("outbox drain failed, retrying: %s", e.getMessage());
-                LockSupport.parkNanos(idlePause.toNanos());
+                LockSupport.parkNanos(idle);
             }
         }
     }
 
-    private void consumeLoop(ConsumerPipeline pipeline) {
-        roles.note("receive 10, run the consumer pipeline, delete DONE");
+    /**
+     * One pass of the shipped drain, as one scheduled invocation runs it. When {@code OutboxDrain.drainUntil(long
+     * deadlineMillis)} lands (a drain that keeps polling until its deadline), this line becomes
+     * {@code drain.drainUntil(System.currentTimeMillis() + DRAIN_PASS.toMillis())}.
+     */
+    private static DrainReport drainPass(OutboxDrain drain) {
+        return drain.drainUntilEmpty(System.currentTimeMillis() + DRAIN_PASS.toMillis());
+    }
+
+    private void consumeLoop(MappingPoller poller, ConsumerPipeline pipeline) {
+        roles.note("gather a batch as the event source mapping does, run the consumer pipeline, delete DONE");
         while (running) {
             try {
                 long start = System.nanoTime();
-                List<Message> messages = sqs.receiveMessage(b -> b.queueUrl(queueUrl)
-                        .maxNumberOfMessages(RECEIVE_BATCH).waitTimeSeconds(1)).messages();
+                List<Message> messages = poller.nextBatch();
                 long received = System.nanoTime();
                 // A long poll returns as soon as a message is there: a partial batch may have waited for work, a
-                // full one found a backlog, so only a full receive counts as busy time.
-                boolean full = messages.size() == RECEIVE_BATCH;
+                // full one found a backlog, so only a batch that filled counts as busy time.
+                boolean full = messages.size() == settings.mapping().batchSize();
                 if (full) {
                     clock.record(RECEIVE, messages.size(), start, received);
                 }
@@ -170,10 +189,11 @@ final class WailPipeline implements Pipeline {
             inbound.add(new InboundMessage(message.messageId(), message.body()));
             intentBytes.addAndGet(message.body().getBytes(StandardCharsets.UTF_8).length);
         }
-        intents.addAndGet(messages.size());
         BatchResult result = clock.time(PROCESS, () -> pipeline.process(inbound)
                 .invoke(() -> roles.note("Vert.x event loop: PostgreSQL client I/O, pipeline continuations"))
-                .await().indefinitely(), r -> inbound.size());
+                .await().indefinitely(), BatchResult::intents);
+        // Intents, not messages: a packed message carries several, and bytes per change must count each.
+        intents.addAndGet(result.intents());
         List<DeleteMessageBatchRequestEntry> done = new ArrayList<>();
         for (int i = 0; i < messages.size(); i++) {
             MessageOutcome outcome = result.outcomes().get(i);
@@ -184,15 +204,19 @@ final class WailPipeline implements Pipeline {
                 LOG.warnf("message %s not done (%s): %s", outcome.messageId(), outcome.status(), outcome.reason());
             }
         }
-        if (!done.isEmpty()) {
-            clock.time(DELETE, () -> sqs.deleteMessageBatch(b -> b.queueUrl(queueUrl).entries(done)), r -> done.size());
+        // DeleteMessageBatch takes 10 entries at most, as SendMessageBatch does.
+        for (int from = 0; from < done.size(); from += EventSourceMapping.MESSAGES_PER_RECEIVE) {
+            List<DeleteMessageBatchRequestEntry> call = done.subList(from,
+                    Math.min(done.size(), from + EventSourceMapping.MESSAGES_PER_RECEIVE));
+            clock.time(DELETE, () -> sqs.deleteMessageBatch(b -> b.queueUrl(queueUrl).entries(call)), r -> call.size());
         }
     }
 
     @Override
     public Map<String, Double> bytesPerChange() {
         long count = intents.get();
-        return Map.of("intent (SQS body)", count == 0 ? 0.0 : (double) intentBytes.get() / count);
+        return Map.of(String.format(java.util.Locale.ROOT, "SQS body per intent (%d per message at most)",
+                settings.intentsPerMessage()), count == 0 ? 0.0 : (double) intentBytes.get() / count);
     }
 
     @Override

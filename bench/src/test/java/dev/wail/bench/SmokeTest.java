@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Test;
 class SmokeTest {
 
     private static final Workload TINY = new Workload(20, 4, 2, 0.3, 0.1, 0.8, 20, 50, 200);
+    /** The shipped settings with 2 consumer loops (so Debezium's sink has 2 writers: the parallel path runs). */
+    private static final WailSettings SETTINGS = WailSettings.shipped(2, Duration.ofMillis(50));
     private static final String SOURCE_ROWS =
             "SELECT coalesce(string_agg(to_jsonb(o)::text, E'\\n' ORDER BY id), '') FROM bench.orders o";
     private static final String SINK_ROWS =
@@ -41,12 +43,33 @@ class SmokeTest {
 
     @Test
     void wailConvergesRowByRow() throws Exception {
-        assertConverges(new WailPipeline(postgres, sqs, 2, Duration.ofMillis(50)));
+        assertConverges(new WailPipeline(postgres, sqs, SETTINGS));
     }
 
     @Test
     void debeziumConvergesRowByRow() throws Exception {
-        assertConverges(new DebeziumPipeline(postgres, 50));
+        assertConverges(new DebeziumPipeline(postgres, DebeziumSettings.fairTo(SETTINGS)));
+    }
+
+    /**
+     * With packing, the bytes per change on the log are per intent, not per message: one statement's 100 keys leave
+     * the outbox as one row, travel as two messages of 50, and cost an intent's size each (about 100 bytes).
+     */
+    @Test
+    void wailCountsIntentsNotMessagesWhenPacked() throws Exception {
+        postgres.execute(BenchSchema.reset(TINY.initialRows(), TINY.rowWidth()));
+        Measurement measurement = new Measurement(postgres, new OrderTraffic(postgres.jdbcUrl(), TINY),
+                Duration.ofSeconds(60));
+        try (WailPipeline pipeline = new WailPipeline(postgres, sqs, SETTINGS.withIntentsPerMessage(50))) {
+            pipeline.start();
+            postgres.execute("UPDATE bench.orders SET status = 'packed', written_at = clock_timestamp() WHERE id <= 100");
+
+            assertThat(measurement.awaitConvergence()).as("converged").isTrue();
+            assertThat(postgres.queryString("SELECT count(*) FROM read_model.orders WHERE status = 'packed'"))
+                    .isEqualTo("100");
+            assertThat(pipeline.bytesPerChange().values()).singleElement()
+                    .satisfies(bytes -> assertThat(bytes).as("SQS body bytes per intent").isBetween(50.0, 200.0));
+        }
     }
 
     private static void assertConverges(Pipeline pipeline) throws Exception {
