@@ -26,7 +26,7 @@ variable "intent_log" {
       dlq_message_retention_seconds     = optional(number, 1209600)
       kms_key_arn                       = optional(string)
       kms_data_key_reuse_period_seconds = optional(number, 300)
-      intents_per_message               = optional(number, 1)
+      intents_per_message               = optional(number, 100)
     }), {})
     kinesis = optional(object({
       stream_name            = optional(string)

@@ -83,7 +83,7 @@ class AuroraHookHandlerTest {
 
     private List<Intent> receiveIntents() {
         return TestData.receiveAll(sqs, services.queueUrl()).stream()
-                .map(m -> IntentCodec.DEFAULT.decode(m.body())).toList();
+                .flatMap(m -> IntentCodec.DEFAULT.decodeAll(m.body()).stream()).toList();
     }
 
     private String query(String sql) {

@@ -264,7 +264,7 @@ class DynamoDbStreamHandlerTest {
     }
 
     private static List<Intent> decode(List<Message> messages) {
-        return messages.stream().map(m -> IntentCodec.DEFAULT.decode(m.body())).toList();
+        return messages.stream().flatMap(m -> IntentCodec.DEFAULT.decodeAll(m.body()).stream()).toList();
     }
 
     /** The intent a record must become: what the test wrote, at the record's own sequence number and time. */

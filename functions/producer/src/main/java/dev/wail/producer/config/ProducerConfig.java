@@ -52,8 +52,9 @@ public interface ProducerConfig {
     interface Sqs {
 
         /**
-         * Intents packed into one message ({@code WAIL_PRODUCER_SQS_INTENTS_PER_MESSAGE}); 1 (the default) sends one
-         * intent per message, so that one bad intent never drags others to the dead-letter queue.
+         * Intents packed into one message ({@code WAIL_PRODUCER_SQS_INTENTS_PER_MESSAGE}), 256 KiB at most; default
+         * {@value ProducerDefaults#INTENTS_PER_MESSAGE} (see {@link ProducerDefaults}). On a FIFO queue only intents of
+         * one entity share a message. 1 sends one intent per message.
          */
         @WithDefault(ProducerDefaults.INTENTS_PER_MESSAGE)
         int intentsPerMessage();

@@ -47,11 +47,11 @@ class ProducerBeansTest {
     }
 
     @Test
-    void sqsIsTheDefaultLogAndOneIntentPerMessageTheDefaultPacking() {
+    void sqsIsTheDefaultLogAndAHundredIntentsPerMessageTheDefaultPacking() {
         ProducerConfig config = config(Map.of("wail.producer.queue-url", "unused"));
 
         assertThat(config.log()).isEqualTo(ProducerConfig.LogKind.SQS);
-        assertThat(config.sqs().intentsPerMessage()).isEqualTo(1);
+        assertThat(config.sqs().intentsPerMessage()).isEqualTo(100).isEqualTo(ProducerDefaults.intentsPerMessage());
     }
 
     @Test
