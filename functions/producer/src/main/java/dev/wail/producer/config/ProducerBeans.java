@@ -99,7 +99,8 @@ public class ProducerBeans {
     @Produces
     @Singleton
     OutboxDrain outboxDrain(InjectableInstance<Pool> pool, IntentLog log, ProducerConfig config) {
-        return new OutboxDrain(pool.getActive(), log, config.outboxBatchRows());
+        return new OutboxDrain(pool.getActive(), log, config.outboxBatchRows(), config.outboxSendsInFlight(),
+                config.outboxIdlePoll());
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.wail.producer.config;
 
+import java.time.Duration;
+
 /**
  * The producer's shipped defaults, in one place: {@link ProducerConfig} declares them, and the benchmark and the local
  * main job build their producers from them, so that what they measure is what a user deploys. The Terraform module's
@@ -18,6 +20,11 @@ public final class ProducerDefaults {
     /** Outbox rows read and sent per drain transaction. */
     public static final String OUTBOX_BATCH_ROWS = "500";
 
+    /** Drain transactions in flight at once while the outbox has a backlog (see {@code OutboxDrain#drainUntil}). */
+    public static final String OUTBOX_SENDS_IN_FLIGHT = "2";
+    /** How long the drain waits, after a batch that was not full, before it polls the outbox again. */
+    public static final String OUTBOX_IDLE_POLL = "PT0.05S";
+
     private ProducerDefaults() {
     }
 
@@ -27,5 +34,13 @@ public final class ProducerDefaults {
 
     public static int outboxBatchRows() {
         return Integer.parseInt(OUTBOX_BATCH_ROWS);
+    }
+
+    public static int outboxSendsInFlight() {
+        return Integer.parseInt(OUTBOX_SENDS_IN_FLIGHT);
+    }
+
+    public static Duration outboxIdlePoll() {
+        return Duration.parse(OUTBOX_IDLE_POLL);
     }
 }
