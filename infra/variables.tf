@@ -109,6 +109,9 @@ variable "producer" {
       enabled             = optional(bool, false)
       schedule_expression = optional(string, "rate(1 minute)")
       batch_rows          = optional(number, 500)
+      sends_in_flight     = optional(number, 4)
+      idle_poll_ms        = optional(number, 50)
+      timeout             = optional(number, 70)
       datasource_url      = optional(string)
     }), {})
 
@@ -135,6 +138,16 @@ variable "producer" {
   validation {
     condition     = contains(["java21", "provided.al2023"], var.producer.package.runtime)
     error_message = "producer.package.runtime must be java21 (the JVM zip) or provided.al2023 (the native zip with its bootstrap)."
+  }
+
+  validation {
+    condition     = var.producer.outbox_drain.sends_in_flight >= 1 && var.producer.outbox_drain.sends_in_flight <= 4
+    error_message = "producer.outbox_drain.sends_in_flight must be 1 to 4 (each holds one of the drain's 4 database connections)."
+  }
+
+  validation {
+    condition     = var.producer.outbox_drain.idle_poll_ms >= 0 && var.producer.outbox_drain.timeout > 5 && var.producer.outbox_drain.timeout <= 900
+    error_message = "producer.outbox_drain.idle_poll_ms must be 0 or more, and producer.outbox_drain.timeout between 6 and 900 seconds (the drain stops 5 s before it)."
   }
 
   validation {

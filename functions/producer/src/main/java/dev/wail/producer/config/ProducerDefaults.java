@@ -20,9 +20,17 @@ public final class ProducerDefaults {
     /** Outbox rows read and sent per drain transaction. */
     public static final String OUTBOX_BATCH_ROWS = "500";
 
-    /** Drain transactions in flight at once while the outbox has a backlog (see {@code OutboxDrain#drainUntil}). */
-    public static final String OUTBOX_SENDS_IN_FLIGHT = "2";
-    /** How long the drain waits, after a batch that was not full, before it polls the outbox again. */
+    /**
+     * Drain transactions in flight at once while the outbox has a backlog (see {@code OutboxDrain#drainUntil}); the
+     * function's pool has 4 connections. Measured ({@code DrainBench}, 10,000 rows, 500 per transaction, 2 shared
+     * cores, noisy): 2,566 rows/s with 1, 4,302 with 2, 3,872 with 4, 7,628 with 8 (8 needs a larger pool).
+     */
+    public static final String OUTBOX_SENDS_IN_FLIGHT = "4";
+    /**
+     * How long the drain waits, after a batch that was not full, before it polls the outbox again: what a change may
+     * wait in the outbox on top of the drain's own time; an idle poll is one indexed query on an empty outbox, so 20
+     * a second per running drain.
+     */
     public static final String OUTBOX_IDLE_POLL = "PT0.05S";
 
     private ProducerDefaults() {
