@@ -8,7 +8,10 @@ locals {
       WAIL_PRODUCER_QUEUE_URL               = aws_sqs_queue.intents[0].url
       WAIL_PRODUCER_SQS_INTENTS_PER_MESSAGE = tostring(var.intent_log.sqs.intents_per_message)
     } : {},
-    local.use_kinesis ? { WAIL_PRODUCER_STREAM_NAME = aws_kinesis_stream.intents[0].name } : {},
+    local.use_kinesis ? {
+      WAIL_PRODUCER_STREAM_NAME                = aws_kinesis_stream.intents[0].name
+      WAIL_PRODUCER_KINESIS_INTENTS_PER_RECORD = tostring(var.intent_log.kinesis.intents_per_record)
+    } : {},
   )
 
   # Appending intents: SendMessageBatch is authorised by sqs:SendMessage; PutRecords by kinesis:PutRecords.

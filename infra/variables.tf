@@ -34,6 +34,7 @@ variable "intent_log" {
       shard_count            = optional(number, 1)
       retention_period_hours = optional(number, 24)
       kms_key_arn            = optional(string)
+      intents_per_record     = optional(number, 100)
     }), {})
   })
 
@@ -62,6 +63,11 @@ variable "intent_log" {
   validation {
     condition     = var.intent_log.sqs.message_retention_seconds >= 60 && var.intent_log.sqs.message_retention_seconds <= 1209600 && var.intent_log.sqs.dlq_message_retention_seconds >= 60 && var.intent_log.sqs.dlq_message_retention_seconds <= 1209600
     error_message = "SQS message retention must be between 60 and 1209600 seconds."
+  }
+
+  validation {
+    condition     = var.intent_log.kinesis.intents_per_record >= 1
+    error_message = "intent_log.kinesis.intents_per_record must be at least 1."
   }
 
   validation {

@@ -81,6 +81,20 @@ public interface ProducerConfig {
         int intentsPerMessage();
     }
 
+    /** Kinesis-only settings. */
+    Kinesis kinesis();
+
+    interface Kinesis {
+
+        /**
+         * Intents packed into one record at most ({@code WAIL_PRODUCER_KINESIS_INTENTS_PER_RECORD}); only intents whose
+         * entities hash to the same shard share a record (the producer needs {@code kinesis:ListShards}); default
+         * {@value ProducerDefaults#INTENTS_PER_RECORD}; 1 sends one intent per record keyed by its entity id.
+         */
+        @WithDefault(ProducerDefaults.INTENTS_PER_RECORD)
+        int intentsPerRecord();
+    }
+
     /** The {@code dynamodb-stream} handler's settings. */
     Dynamodb dynamodb();
 

@@ -17,6 +17,11 @@ public final class ProducerDefaults {
      * intents or fewer.
      */
     public static final String INTENTS_PER_MESSAGE = "100";
+    /**
+     * Intents packed into one Kinesis record, only intents of one shard together and 24 KiB of data at most (one 25 KB
+     * PUT payload unit): the same count as SQS, so that the consumer sees batches of the same shape from either log.
+     */
+    public static final String INTENTS_PER_RECORD = "100";
     /** Outbox rows read and sent per drain transaction. */
     public static final String OUTBOX_BATCH_ROWS = "500";
 
@@ -38,6 +43,10 @@ public final class ProducerDefaults {
 
     public static int intentsPerMessage() {
         return Integer.parseInt(INTENTS_PER_MESSAGE);
+    }
+
+    public static int intentsPerRecord() {
+        return Integer.parseInt(INTENTS_PER_RECORD);
     }
 
     public static int outboxBatchRows() {
