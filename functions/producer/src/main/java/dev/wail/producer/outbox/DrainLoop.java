@@ -98,8 +98,9 @@ final class DrainLoop {
         while (backlog.awaitFull(deadlineMillis, clock) && clock.getAsLong() < deadlineMillis) {
             DrainReport once = drainOnce.get();
             total = total.plus(once);
-            if (!full(once)) {
-                backlog.report(false);
+            boolean full = full(once);
+            backlog.report(full);
+            if (!full) {
                 if (once.retainedRows() > 0) {
                     pause(REFUSED_PAUSE, deadlineMillis);
                 }
