@@ -8,7 +8,10 @@ locals {
       WAIL_PRODUCER_QUEUE_URL               = aws_sqs_queue.intents[0].url
       WAIL_PRODUCER_SQS_INTENTS_PER_MESSAGE = tostring(var.intent_log.sqs.intents_per_message)
     } : {},
-    local.use_kinesis ? { WAIL_PRODUCER_STREAM_NAME = aws_kinesis_stream.intents[0].name } : {},
+    local.use_kinesis ? {
+      WAIL_PRODUCER_STREAM_NAME                = aws_kinesis_stream.intents[0].name
+      WAIL_PRODUCER_KINESIS_INTENTS_PER_RECORD = tostring(var.intent_log.kinesis.intents_per_record)
+    } : {},
   )
 
   # Appending intents: SendMessageBatch is authorised by sqs:SendMessage; PutRecords by kinesis:PutRecords.
@@ -27,11 +30,16 @@ module "outbox_drain" {
   handler_name = "outbox-drain"
   package      = var.producer.package
   memory_size  = var.producer.memory_size
-  timeout      = var.producer.timeout
-  vpc          = var.vpc
+  # The drain polls until 5 s before its timeout: a timeout a little longer than the schedule's period (70 s against
+  # rate(1 minute)) makes consecutive invocations overlap by a few seconds, so that the outbox is always polled.
+  # Overlapping drains share the outbox (SKIP LOCKED); the function is then busy all the time (see the README).
+  timeout = var.producer.outbox_drain.timeout
+  vpc     = var.vpc
   environment = merge(var.producer.environment, local.producer_log_environment, local.secret_environment, {
-    QUARKUS_DATASOURCE_REACTIVE_URL = var.producer.outbox_drain.datasource_url
-    WAIL_PRODUCER_OUTBOX_BATCH_ROWS = tostring(var.producer.outbox_drain.batch_rows)
+    QUARKUS_DATASOURCE_REACTIVE_URL      = var.producer.outbox_drain.datasource_url
+    WAIL_PRODUCER_OUTBOX_BATCH_ROWS      = tostring(var.producer.outbox_drain.batch_rows)
+    WAIL_PRODUCER_OUTBOX_SENDS_IN_FLIGHT = tostring(var.producer.outbox_drain.sends_in_flight)
+    WAIL_PRODUCER_OUTBOX_IDLE_POLL       = "${var.producer.outbox_drain.idle_poll_ms}ms"
   })
   policy_statements = concat(local.producer_write_statements, local.secret_statements)
 

@@ -26,7 +26,7 @@ variable "intent_log" {
       dlq_message_retention_seconds     = optional(number, 1209600)
       kms_key_arn                       = optional(string)
       kms_data_key_reuse_period_seconds = optional(number, 300)
-      intents_per_message               = optional(number, 1)
+      intents_per_message               = optional(number, 100)
     }), {})
     kinesis = optional(object({
       stream_name            = optional(string)
@@ -34,6 +34,7 @@ variable "intent_log" {
       shard_count            = optional(number, 1)
       retention_period_hours = optional(number, 24)
       kms_key_arn            = optional(string)
+      intents_per_record     = optional(number, 100)
     }), {})
   })
 
@@ -62,6 +63,11 @@ variable "intent_log" {
   validation {
     condition     = var.intent_log.sqs.message_retention_seconds >= 60 && var.intent_log.sqs.message_retention_seconds <= 1209600 && var.intent_log.sqs.dlq_message_retention_seconds >= 60 && var.intent_log.sqs.dlq_message_retention_seconds <= 1209600
     error_message = "SQS message retention must be between 60 and 1209600 seconds."
+  }
+
+  validation {
+    condition     = var.intent_log.kinesis.intents_per_record >= 1
+    error_message = "intent_log.kinesis.intents_per_record must be at least 1."
   }
 
   validation {
@@ -109,6 +115,9 @@ variable "producer" {
       enabled             = optional(bool, false)
       schedule_expression = optional(string, "rate(1 minute)")
       batch_rows          = optional(number, 500)
+      sends_in_flight     = optional(number, 4)
+      idle_poll_ms        = optional(number, 50)
+      timeout             = optional(number, 70)
       datasource_url      = optional(string)
     }), {})
 
@@ -135,6 +144,16 @@ variable "producer" {
   validation {
     condition     = contains(["java21", "provided.al2023"], var.producer.package.runtime)
     error_message = "producer.package.runtime must be java21 (the JVM zip) or provided.al2023 (the native zip with its bootstrap)."
+  }
+
+  validation {
+    condition     = var.producer.outbox_drain.sends_in_flight >= 1 && var.producer.outbox_drain.sends_in_flight <= 4
+    error_message = "producer.outbox_drain.sends_in_flight must be 1 to 4 (each holds one of the drain's 4 database connections)."
+  }
+
+  validation {
+    condition     = var.producer.outbox_drain.idle_poll_ms >= 0 && var.producer.outbox_drain.timeout > 5 && var.producer.outbox_drain.timeout <= 900
+    error_message = "producer.outbox_drain.idle_poll_ms must be 0 or more, and producer.outbox_drain.timeout between 6 and 900 seconds (the drain stops 5 s before it)."
   }
 
   validation {

@@ -30,6 +30,8 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.LongStream;
+import software.amazon.awssdk.services.sqs.model.Message;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -83,7 +85,7 @@ class AuroraHookHandlerTest {
 
     private List<Intent> receiveIntents() {
         return TestData.receiveAll(sqs, services.queueUrl()).stream()
-                .map(m -> IntentCodec.DEFAULT.decode(m.body())).toList();
+                .flatMap(m -> IntentCodec.DEFAULT.decodeAll(m.body()).stream()).toList();
     }
 
     private String query(String sql) {
@@ -164,6 +166,23 @@ class AuroraHookHandlerTest {
         assertThat(query("SELECT last_error FROM aws_lambda_emulation.invocations"))
                 .contains("1 key entries of the hook payload were rejected (the 2 others were appended): "
                         + "hook payload field 'k[1][0]': key values must be strings or 64-bit integers, got true");
+    }
+
+    @Test
+    void oneStatementsPayloadIsPackedIntoMessagesOfTheShippedPacking() {
+        captureWithAwsLambda("hook_packed");
+        TestData.execute(services.jdbcUrl(), "INSERT INTO hook_packed SELECT g, 'new' FROM generate_series(1, 250) g");
+
+        assertThat(emulator(services.lambdaUrl()).deliverUntilIdle()).isEqualTo(new DeliveryReport(1, 1, 0, 0, 0));
+
+        // One invocation, 250 intents: three messages of at most ProducerDefaults' 100 intents each, not 250.
+        List<Message> messages = TestData.receiveAll(sqs, services.queueUrl());
+        assertThat(messages).extracting(m -> IntentCodec.DEFAULT.decodeAll(m.body()).size())
+                .containsExactlyInAnyOrder(100, 100, 50);
+        assertThat(messages.stream().flatMap(m -> IntentCodec.DEFAULT.decodeAll(m.body()).stream()))
+                .allSatisfy(i -> assertThat(i.operation()).isEqualTo(Operation.INSERT))
+                .extracting(i -> i.key().value(0))
+                .containsExactlyInAnyOrderElementsOf(LongStream.rangeClosed(1, 250).boxed().toList());
     }
 
     @Test

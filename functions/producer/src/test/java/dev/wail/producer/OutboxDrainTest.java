@@ -1,6 +1,7 @@
 package dev.wail.producer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.wail.core.intent.EntityKey;
 import dev.wail.core.intent.Intent;
@@ -32,6 +33,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
@@ -253,6 +255,118 @@ class OutboxDrainTest {
         assertThat(receiveAll(queue)).extracting(m -> IntentCodec.DEFAULT.decode(m.body()).key().value(0))
                 .doesNotHaveDuplicates()
                 .containsExactlyInAnyOrderElementsOf(LongStream.rangeClosed(1, 400).boxed().toList());
+    }
+
+    @Test
+    void drainUntilKeepsPollingAndSendsAChangeCommittedWhileItRuns() throws Exception {
+        String queue = sqs.createQueue("drain-polling");
+        OutboxDrain drain = new OutboxDrain(pool, new SqsIntentLog(sqs.client(), queue, 3, Duration.ofMillis(10)), 100,
+                2, Duration.ofMillis(20));
+        drain.drainOnce().await().indefinitely();
+        long deadline = System.currentTimeMillis() + 10_000;
+        ExecutorService thread = Executors.newSingleThreadExecutor();
+        try {
+            Future<DrainReport> running = thread.submit(() -> drain.drainUntil(deadline));
+            List<Intent> sent = new ArrayList<>();
+            for (long id : new long[] {6, 7}) {
+                postgres.execute("INSERT INTO drain_orders VALUES (" + id + ", 'new')");
+                // Sent while the same call is still polling, without another invocation: 7 after 6 was sent.
+                await().atMost(Duration.ofSeconds(4)).untilAsserted(() -> {
+                    receiveAll(queue).forEach(m -> sent.addAll(IntentCodec.DEFAULT.decodeAll(m.body())));
+                    assertThat(sent).extracting(i -> i.key().value(0)).contains(id);
+                });
+            }
+            assertThat(running.isDone()).isFalse();
+            DrainReport report = running.get();
+
+            assertThat(System.currentTimeMillis()).isGreaterThanOrEqualTo(deadline);
+            assertThat(sent).extracting(i -> i.key().value(0)).containsExactly(6L, 7L);
+            assertThat(report.rows()).isEqualTo(2);
+            assertThat(report.intents()).isEqualTo(2);
+            // About 10 s of polls every 20 ms, less those that found a row: many idle polls, and no busy loop.
+            assertThat(report.idlePolls()).isBetween(20, 10_000 / 20);
+            assertThat(count("wail.outbox")).isZero();
+        } finally {
+            thread.shutdownNow();
+        }
+    }
+
+    @Test
+    void concurrentSendsKeepTheRowsOfAFailedSendAndDeleteOnlyRowsWhoseIntentsWereAccepted() throws Exception {
+        String queue = sqs.createQueue("drain-in-flight");
+        String missing = sqs.endpoint() + "/" + EmbeddedSqsServer.ACCOUNT + "/no-such-queue";
+        StringBuilder writes = new StringBuilder();
+        for (int id = 1; id <= 200; id++) {
+            writes.append("INSERT INTO drain_orders VALUES (").append(id).append(", 'new');");
+        }
+        postgres.execute(writes.toString());
+        SqsIntentLog good = new SqsIntentLog(sqs.client(), queue, 2, Duration.ofMillis(5));
+        SqsIntentLog failing = new SqsIntentLog(sqs.client(), missing, 2, Duration.ofMillis(5));
+        // Append 4 goes to a queue that does not exist (a real refusal by the service). Appends 1 (the drain alone) and
+        // 2 (the first batch, which starts the helpers) run alone; from append 3 on, each waits until another one is
+        // in flight, so the drain must run its sends concurrently to finish at all.
+        AtomicInteger appends = new AtomicInteger();
+        AtomicInteger inFlight = new AtomicInteger();
+        AtomicInteger mostInFlight = new AtomicInteger();
+        List<Long> refusedKeys = java.util.Collections.synchronizedList(new ArrayList<>());
+        IntentLog log = intents -> {
+            int call = appends.incrementAndGet();
+            mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            try {
+                if (call >= 3) {
+                    await().atMost(Duration.ofSeconds(5)).until(() -> mostInFlight.get() > 1);
+                }
+                if (call == 4) {
+                    intents.forEach(i -> refusedKeys.add((Long) i.key().value(0)));
+                    return failing.append(intents);
+                }
+                return good.append(intents);
+            } finally {
+                inFlight.decrementAndGet();
+            }
+        };
+        OutboxDrain drain = new OutboxDrain(pool, log, 20, 4, Duration.ofMillis(10));
+        // Alone first: see concurrentDrainersSendEveryIntentExactlyOnce.
+        DrainReport first = drain.drainOnce().await().indefinitely();
+
+        DrainReport report = first.plus(drain.drainUntilEmpty(System.currentTimeMillis() + 30_000));
+
+        assertThat(mostInFlight.get()).isGreaterThan(1);
+        List<Long> sent = receiveAll(queue).stream()
+                .flatMap(m -> IntentCodec.DEFAULT.decodeAll(m.body()).stream()).map(i -> (Long) i.key().value(0))
+                .toList();
+        List<Long> kept = keysLeftInTheOutbox();
+        // The refused rows stayed in the outbox (retainedRows), then were either taken again by another transaction
+        // of the same drain and sent, or are still there; no row is both sent and still in the outbox, none is lost.
+        assertThat(refusedKeys).hasSize(20);
+        assertThat(Stream.concat(sent.stream(), kept.stream())).containsAll(refusedKeys);
+        assertThat(sent).doesNotHaveDuplicates();
+        assertThat(kept).noneMatch(sent::contains);
+        assertThat(Stream.concat(sent.stream(), kept.stream()))
+                .containsExactlyInAnyOrderElementsOf(LongStream.rangeClosed(1, 200).boxed().toList());
+        assertThat(report.retainedRows()).isEqualTo(20);
+        assertThat(report.intents()).isEqualTo(sent.size());
+
+        // The kept rows go out with the next drain, and then every row has been sent exactly once.
+        assertThat(drain.drainUntilEmpty(System.currentTimeMillis() + 30_000).intents()).isEqualTo(kept.size());
+        assertThat(count("wail.outbox")).isZero();
+        assertThat(Stream.concat(sent.stream(), receiveAll(queue).stream()
+                        .flatMap(m -> IntentCodec.DEFAULT.decodeAll(m.body()).stream())
+                        .map(i -> (Long) i.key().value(0))))
+                .containsExactlyInAnyOrderElementsOf(LongStream.rangeClosed(1, 200).boxed().toList());
+    }
+
+    /** The keys of the outbox's rows, read back from their payloads (one key per row here). */
+    private List<Long> keysLeftInTheOutbox() throws SQLException {
+        List<Long> keys = new ArrayList<>();
+        try (Connection c = postgres.dataSource().getConnection(); Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("SELECT payload FROM wail.outbox")) {
+            while (r.next()) {
+                dev.wail.producer.hook.HookPayloadReader.readEach(r.getString(1)).intents()
+                        .forEach(i -> keys.add((Long) i.key().value(0)));
+            }
+        }
+        return keys;
     }
 
     @Test

@@ -8,6 +8,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.kinesis.model.Shard;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
@@ -36,8 +38,14 @@ class OutboxDrainToKinesisHandlerTest {
 
         List<Record> records = EmbeddedKinesisServer.records(kinesis, KinesisLogProfile.STREAM);
         ScheduledDrain.assertIntentsOfTheTwoStatements(records.stream()
-                .map(r -> IntentCodec.DEFAULT.decode(r.data().asUtf8String())).toList(), "shipments");
-        assertThat(records).allSatisfy(r -> assertThat(r.partitionKey())
-                .isEqualTo(IntentCodec.entityId(IntentCodec.DEFAULT.decode(r.data().asUtf8String()).entity())));
+                .flatMap(r -> IntentCodec.DEFAULT.decodeAll(r.data().asUtf8String()).stream()).toList(), "shipments");
+        // Packed by default: fewer records than intents, each holding only intents of the shard it landed on.
+        assertThat(records).hasSizeLessThan(13);
+        List<Shard> shards = EmbeddedKinesisServer.shards(kinesis, KinesisLogProfile.STREAM);
+        Map<String, List<Record>> byShard = EmbeddedKinesisServer.recordsByShard(kinesis, KinesisLogProfile.STREAM);
+        byShard.forEach((shard, onShard) -> assertThat(onShard).allSatisfy(r -> assertThat(
+                IntentCodec.DEFAULT.decodeAll(r.data().asUtf8String()))
+                .allSatisfy(i -> assertThat(EmbeddedKinesisServer.shardFor(shards, IntentCodec.entityId(i.entity())))
+                        .isEqualTo(shard))));
     }
 }

@@ -60,7 +60,12 @@ public class ProducerBeans {
             }
             case KINESIS -> {
                 String stream = required(config.streamName(), "wail.producer.stream-name", "kinesis");
-                yield new KinesisIntentLog(kinesis.get(), stream, retry);
+                int perRecord = config.kinesis().intentsPerRecord();
+                if (perRecord < 1) {
+                    throw new IllegalStateException(describe("wail.producer.kinesis.intents-per-record")
+                            + " must be at least 1, got " + perRecord);
+                }
+                yield new KinesisIntentLog(kinesis.get(), stream, retry, perRecord);
             }
         };
     }
@@ -99,7 +104,8 @@ public class ProducerBeans {
     @Produces
     @Singleton
     OutboxDrain outboxDrain(InjectableInstance<Pool> pool, IntentLog log, ProducerConfig config) {
-        return new OutboxDrain(pool.getActive(), log, config.outboxBatchRows());
+        return new OutboxDrain(pool.getActive(), log, config.outboxBatchRows(), config.outboxSendsInFlight(),
+                config.outboxIdlePoll());
     }
 
     /**

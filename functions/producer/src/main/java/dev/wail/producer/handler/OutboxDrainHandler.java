@@ -7,12 +7,15 @@ import dev.wail.producer.metrics.ProducerMetrics;
 import dev.wail.producer.outbox.DrainReport;
 import dev.wail.producer.outbox.OutboxDrain;
 import jakarta.inject.Named;
+import java.time.Duration;
 import java.util.Map;
 import org.jboss.logging.Logger;
 
 /**
- * {@code outbox-drain}: invoked on a schedule (any event; its content is ignored), drains {@code wail.outbox} to the
- * intent log until it is empty or the invocation's time is nearly up, then reports the age of the oldest row left.
+ * {@code outbox-drain}: invoked on a schedule (any event; its content is ignored), keeps draining {@code wail.outbox} to
+ * the intent log until the invocation's time is nearly up ({@link OutboxDrain#drainUntil}; or for
+ * {@code drain-poll-for} at most, {@code PT0S} meaning until empty), then reports the age of the oldest row left and
+ * how many polls found the outbox empty.
  */
 @Named(OutboxDrainHandler.NAME)
 public class OutboxDrainHandler implements RequestHandler<Map<String, Object>, DrainReport> {
@@ -34,11 +37,14 @@ public class OutboxDrainHandler implements RequestHandler<Map<String, Object>, D
 
     @Override
     public DrainReport handleRequest(Map<String, Object> ignored, Context context) {
-        long deadline = System.currentTimeMillis() + context.getRemainingTimeInMillis()
-                - config.drainSafetyMargin().toMillis();
-        DrainReport report = drain.drainUntilEmpty(deadline);
+        long now = System.currentTimeMillis();
+        long deadline = now + context.getRemainingTimeInMillis() - config.drainSafetyMargin().toMillis();
+        Duration pollFor = config.drainPollFor().orElse(null);
+        DrainReport report = pollFor != null && pollFor.isZero() ? drain.drainUntilEmpty(deadline)
+                : drain.drainUntil(pollFor == null ? deadline : Math.min(deadline, now + pollFor.toMillis()));
         LOG.infof("outbox drain: %s", report);
         metrics.refused(report.rejectedRows() + report.rejectedKeys());
+        metrics.outboxIdlePolls(report.idlePolls());
         metrics.outboxOldestAge(drain.oldestAgeMillis());
         return report;
     }

@@ -23,11 +23,14 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
  * queue (URL ending in {@code .fifo}) the message group is the entity, so intents of one entity stay in order while
  * different entities flow in parallel, and the deduplication id is derived from the content.
  *
- * <p>By default a message carries one intent. With {@code intentsPerMessage > 1} consecutive intents are packed into
- * one message whose body is a JSON array (at most that many intents and 256 KiB); on a FIFO queue only intents of
- * the same entity share a message. Packing divides the billed requests on both sides of the queue (see the README's
- * measurements), at a price: the consumer acknowledges or fails a message as a whole, so one bad intent sends its
- * packed neighbours to the retry or the dead-letter queue with it.
+ * <p>Consecutive intents are packed into one message whose body is a JSON array (at most {@code intentsPerMessage}
+ * intents and 256 KiB; the shipped default is {@link dev.wail.producer.config.ProducerDefaults#INTENTS_PER_MESSAGE});
+ * on a FIFO queue only intents of the same entity share a message; with 1, a message is one intent, not an array.
+ * Packing divides the calls and billed requests on both sides of the queue (see the README's measurements). What it
+ * costs: SQS deletes or redelivers a message as a whole. The consumer settles a packed message's intents one by one:
+ * an intent it rejects goes to the dead-letter queue alone (re-encoded) and its neighbours are written, but an intent
+ * that must be retried makes the whole message come back, and its neighbours are read and written again (harmless:
+ * the consumer never writes backwards, at a cost of repeated work).
  *
  * <p>Messages the service reports failed are retried, alone, matched by their entry id, following the
  * {@link RetryPolicy}; sender faults (a bad entry) are not retried. Every intent of a failed message is reported

@@ -19,7 +19,9 @@ import software.amazon.cloudwatchlogs.emf.model.Unit;
  * them). Per function ({@code Function}): {@code Resent} (messages or records sent again after the service refused
  * them: throttling shows here first), {@code Refused} (input that could not become intents: malformed hook payloads or
  * key entries, unreadable outbox rows, DynamoDB stream records without usable keys) and, for the outbox drain,
- * {@code OutboxOldestAgeMs} (age of the oldest row still waiting; 0 when the outbox is empty).
+ * {@code OutboxOldestAgeMs} (age of the oldest row still waiting; 0 when the outbox is empty) and
+ * {@code OutboxIdlePolls} (polls of one invocation that found the outbox empty: a drain that keeps polling until its
+ * deadline shows its idle time here).
  */
 public final class ProducerMetrics {
 
@@ -56,6 +58,13 @@ public final class ProducerMetrics {
     public void refused(int records) {
         MetricsLogger function = emf.forFunction();
         function.putMetric("Refused", records, Unit.COUNT);
+        function.flush();
+    }
+
+    /** @param polls polls of one drain invocation that found the outbox empty */
+    public void outboxIdlePolls(int polls) {
+        MetricsLogger function = emf.forFunction();
+        function.putMetric("OutboxIdlePolls", polls, Unit.COUNT);
         function.flush();
     }
 

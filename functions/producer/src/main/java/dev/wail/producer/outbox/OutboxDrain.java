@@ -15,6 +15,8 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
+import dev.wail.producer.config.ProducerDefaults;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -53,14 +55,35 @@ public final class OutboxDrain {
     private final Pool pool;
     private final IntentLog log;
     private final int batchRows;
+    private final int sendsInFlight;
+    private final Duration idlePoll;
 
+    /** A drain with the shipped defaults for {@link #drainUntil}: see {@link ProducerDefaults}. */
     public OutboxDrain(Pool pool, IntentLog log, int batchRows) {
+        this(pool, log, batchRows, ProducerDefaults.outboxSendsInFlight(), ProducerDefaults.outboxIdlePoll());
+    }
+
+    /**
+     * @param batchRows     rows locked, sent and deleted per transaction
+     * @param sendsInFlight transactions {@link #drainUntil} and {@link #drainUntilEmpty} run at once while there is a
+     *                      backlog (the pool needs as many connections to use them all)
+     * @param idlePoll      how long {@link #drainUntil} waits after a batch that was not full before it polls again
+     */
+    public OutboxDrain(Pool pool, IntentLog log, int batchRows, int sendsInFlight, Duration idlePoll) {
         if (batchRows < 1) {
             throw new IllegalArgumentException("batchRows must be at least 1, got " + batchRows);
+        }
+        if (sendsInFlight < 1) {
+            throw new IllegalArgumentException("sendsInFlight must be at least 1, got " + sendsInFlight);
+        }
+        if (idlePoll.isNegative()) {
+            throw new IllegalArgumentException("idlePoll must not be negative, got " + idlePoll);
         }
         this.pool = pool;
         this.log = log;
         this.batchRows = batchRows;
+        this.sendsInFlight = sendsInFlight;
+        this.idlePoll = idlePoll;
     }
 
     /** Drains one batch in one transaction. */
@@ -73,16 +96,28 @@ public final class OutboxDrain {
 
     /**
      * Drains one batch, then more while the outbox still had a full batch and {@code deadlineMillis} (epoch) is not
-     * reached. Stops early when the log refuses intents: the rest waits for the next invocation.
+     * reached, with up to {@code sendsInFlight} transactions at once. Stops early when the log refuses intents: the
+     * rest waits for the next invocation.
      */
     public DrainReport drainUntilEmpty(long deadlineMillis) {
-        DrainReport total = DrainReport.EMPTY;
-        DrainReport once;
-        do {
-            once = drainOnce().await().indefinitely();
-            total = total.plus(once);
-        } while (once.rows() == batchRows && once.retainedRows() == 0 && System.currentTimeMillis() < deadlineMillis);
-        return total;
+        return loop(Duration.ZERO, true).until(deadlineMillis);
+    }
+
+    /**
+     * Keeps draining until {@code deadlineMillis} (epoch milliseconds): without pause while batches come back full (up
+     * to {@code sendsInFlight} transactions at once), otherwise polling again after the idle poll interval, so that a
+     * change waits at most about that interval. Drains at least one batch, even past the deadline. Rows the log
+     * refused stay in the outbox and are sent again after a pause of a second. The report counts the polls that found
+     * the outbox empty. Several callers (overlapping invocations) may poll at once: {@code SKIP LOCKED} gives each its
+     * own rows.
+     */
+    public DrainReport drainUntil(long deadlineMillis) {
+        return loop(idlePoll, false).until(deadlineMillis);
+    }
+
+    private DrainLoop loop(Duration pause, boolean untilCaughtUp) {
+        return new DrainLoop(() -> drainOnce().await().indefinitely(), batchRows, sendsInFlight, pause, untilCaughtUp,
+                System::currentTimeMillis);
     }
 
     /** How long the oldest row still in the outbox has waited, by the database's clock; 0 when it is empty. */

@@ -181,6 +181,63 @@ class SqsPackingBench {
         assertThat(kinesis.records("bench-intents")).hasSize(INTENTS);
     }
 
+    /**
+     * CPU time per intent on each side of a standard queue, at several packings: the producer's append (encode, pack,
+     * SendMessageBatch) and the consumer's receive, decode and DeleteMessageBatch, each measured as the CPU time of the
+     * calling thread (ElasticMQ's own threads are not counted). Every packing runs twice, the first run a warm-up;
+     * {@code 0} packs by bytes only (256 KiB per message). Run it with {@code -Dtest=SqsPackingBench#cpuPerIntent}.
+     */
+    @Test
+    void cpuPerIntent() {
+        java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
+        int[] packings = {1, 10, 50, 100, 250, 0};
+        List<String> rows = new ArrayList<>();
+        for (int round = 0; round < 2; round++) {
+            for (int perMessage : packings) {
+                int packing = perMessage == 0 ? Integer.MAX_VALUE : perMessage;
+                String queue = sqs.createQueue("cpu-" + round + "-" + perMessage);
+                List<Intent> intents = distinctRows();
+                long start = cpu.getCurrentThreadCpuTime();
+                long wall = System.nanoTime();
+                appendInBatches(new SqsIntentLog(sqs.client(), queue, new RetryPolicy(4, Duration.ofMillis(10)),
+                        packing), intents);
+                long producerCpu = cpu.getCurrentThreadCpuTime() - start;
+                long producerWall = System.nanoTime() - wall;
+                start = cpu.getCurrentThreadCpuTime();
+                wall = System.nanoTime();
+                int received = 0;
+                int receives = 0;
+                while (received < intents.size()) {
+                    List<Message> polled = sqs.client().receiveMessage(b -> b.queueUrl(queue)
+                            .maxNumberOfMessages(10)).messages();
+                    receives++;
+                    for (Message m : polled) {
+                        received += IntentCodec.DEFAULT.decodeAll(m.body()).size();
+                    }
+                    if (!polled.isEmpty()) {
+                        sqs.client().deleteMessageBatch(b -> b.queueUrl(queue).entries(polled.stream()
+                                .map(m -> DeleteMessageBatchRequestEntry.builder().id(m.messageId())
+                                        .receiptHandle(m.receiptHandle()).build()).toList()));
+                    }
+                }
+                long consumerCpu = cpu.getCurrentThreadCpuTime() - start;
+                long consumerWall = System.nanoTime() - wall;
+                assertThat(received).isEqualTo(intents.size());
+                if (round == 1) {
+                    rows.add(String.format("%9s %12.1f %12.1f %12.1f %12.1f %9d", perMessage == 0 ? "256 KiB" :
+                            Integer.toString(perMessage), producerCpu / 1e3 / intents.size(),
+                            producerWall / 1e3 / intents.size(), consumerCpu / 1e3 / intents.size(),
+                            consumerWall / 1e3 / intents.size(), receives));
+                }
+            }
+        }
+        System.out.printf("%n%d intents, appended %d at a time; microseconds per intent (client thread)%n", INTENTS,
+                APPEND_BATCH);
+        System.out.printf("%9s %12s %12s %12s %12s %9s%n", "per msg", "prod cpu", "prod wall", "cons cpu",
+                "cons wall", "receives");
+        rows.forEach(System.out::println);
+    }
+
     private static void appendInBatches(IntentLog log, List<Intent> intents) {
         for (int from = 0; from < intents.size(); from += APPEND_BATCH) {
             assertThat(log.append(intents.subList(from, Math.min(from + APPEND_BATCH, intents.size()))).accepted())

@@ -47,11 +47,11 @@ class ProducerBeansTest {
     }
 
     @Test
-    void sqsIsTheDefaultLogAndOneIntentPerMessageTheDefaultPacking() {
+    void sqsIsTheDefaultLogAndAHundredIntentsPerMessageTheDefaultPacking() {
         ProducerConfig config = config(Map.of("wail.producer.queue-url", "unused"));
 
         assertThat(config.log()).isEqualTo(ProducerConfig.LogKind.SQS);
-        assertThat(config.sqs().intentsPerMessage()).isEqualTo(1);
+        assertThat(config.sqs().intentsPerMessage()).isEqualTo(100).isEqualTo(ProducerDefaults.intentsPerMessage());
     }
 
     @Test
@@ -76,8 +76,10 @@ class ProducerBeansTest {
         IntentLog log = ProducerBeans.selectLog(config, unused("SQS"), kinesis::client);
         assertThat(log.append(INTENTS).accepted()).isTrue();
 
-        assertThat(kinesis.records("selected-by-config"))
-                .extracting(r -> IntentCodec.DEFAULT.decode(r.data().asUtf8String())).containsExactlyElementsOf(INTENTS);
+        // Packed by default: one shard, so every intent in one record, in order.
+        assertThat(kinesis.records("selected-by-config")).singleElement()
+                .extracting(r -> IntentCodec.DEFAULT.decodeAll(r.data().asUtf8String()))
+                .isEqualTo(INTENTS);
     }
 
     @Test

@@ -176,6 +176,90 @@ class KinesisIntentLogTest {
         assertThat(decoded(kinesis.records(stream))).containsExactlyInAnyOrderElementsOf(TestIntents.inserts(5));
     }
 
+    private KinesisIntentLog packed(int attempts, RetryPolicy.Pause pause) {
+        return new KinesisIntentLog(client, stream, new RetryPolicy(attempts, Duration.ofMillis(10), pause), 100);
+    }
+
+    private static List<Intent> decodedAll(List<Record> records) {
+        return records.stream().flatMap(r -> IntentCodec.DEFAULT.decodeAll(r.data().asUtf8String()).stream())
+                .toList();
+    }
+
+    @Test
+    void packedRecordsHoldIntentsOfOneShardOnlyLandOnItAndKeepEachEntityInOrder() {
+        kinesis.createStream(stream, 4);
+        // 600 changes: 150 orders, each inserted, updated twice and deleted, the changes of different orders
+        // interleaved as a drain batch would hand them over.
+        List<Intent> intents = new ArrayList<>();
+        for (int round = 0; round < 4; round++) {
+            Operation operation = round == 0 ? Operation.INSERT : round == 3 ? Operation.DELETE : Operation.UPDATE;
+            for (long id = 1; id <= 150; id++) {
+                intents.add(TestIntents.order(id, operation, round * 1_000 + id));
+            }
+        }
+
+        assertThat(packed(3, NO_WAIT).append(intents)).isEqualTo(AppendResult.allAccepted());
+
+        List<PutRecordsRequest> requests = calls.requests(PutRecordsRequest.class);
+        assertThat(requests).hasSize(1);
+        // Four shards, 600 intents of ~100 bytes, 100 per record: 6 to 8 records, not 600.
+        assertThat(requests.get(0).records()).hasSizeBetween(6, 8).allSatisfy(r -> assertThat(r.data()
+                .asByteArrayUnsafe().length).isLessThanOrEqualTo(KinesisIntentLog.PACKED_DATA_BYTES));
+        List<Shard> shards = kinesis.shards(stream);
+        Map<String, List<Record>> byShard = kinesis.recordsByShard(stream);
+        byShard.forEach((shardId, records) -> assertThat(records).allSatisfy(r -> assertThat(
+                IntentCodec.DEFAULT.decodeAll(r.data().asUtf8String())).hasSizeLessThanOrEqualTo(100)
+                .allSatisfy(i -> assertThat(EmbeddedKinesisServer.shardFor(shards, IntentCodec.entityId(i.entity())))
+                        .isEqualTo(shardId))));
+        assertThat(byShard.values()).filteredOn(records -> !records.isEmpty()).hasSize(4);
+        assertThat(decodedAll(kinesis.records(stream))).containsExactlyInAnyOrderElementsOf(intents);
+        // One entity, one shard, arrival order.
+        byShard.values().forEach(records -> {
+            List<Intent> onShard = decodedAll(records);
+            for (long id = 1; id <= 150; id++) {
+                long order = id;
+                assertThat(onShard).filteredOn(i -> i.key().value(0).equals(order)).extracting(Intent::operation)
+                        .isIn(List.of(), List.of(Operation.INSERT, Operation.UPDATE, Operation.UPDATE,
+                                Operation.DELETE));
+            }
+        });
+    }
+
+    @Test
+    void packedIntentsOfARecordTheStreamKeepsRefusingAreReportedByPositionAndTheirNeighboursLand() {
+        kinesis.createStream(stream, 2);
+        List<Intent> intents = new ArrayList<>(TestIntents.inserts(40));
+        intents.add(17, TestIntents.withKeyOfLength("documents", 1_100_000));
+
+        AppendResult result = packed(3, NO_WAIT).append(intents);
+
+        // The oversized intent is a record of its own: it alone fails, its 40 neighbours are packed and land.
+        assertThat(result.failedIndexes()).containsExactly(17);
+        assertThat(result.firstError()).startsWith("InvalidArgumentException: Record data size ");
+        assertThat(decodedAll(kinesis.records(stream))).containsExactlyInAnyOrderElementsOf(TestIntents.inserts(40));
+        // Per shard, packed runs stop before the oversized record and start again after it.
+        assertThat(calls.requests(PutRecordsRequest.class).get(0).records()).hasSizeBetween(3, 4);
+    }
+
+    @Test
+    void aPackedLogRetriesOnlyTheRecordTheStreamRefusedAndEveryIntentLands() {
+        kinesis.createStream(stream, 1);
+        List<Intent> intents = new ArrayList<>(TestIntents.inserts(30));
+        intents.add(5, TestIntents.withKeyOfLength("documents", 1_100_000));
+        RetryPolicy.Pause limitRaised = duration -> client.updateMaxRecordSize(b -> b
+                .streamARN(EmbeddedKinesisServer.streamArn(stream)).maxRecordSizeInKiB(2048));
+
+        AppendResult result = packed(3, limitRaised).append(intents);
+
+        assertThat(result).isEqualTo(new AppendResult(List.of(), null, 1));
+        // Records: intents 0-4 packed, the large one alone, 6-30 packed; only the large one is sent again.
+        assertThat(calls.requests(PutRecordsRequest.class)).extracting(r -> r.records().size()).containsExactly(3, 1);
+        assertThat(data(kinesis.records(stream)).stream().filter(d -> d.length() > 1_000_000).toList())
+                .containsExactly(IntentCodec.DEFAULT.encodeToString(intents.get(5)));
+        assertThat(decodedAll(kinesis.records(stream).stream().filter(r -> r.data().asByteArrayUnsafe().length
+                < 1_000_000).toList())).containsExactlyElementsOf(TestIntents.inserts(30));
+    }
+
     @Test
     void aStreamNamedByArnWorksLikeOneNamedByName() {
         kinesis.createStream(stream, 1);
