@@ -9,6 +9,7 @@ import dev.wail.core.pipeline.MessageOutcome;
 import dev.wail.core.pipeline.TableBinding;
 import dev.wail.core.pipeline.TableRegistry;
 import dev.wail.core.wire.IntentCodec;
+import dev.wail.producer.config.ProducerDefaults;
 import dev.wail.producer.log.RetryPolicy;
 import dev.wail.producer.log.SqsIntentLog;
 import dev.wail.producer.outbox.DrainReport;
@@ -46,8 +47,8 @@ final class WailPipeline implements Pipeline {
             BenchSchema.COLUMNS, Optional.empty(), BenchSchema.SINK_TABLE);
 
     /**
-     * How long one drain pass may keep draining (the scheduled function's invocation): {@code drainUntilEmpty} stops
-     * earlier once a batch comes back less than full.
+     * How long one drain pass keeps polling ({@code OutboxDrain.drainUntil}, as the scheduled function's invocation
+     * does until its deadline); the loop starts the next pass at once.
      */
     private static final Duration DRAIN_PASS = Duration.ofSeconds(1);
     /**
@@ -90,7 +91,7 @@ final class WailPipeline implements Pipeline {
         this.sqsServer = sqsServer;
         this.settings = settings;
         int pollers = settings.consumerLoops();
-        clock.stage(DRAIN, 1, false).stage(SEND, 1, true).stage(LOOP, pollers, false)
+        clock.stage(DRAIN, 1, false).stage(SEND, ProducerDefaults.outboxSendsInFlight(), true).stage(LOOP, pollers, false)
                 .stage(RECEIVE, pollers, true).stage(PROCESS, pollers, true).stage(DELETE, pollers, true);
     }
 
@@ -151,13 +152,9 @@ final class WailPipeline implements Pipeline {
         }
     }
 
-    /**
-     * One pass of the shipped drain, as one scheduled invocation runs it. When {@code OutboxDrain.drainUntil(long
-     * deadlineMillis)} lands (a drain that keeps polling until its deadline), this line becomes
-     * {@code drain.drainUntil(System.currentTimeMillis() + DRAIN_PASS.toMillis())}.
-     */
+    /** One pass of the shipped drain, as one scheduled invocation runs it: polling until its deadline. */
     private static DrainReport drainPass(OutboxDrain drain) {
-        return drain.drainUntilEmpty(System.currentTimeMillis() + DRAIN_PASS.toMillis());
+        return drain.drainUntil(System.currentTimeMillis() + DRAIN_PASS.toMillis());
     }
 
     private void consumeLoop(MappingPoller poller, ConsumerPipeline pipeline) {
