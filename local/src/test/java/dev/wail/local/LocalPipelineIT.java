@@ -100,8 +100,9 @@ class LocalPipelineIT {
         assertThat(s.at("/verification/readModelRows").asInt()).isEqualTo(s.at("/verification/sourceRows").asInt())
                 .isPositive();
         long writes = s.at("/source/writes").asLong();
-        // 30 writes/s for 8 s, paced by schedule: close to 240.
-        assertThat(writes).isBetween(200L, 245L);
+        // 30 writes/s for 8 s, paced by schedule: close to 240 on a quiet machine, fewer on a loaded one (the traffic
+        // stops with its duration rather than write its backlog into the drain), never more.
+        assertThat(writes).isPositive().isLessThanOrEqualTo(245L);
         assertThat(s.at("/source/creates").asLong() + s.at("/source/updates").asLong()
                 + s.at("/source/cancels").asLong() + s.at("/source/deletes").asLong()).isEqualTo(writes);
         // One intent per changed row reaches the consumer, at least once.
