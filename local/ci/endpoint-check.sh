@@ -20,8 +20,10 @@ for _ in $(seq 1 100); do
 done
 AWS_ENDPOINT_URL="http://127.0.0.1:$port" WAIL_LOCALSTACK_STATE="$state" localstack/apply.sh >"$state/apply.log" 2>&1 \
   || { cat "$state/apply.log" >&2; exit 1; }
+# The outbox drain every 2 s instead of the module's rate(1 minute): the check must not wait a minute for a drain.
 local/run --endpoint "http://127.0.0.1:$port" --log sqs-fifo --duration 8s --rate 20 --concurrency 2 \
-  --producer-concurrency 2 --progress lines --progress-interval 4s --work-dir local/target/endpoint-check
+  --producer-concurrency 2 --test-only-drain-every 2s --progress lines --progress-interval 4s \
+  --work-dir local/target/endpoint-check
 # Every write's intent went through the queue at the endpoint (FIFO deduplication drops only identical intents).
 python3 - local/target/endpoint-check/summary.json <<'PY'
 import json, sys

@@ -8,6 +8,7 @@ import dev.wail.local.lambda.RuntimeClient;
 import dev.wail.local.mapping.Faults;
 import dev.wail.local.mapping.KinesisEventSourceMapping;
 import dev.wail.local.mapping.MappingStats;
+import dev.wail.local.mapping.Schedule;
 import dev.wail.local.mapping.SqsEventSourceMapping;
 import dev.wail.local.observe.Backlog;
 import dev.wail.local.observe.EmfTally;
@@ -16,6 +17,7 @@ import dev.wail.local.observe.Gauges;
 import dev.wail.local.observe.ProgressDisplay;
 import dev.wail.local.observe.ReadModelVerifier;
 import dev.wail.local.observe.SinkProbe;
+import dev.wail.local.RunOptions.Delivery;
 import dev.wail.local.traffic.OrderTraffic;
 import dev.wail.producer.local.InvokeOutcome;
 import dev.wail.producer.local.LambdaInvokeEmulator;
@@ -46,10 +48,13 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * The main job: order traffic on the shop's table, captured by wail's hooks, through the producer function into the
  * intent log, through the consumer function into the read model; live progress; then the read model is verified
  * against the source row by row and a summary printed (and written to {@code summary.json}).
+ *
+ * <p>The producer function is the one the delivery needs, and only that one: {@code outbox-drain}, invoked by an
+ * EventBridge schedule emulation, or {@code aurora-hook}, invoked by the emulation of the triggers'
+ * {@code aws_lambda.invoke}.
  */
 public class LocalPipeline implements QuarkusApplication {
 
-    static final String PRODUCER = "wail-shop-aurora-hook";
     static final String CONSUMER = "wail-shop-consumer";
 
     @Inject
@@ -67,32 +72,33 @@ public class LocalPipeline implements QuarkusApplication {
     public int run(String... args) throws Exception {
         RunOptions options = RunOptions.parse(args);
         LocalServices services = LocalPipelineMain.services;
-        installSchemas(services);
+        installSchemas(services, options.delivery());
+        String producerName = producerName(options.delivery());
         Path workDir = options.workDir().toAbsolutePath();
         RuntimeClient runtime = RuntimeClient.prepare(Path.of("local", "target", "lambda-runtime"), workDir);
         EmfTally tally = new EmfTally();
         Faults faults = new Faults(options.duplicateRate(), options.maxDelay(), options.crashRate());
         List<AutoCloseable> resources = new ArrayList<>();
-        try (FunctionLogs producerLogs = new FunctionLogs(workDir.resolve("logs"), PRODUCER, tally);
+        try (FunctionLogs producerLogs = new FunctionLogs(workDir.resolve("logs"), producerName, tally);
                 FunctionLogs consumerLogs = new FunctionLogs(workDir.resolve("logs"), CONSUMER, tally);
                 FunctionPool producer = new FunctionPool(producerSpec(options, services, workDir),
                         options.producerConcurrency(), runtime, producerLogs.sink());
                 FunctionPool consumer = new FunctionPool(consumerSpec(options, services, workDir),
                         options.concurrency(), runtime, consumerLogs.sink());
                 SinkProbe sink = new SinkProbe(services.jdbcUrl(LocalServices.SINK_DATABASE))) {
-            System.out.printf("wail local pipeline: starting %d producer and %d consumer instances (java21 runtime "
-                    + "emulation)...%n", options.producerConcurrency(), options.concurrency());
-            Duration warmUp = producer.warm(options.producerConcurrency()).plus(consumer.warm(options.concurrency()));
+            // The drain runs one invocation at a time unless one outlasts the schedule: one warm environment.
+            int producersWarm = options.delivery() == Delivery.OUTBOX ? 1 : options.producerConcurrency();
+            System.out.printf("wail local pipeline: starting %d %s and %d consumer instances (java21 runtime "
+                    + "emulation)...%n", producersWarm, options.delivery().handler(), options.concurrency());
+            Duration warmUp = producer.warm(producersWarm).plus(consumer.warm(options.concurrency()));
             System.out.printf("wail local pipeline: instances ready in %.1f s%n", warmUp.toMillis() / 1000.0);
-            // Its own pool: Hibernate Reactive's sessions must not share connections with other users (a connection
-            // answers on the event loop that opened it, and a session insists on staying on one thread).
-            Pool invokerPool = PgBuilder.pool().connectingTo(PgConnectOptions.fromUri(
-                    services.reactiveUrl(LocalServices.SOURCE_DATABASE)).setUser(EmbeddedPostgresServer.USER))
-                    .with(new PoolOptions().setMaxSize(options.producerConcurrency())).using(vertx)
-                    .build();
-            resources.add(invokerPool::closeAndAwait);
-            for (int i = 0; i < options.producerConcurrency(); i++) {
-                resources.add(startInvoker(invokerPool, producer));
+            Schedule[] drainSchedule = new Schedule[1];
+            if (options.delivery() == Delivery.OUTBOX) {
+                drainSchedule[0] = new Schedule(producer::invoke, "arn:aws:events:" + LocalAws.REGION
+                        + ":000000000000:rule/" + producerName, LocalAws.REGION).start(options.drainSchedule());
+                resources.add(drainSchedule[0]);
+            } else {
+                startInvokers(options, services, producer, resources);
             }
             MappingStats[] stats = new MappingStats[1];
             resources.add(startMapping(options, services, consumer, faults, stats));
@@ -101,9 +107,12 @@ public class LocalPipeline implements QuarkusApplication {
                     () -> stats[0].retriedRecords(), () -> deadLetters(options, services, stats[0]));
             ReadModelVerifier verifier = new ReadModelVerifier(services.jdbcUrl(LocalServices.SOURCE_DATABASE),
                     services.jdbcUrl(LocalServices.SINK_DATABASE));
-            System.out.printf("wail local pipeline: %s, %d writes/s for %ds, consumer concurrency %d, batch %d; "
-                    + "function logs in %s%n", options.log(), options.rate(), options.duration().toSeconds(),
-                    options.concurrency(), options.batchSize(), workDir.resolve("logs"));
+            System.out.printf(Locale.ROOT, "wail local pipeline: delivery %s%s, %s, %d writes/s for %ds, consumer "
+                    + "concurrency %d, batch %d within %d ms; function logs in %s%n", options.delivery(),
+                    options.delivery() == Delivery.OUTBOX ? " (drain every " + options.drainSchedule().toSeconds()
+                            + "s)" : "", options.log(), options.rate(), options.duration().toSeconds(),
+                    options.concurrency(), options.batchSize(), options.batchWindow().toMillis(),
+                    workDir.resolve("logs"));
             ReadModelVerifier.Verification verification;
             long drainMillis;
             Instant secondHalf = Instant.now().plus(options.duration().dividedBy(2));
@@ -114,7 +123,7 @@ public class LocalPipeline implements QuarkusApplication {
                 long drainStart = System.nanoTime();
                 try (SqsClient sqs = services.sqsClient()) {
                     verification = awaitConvergence(verifier, backlog(options, services, tally, sqs),
-                            options.drainTimeout());
+                            options.drainTimeout(), options.delivery());
                 }
                 drainMillis = (System.nanoTime() - drainStart) / 1_000_000;
             }
@@ -127,7 +136,7 @@ public class LocalPipeline implements QuarkusApplication {
             SinkProbe.SinkWindow overall = sink.since(0);
             SinkProbe.SinkWindow warm = sink.ofSourceWritesFrom(secondHalf);
             ObjectNode summary = summary(options, traffic, last, overall, warm, verification, drainMillis, stats[0],
-                    faults, producer, consumer);
+                    faults, producer, consumer, drainSchedule[0]);
             Files.createDirectories(workDir);
             json.writerWithDefaultPrettyPrinter().writeValue(workDir.resolve("summary.json").toFile(), summary);
             printSummary(summary, verification);
@@ -137,13 +146,21 @@ public class LocalPipeline implements QuarkusApplication {
         }
     }
 
-    private static void installSchemas(LocalServices services) {
+    static String producerName(Delivery delivery) {
+        return "wail-shop-" + delivery.handler();
+    }
+
+    private static void installSchemas(LocalServices services, Delivery delivery) {
         String source = services.jdbcUrl(LocalServices.SOURCE_DATABASE);
         TestData.execute(source, TestData.resource("/local/shop-schema.sql"));
         TestData.execute(source, TestData.resource("/wail/hooks.sql"));
-        TestData.execute(source, TestData.resource("/wail/aws_lambda_emulation.sql"));
-        TestData.execute(source, "SELECT wail.capture('orders', 'shop', delivery => 'aws_lambda', function_name => '"
-                + PRODUCER + "', region => '" + LocalAws.REGION + "')");
+        if (delivery == Delivery.OUTBOX) {
+            TestData.execute(source, "SELECT wail.capture('orders', 'shop', delivery => 'outbox')");
+        } else {
+            TestData.execute(source, TestData.resource("/wail/aws_lambda_emulation.sql"));
+            TestData.execute(source, "SELECT wail.capture('orders', 'shop', delivery => 'aws_lambda', function_name => '"
+                    + producerName(delivery) + "', region => '" + LocalAws.REGION + "')");
+        }
         TestData.execute(services.jdbcUrl(LocalServices.SINK_DATABASE),
                 TestData.resource("/local/read-model-schema.sql"));
     }
@@ -163,9 +180,14 @@ public class LocalPipeline implements QuarkusApplication {
         return env;
     }
 
+    /**
+     * The producer function the delivery needs, with the environment infra/producer.tf gives it. Intents per message
+     * and outbox rows per drain are left to the function's own defaults ({@code ProducerDefaults}), as the module's
+     * defaults are.
+     */
     private static FunctionSpec producerSpec(RunOptions options, LocalServices services, Path workDir) {
         Map<String, String> env = commonEnvironment(services);
-        env.put("QUARKUS_LAMBDA_HANDLER", "aurora-hook");
+        env.put("QUARKUS_LAMBDA_HANDLER", options.delivery().handler());
         if (options.log().isSqs()) {
             env.put("WAIL_PRODUCER_LOG", "sqs");
             env.put("WAIL_PRODUCER_QUEUE_URL", services.queueUrl());
@@ -173,9 +195,13 @@ public class LocalPipeline implements QuarkusApplication {
             env.put("WAIL_PRODUCER_LOG", "kinesis");
             env.put("WAIL_PRODUCER_STREAM_NAME", options.streamName());
         }
-        // No datasource: as deployed by the Terraform module, the hook handler never touches a database.
+        if (options.delivery() == Delivery.OUTBOX) {
+            // producer.outbox_drain.datasource_url: the source database whose outbox it drains.
+            env.put("QUARKUS_DATASOURCE_REACTIVE_URL", services.reactiveUrl(LocalServices.SOURCE_DATABASE));
+        }
+        // aurora-hook gets no datasource: as deployed by the Terraform module, it never touches a database.
         Path taskRoot = FunctionZips.unpack(options.functionsDir(), "producer", workDir.resolve("functions"));
-        return new FunctionSpec(PRODUCER, taskRoot, env, 512, options.functionTimeout());
+        return new FunctionSpec(producerName(options.delivery()), taskRoot, env, 512, options.functionTimeout());
     }
 
     private static FunctionSpec consumerSpec(RunOptions options, LocalServices services, Path workDir) {
@@ -202,6 +228,20 @@ public class LocalPipeline implements QuarkusApplication {
      * Lambda's side of the triggers' {@code aws_lambda.invoke(..., 'Event')}: asynchronous invocations of the
      * producer, retried twice on a function error like Lambda's event queue.
      */
+    private void startInvokers(RunOptions options, LocalServices services, FunctionPool producer,
+            List<AutoCloseable> resources) {
+        // Its own pool: Hibernate Reactive's sessions must not share connections with other users (a connection
+        // answers on the event loop that opened it, and a session insists on staying on one thread).
+        Pool invokerPool = PgBuilder.pool().connectingTo(PgConnectOptions.fromUri(
+                services.reactiveUrl(LocalServices.SOURCE_DATABASE)).setUser(EmbeddedPostgresServer.USER))
+                .with(new PoolOptions().setMaxSize(options.producerConcurrency())).using(vertx)
+                .build();
+        resources.add(invokerPool::closeAndAwait);
+        for (int i = 0; i < options.producerConcurrency(); i++) {
+            resources.add(startInvoker(invokerPool, producer));
+        }
+    }
+
     private static AutoCloseable startInvoker(Pool pool, FunctionPool producer) {
         LambdaInvokeEmulator invoker = new LambdaInvokeEmulator(pool, (function, payload) -> {
             var result = producer.invoke(payload);
@@ -242,7 +282,7 @@ public class LocalPipeline implements QuarkusApplication {
      * timeout passes; returns the last verification.
      */
     private static ReadModelVerifier.Verification awaitConvergence(ReadModelVerifier verifier, Backlog backlog,
-            Duration timeout) throws Exception {
+            Duration timeout, Delivery delivery) throws Exception {
         long giveUpAt = System.nanoTime() + timeout.toNanos();
         Backlog.Left left = backlog.now();
         while (!left.none() && System.nanoTime() < giveUpAt) {
@@ -250,8 +290,9 @@ public class LocalPipeline implements QuarkusApplication {
             left = backlog.now();
         }
         if (!left.none()) {
-            System.out.printf("wail local pipeline: after %ds, %d intents were still on the log and %d producer "
-                    + "invocations waiting%n", timeout.toSeconds(), left.onTheLog(), left.pendingInvocations());
+            System.out.printf("wail local pipeline: after %ds, %d intents were still on the log and %d %s%n",
+                    timeout.toSeconds(), left.onTheLog(), left.atSource(), delivery == Delivery.OUTBOX
+                            ? "rows in wail.outbox" : "producer invocations waiting");
         }
         ReadModelVerifier.Verification verification = verifier.verify();
         while (!verification.equal() && System.nanoTime() < giveUpAt) {
@@ -263,15 +304,16 @@ public class LocalPipeline implements QuarkusApplication {
 
     private static Backlog backlog(RunOptions options, LocalServices services, EmfTally tally, SqsClient sqs) {
         String source = services.jdbcUrl(LocalServices.SOURCE_DATABASE);
-        return options.log().isSqs() ? Backlog.ofQueue(source, sqs, services.queueUrl())
-                : Backlog.ofStream(source, tally);
+        return options.log().isSqs() ? Backlog.ofQueue(source, options.delivery(), sqs, services.queueUrl())
+                : Backlog.ofStream(source, options.delivery(), tally);
     }
 
     private ObjectNode summary(RunOptions options, OrderTraffic traffic, Gauges last, SinkProbe.SinkWindow overall,
             SinkProbe.SinkWindow secondHalf, ReadModelVerifier.Verification verification, long drainMillis, MappingStats stats, Faults faults,
-            FunctionPool producer, FunctionPool consumer) {
+            FunctionPool producer, FunctionPool consumer, Schedule drainSchedule) {
         ObjectNode summary = json.createObjectNode();
         summary.put("log", options.log().toString());
+        summary.put("delivery", options.delivery().toString());
         summary.put("durationSeconds", options.duration().toSeconds());
         summary.put("offeredRate", options.rate());
         ObjectNode source = summary.putObject("source");
@@ -293,9 +335,30 @@ public class LocalPipeline implements QuarkusApplication {
         consumerNode.put("deadLetters", last.deadLetters());
         consumerNode.put("coldStarts", consumer.coldStarts());
         consumerNode.put("meanInvocationMs", round(consumer.meanInvocationMillis()));
-        summary.putObject("producer").put("invocations", producer.invocations())
+        // The batch sizes in use: the mapping's settings, and what the invocations that returned were given (a
+        // crashed one may not have reported its intents; redeliveries are on both sides of each ratio).
+        ObjectNode batch = consumerNode.putObject("batch");
+        batch.put("size", options.batchSize());
+        batch.put("windowMs", options.batchWindow().toMillis());
+        batch.put("concurrency", options.concurrency());
+        long invocations = stats.completedBatches();
+        long messages = stats.completedRecords();
+        batch.put("messagesPerInvocation", invocations == 0 ? 0 : round(messages / (double) invocations));
+        batch.put("largestInvocationMessages", stats.largestBatch());
+        batch.put("intentsPerInvocation", invocations == 0 ? 0 : round(last.intents() / (double) invocations));
+        ObjectNode producerNode = summary.putObject("producer");
+        producerNode.put("function", producer.name());
+        producerNode.put("invocations", producer.invocations())
                 .put("failedInvocations", producer.failures()).put("coldStarts", producer.coldStarts())
                 .put("meanInvocationMs", round(producer.meanInvocationMillis()));
+        // Packing as sent: the intents the consumers took in over the messages (stream records) that carried them.
+        producerNode.put("messages", messages);
+        producerNode.put("intentsPerMessage", messages == 0 ? 0 : round(last.intents() / (double) messages));
+        if (drainSchedule != null) {
+            producerNode.put("scheduleSeconds", options.drainSchedule().toMillis() / 1000.0);
+            producerNode.put("scheduledInvocations", drainSchedule.fired());
+            producerNode.put("mostInvocationsAtOnce", producer.mostAtOnce());
+        }
         ObjectNode sink = summary.putObject("sink");
         sink.put("writes", overall.writes());
         sink.put("writesPerSourceWrite", traffic.writes() == 0 ? 0 : round(overall.writes() / (double) traffic.writes()));
@@ -334,6 +397,20 @@ public class LocalPipeline implements QuarkusApplication {
                 s.at("/consumer/entities").asLong(), s.at("/consumer/coalescingRatio").asDouble(),
                 s.at("/consumer/hydrations").asLong(), s.at("/consumer/retriedRecords").asLong(),
                 s.at("/consumer/failedInvocations").asLong(), s.at("/consumer/deadLetters").asLong());
+        System.out.printf(Locale.ROOT, "delivery    %s: %s; packing %.2f intents per message (%d messages)%n",
+                s.at("/delivery").asText(), s.at("/delivery").asText().equals("outbox")
+                        ? String.format(Locale.ROOT, "%s invoked every %.0f s, %d invocations (at most %d at once)",
+                                s.at("/producer/function").asText(), s.at("/producer/scheduleSeconds").asDouble(),
+                                s.at("/producer/scheduledInvocations").asLong(),
+                                s.at("/producer/mostInvocationsAtOnce").asLong())
+                        : s.at("/producer/function").asText() + " invoked once per captured statement",
+                s.at("/producer/intentsPerMessage").asDouble(), s.at("/producer/messages").asLong());
+        System.out.printf(Locale.ROOT, "batches     size %d, window %d ms, concurrency %d: %.1f messages and %.1f intents "
+                + "per consumer invocation on average (largest %d messages)%n", s.at("/consumer/batch/size").asInt(),
+                s.at("/consumer/batch/windowMs").asLong(), s.at("/consumer/batch/concurrency").asInt(),
+                s.at("/consumer/batch/messagesPerInvocation").asDouble(),
+                s.at("/consumer/batch/intentsPerInvocation").asDouble(),
+                s.at("/consumer/batch/largestInvocationMessages").asLong());
         System.out.printf(Locale.ROOT, "sink        %d writes (%.2f per source write); freshness p50 %.0f ms, p99 %.0f ms,"
                 + " max %.0f ms; second half p50 %.0f ms, p99 %.0f ms%n", s.at("/sink/writes").asLong(),
                 s.at("/sink/writesPerSourceWrite").asDouble(), s.at("/sink/freshnessP50Ms").asDouble(),

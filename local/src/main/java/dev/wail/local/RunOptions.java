@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
                         + "source row by row. Exit code 0: verified; 1: the read model differs; 2: bad options.",
                 ""},
         footer = {"", "Examples:",
-                "  local/run --rate 500 --duration 60s --log sqs-fifo",
+                "  local/run --rate 1000 --duration 20s",
+                "  local/run --rate 500 --duration 60s --log sqs-fifo --delivery aws_lambda",
                 "  local/run --duplicate-rate 0.2 --max-delay 300ms --crash-rate 0.05",
                 "  local/run --endpoint http://localhost:4566     (queues created by localstack/init)"})
 public final class RunOptions {
@@ -37,6 +38,32 @@ public final class RunOptions {
 
         public boolean isSqs() {
             return this != KINESIS;
+        }
+
+        @Override
+        public String toString() {
+            return label;
+        }
+    }
+
+    /** How the hooks hand a captured statement's keys to the producer (wail.capture's {@code delivery}). */
+    public enum Delivery {
+        /** The hooks insert into {@code wail.outbox}; the scheduled {@code outbox-drain} function drains it. */
+        OUTBOX("outbox", "outbox-drain"),
+        /** The hooks call {@code aws_lambda.invoke(..., 'Event')}: one {@code aurora-hook} invocation per statement. */
+        AWS_LAMBDA("aws_lambda", "aurora-hook");
+
+        private final String label;
+        private final String handler;
+
+        Delivery(String label, String handler) {
+            this.label = label;
+            this.handler = handler;
+        }
+
+        /** The producer handler this delivery needs ({@code QUARKUS_LAMBDA_HANDLER}). */
+        public String handler() {
+            return handler;
         }
 
         @Override
@@ -65,21 +92,30 @@ public final class RunOptions {
             description = "Intent log: sqs, sqs-fifo or kinesis (default: sqs).")
     LogType log = LogType.SQS;
 
+    @Option(names = "--delivery", paramLabel = "DELIVERY", converter = DeliveryConverter.class,
+            description = "How the hooks hand captured keys to the producer: outbox (rows in wail.outbox, drained by "
+                    + "the scheduled outbox-drain function) or aws_lambda (one aurora-hook invocation per statement) "
+                    + "(default: outbox).")
+    Delivery delivery = Delivery.OUTBOX;
+
     @Option(names = "--concurrency", description = "Maximum concurrent consumer invocations (the mapping's maximum "
             + "concurrency; for Kinesis, one poller per shard, so also the shard count) (default: ${DEFAULT-VALUE}).")
-    int concurrency = 4;
+    int concurrency = DeployedDefaults.CONSUMER_CONCURRENCY;
 
-    @Option(names = "--producer-concurrency", description = "Concurrent producer (aurora-hook) instances "
+    @Option(names = "--producer-concurrency", description = "Concurrent producer instances: aurora-hook "
+            + "environments, or outbox-drain environments for overlapping scheduled invocations "
             + "(default: ${DEFAULT-VALUE}).")
     int producerConcurrency = 3;
 
-    @Option(names = "--batch-size", description = "Records per consumer invocation (at most 10 on a FIFO queue) "
-            + "(default: ${DEFAULT-VALUE}).")
-    int batchSize = 10;
+    @Option(names = "--batch-size", description = "Records per consumer invocation (default: "
+            + DeployedDefaults.CONSUMER_BATCH_SIZE + ", at most " + DeployedDefaults.FIFO_MAX_BATCH_SIZE
+            + " on a FIFO queue; above 10 on SQS, Lambda needs a batching window of at least 1s).")
+    Integer batchSize;
 
     @Option(names = "--batch-window", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "Maximum batching window: how long the mapping gathers a batch (default: 500ms).")
-    Duration batchWindow = Duration.ofMillis(500);
+            description = "Maximum batching window: how long the mapping gathers a batch (default: 0s, what one poll "
+                    + "returns).")
+    Duration batchWindow = DeployedDefaults.CONSUMER_BATCH_WINDOW;
 
     @Option(names = "--visibility-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "SQS visibility timeout: a failed message comes back after it (default: 10s).")
@@ -90,8 +126,14 @@ public final class RunOptions {
     int maxReceiveCount = 5;
 
     @Option(names = "--function-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "Function timeout: an invocation still running after it is killed (default: 30s).")
-    Duration functionTimeout = Duration.ofSeconds(30);
+            description = "Function timeout: an invocation still running after it is killed (default: 60s, the "
+                    + "module's producer.timeout and consumer.timeout).")
+    Duration functionTimeout = DeployedDefaults.FUNCTION_TIMEOUT;
+
+    @Option(names = "--test-only-drain-every", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Testing only: invoke the outbox drain at this rate instead of the module's schedule, "
+                    + "rate(1 minute) (default: 1m).")
+    Duration drainSchedule = DeployedDefaults.OUTBOX_DRAIN_SCHEDULE;
 
     @Option(names = "--duplicate-rate", paramLabel = "P", description = "Fault: probability that the mapping "
             + "delivers a batch a second time, as at-least-once delivery may (default: ${DEFAULT-VALUE}).")
@@ -157,10 +199,16 @@ public final class RunOptions {
         require(commandLine, clients > 0, "--clients must be positive, got " + clients);
         require(commandLine, concurrency > 0, "--concurrency must be positive, got " + concurrency);
         require(commandLine, producerConcurrency > 0, "--producer-concurrency must be positive");
-        require(commandLine, batchSize > 0, "--batch-size must be positive, got " + batchSize);
-        require(commandLine, log != LogType.SQS_FIFO || batchSize <= 10,
-                "--batch-size must be at most 10 on a FIFO queue (as on Lambda), got " + batchSize);
-        require(commandLine, log != LogType.KINESIS || batchSize <= 10_000, "--batch-size must be at most 10000");
+        int batch = batchSize();
+        require(commandLine, batch > 0, "--batch-size must be positive, got " + batch);
+        require(commandLine, log != LogType.SQS_FIFO || batch <= DeployedDefaults.FIFO_MAX_BATCH_SIZE,
+                "--batch-size must be at most 10 on a FIFO queue (as on Lambda), got " + batch);
+        require(commandLine, batch <= 10_000, "--batch-size must be at most 10000, got " + batch);
+        require(commandLine, log != LogType.SQS || batch <= 10 || batchWindow.toMillis() >= 1000,
+                "--batch-size above 10 on SQS needs --batch-window of at least 1s (as on Lambda), got "
+                        + batchWindow.toMillis() + "ms");
+        require(commandLine, !batchWindow.isNegative(), "--batch-window must not be negative");
+        require(commandLine, drainSchedule.toMillis() >= 100, "--test-only-drain-every must be at least 100ms");
         require(commandLine, maxReceiveCount > 0, "--max-receive-count must be positive");
         require(commandLine, visibilityTimeout.toSeconds() >= 1, "--visibility-timeout must be at least 1s");
         require(commandLine, probability(duplicateRate), "--duplicate-rate must be in [0, 1], got " + duplicateRate);
@@ -206,6 +254,15 @@ public final class RunOptions {
         return log;
     }
 
+    public Delivery delivery() {
+        return delivery;
+    }
+
+    /** How often the outbox drain is invoked: the module's schedule unless a test shortened it. */
+    public Duration drainSchedule() {
+        return drainSchedule;
+    }
+
     public int concurrency() {
         return concurrency;
     }
@@ -214,8 +271,13 @@ public final class RunOptions {
         return producerConcurrency;
     }
 
+    /** As given, or the module's default (at most FIFO's limit on a FIFO queue). */
     public int batchSize() {
-        return batchSize;
+        if (batchSize != null) {
+            return batchSize;
+        }
+        return log == LogType.SQS_FIFO ? Math.min(DeployedDefaults.CONSUMER_BATCH_SIZE,
+                DeployedDefaults.FIFO_MAX_BATCH_SIZE) : DeployedDefaults.CONSUMER_BATCH_SIZE;
     }
 
     public Duration batchWindow() {
@@ -309,6 +371,19 @@ public final class RunOptions {
 
         private static String badDuration(String value) {
             return "'" + value + "' is not a duration: use e.g. 500ms, 30s, 2m or PT1M";
+        }
+    }
+
+    public static final class DeliveryConverter implements CommandLine.ITypeConverter<Delivery> {
+        @Override
+        public Delivery convert(String value) {
+            for (Delivery delivery : Delivery.values()) {
+                if (delivery.label.equals(value)) {
+                    return delivery;
+                }
+            }
+            throw new CommandLine.TypeConversionException("'" + value + "' is not a delivery: use outbox or "
+                    + "aws_lambda");
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.wail.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,12 +25,23 @@ class LocalPipelineIT {
     private record Run(int exitCode, String output, JsonNode summary) {
     }
 
+    /**
+     * The default delivery, outbox. The drain is invoked every second instead of the module's rate(1 minute): the test
+     * must not wait a minute for a drain that returns once the outbox is empty.
+     */
     @Test
-    void sqsWithCrashesDuplicatesAndDelaysEndsVerified() throws Exception {
-        Run run = run("sqs", "--log", "sqs", "--duplicate-rate", "0.15", "--crash-rate", "0.05", "--max-delay",
-                "200ms", "--visibility-timeout", "3s");
+    void sqsOutboxWithCrashesDuplicatesAndDelaysEndsVerified() throws Exception {
+        Run run = run("sqs", "--log", "sqs", "--test-only-drain-every", "1s", "--duplicate-rate", "0.15",
+                "--crash-rate", "0.05", "--max-delay", "200ms", "--visibility-timeout", "3s");
 
-        assertVerifiedAndSane(run, "sqs");
+        assertVerifiedAndSane(run, "sqs", "outbox");
+        assertThat(run.summary().at("/producer/function").asText()).isEqualTo("wail-shop-outbox-drain");
+        assertThat(run.summary().at("/producer/scheduledInvocations").asLong()).isPositive();
+        assertThat(run.summary().at("/producer/scheduleSeconds").asDouble()).isEqualTo(1.0);
+        // No aurora-hook function runs when nothing would invoke it: no environment, no log.
+        assertThat(run.output()).contains("starting 1 outbox-drain and 2 consumer instances")
+                .doesNotContain("aurora-hook");
+        assertThat(REPOSITORY.resolve("local/target/it-sqs/logs/wail-shop-aurora-hook.log")).doesNotExist();
         assertThat(run.summary().at("/faults/duplicateDeliveries").asLong()
                 + run.summary().at("/faults/crashedInstances").asLong()).isPositive();
         assertThat(run.summary().at("/faults/delayedInvocations").asLong())
@@ -37,10 +49,15 @@ class LocalPipelineIT {
     }
 
     @Test
-    void kinesisEndsVerified() throws Exception {
-        Run run = run("kinesis", "--log", "kinesis");
+    void kinesisAwsLambdaEndsVerified() throws Exception {
+        Run run = run("kinesis", "--log", "kinesis", "--delivery", "aws_lambda");
 
-        assertVerifiedAndSane(run, "kinesis");
+        assertVerifiedAndSane(run, "kinesis", "aws_lambda");
+        // One aurora-hook invocation per captured statement: one statement per write here.
+        assertThat(run.summary().at("/producer/function").asText()).isEqualTo("wail-shop-aurora-hook");
+        assertThat(run.summary().at("/producer/invocations").asLong()).isGreaterThanOrEqualTo(
+                run.summary().at("/source/writes").asLong() - run.summary().at("/source/failedOperations").asLong());
+        assertThat(run.output()).doesNotContain("outbox-drain");
         // One poller per shard: two shards, so at least two batches.
         assertThat(run.summary().at("/consumer/batches").asLong()).isGreaterThanOrEqualTo(2);
     }
@@ -63,23 +80,29 @@ class LocalPipelineIT {
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).isZero();
         assertThat(output).contains("--rate", "--duration", "--skew", "--log", "--concurrency", "--batch-size",
-                "--batch-window", "--duplicate-rate", "--max-delay", "--crash-rate", "--endpoint");
+                "--batch-window", "--duplicate-rate", "--max-delay", "--crash-rate", "--endpoint", "--delivery",
+                "--test-only-drain-every");
     }
 
-    private static void assertVerifiedAndSane(Run run, String log) {
+    private static void assertVerifiedAndSane(Run run, String log, String delivery) {
         JsonNode s = run.summary();
         assertThat(run.exitCode()).as(run.output()).isZero();
         assertThat(run.output()).contains("verified    read model equals the source");
         // Plain progress lines, one per interval, because the output is not a terminal.
         assertThat(run.output()).containsPattern("\\[ +\\d+s traffic\\] source \\d+ w/s \\| intents \\d+/s");
         assertThat(s.at("/log").asText()).isEqualTo(log);
+        assertThat(s.at("/delivery").asText()).isEqualTo(delivery);
+        assertThat(run.output()).containsPattern("delivery    " + delivery + ": .*; packing \\d+\\.\\d\\d intents per "
+                + "message \\(\\d+ messages\\)");
+        assertThat(run.output()).containsPattern("batches     size \\d+, window \\d+ ms, concurrency 2: ");
         assertThat(s.at("/verification/equal").asBoolean()).isTrue();
         assertThat(s.at("/verification/differences").asInt()).isZero();
         assertThat(s.at("/verification/readModelRows").asInt()).isEqualTo(s.at("/verification/sourceRows").asInt())
                 .isPositive();
         long writes = s.at("/source/writes").asLong();
-        // 30 writes/s for 8 s, paced by schedule: close to 240.
-        assertThat(writes).isBetween(200L, 245L);
+        // 30 writes/s for 8 s, paced by schedule: close to 240 on a quiet machine, fewer on a loaded one (the traffic
+        // stops with its duration rather than write its backlog into the drain), never more.
+        assertThat(writes).isPositive().isLessThanOrEqualTo(245L);
         assertThat(s.at("/source/creates").asLong() + s.at("/source/updates").asLong()
                 + s.at("/source/cancels").asLong() + s.at("/source/deletes").asLong()).isEqualTo(writes);
         // One intent per changed row reaches the consumer, at least once.
@@ -99,6 +122,18 @@ class LocalPipelineIT {
         assertThat(s.at("/sink/secondHalfFreshnessP99Ms").asDouble()).isGreaterThanOrEqualTo(warmP50)
                 .isLessThanOrEqualTo(s.at("/sink/freshnessMaxMs").asDouble());
         assertThat(s.at("/producer/invocations").asLong()).isPositive();
+        // Packing and batch sizes, measured from what the consumers were given and reported.
+        long messages = s.at("/producer/messages").asLong();
+        assertThat(messages).isPositive().isLessThanOrEqualTo(s.at("/consumer/intents").asLong());
+        assertThat(s.at("/producer/intentsPerMessage").asDouble())
+                .isCloseTo(s.at("/consumer/intents").asLong() / (double) messages, within(0.01));
+        JsonNode batch = s.at("/consumer/batch");
+        assertThat(batch.path("concurrency").asInt()).isEqualTo(2);
+        assertThat(batch.path("largestInvocationMessages").asLong()).isPositive()
+                .isLessThanOrEqualTo(batch.path("size").asLong());
+        assertThat(batch.path("messagesPerInvocation").asDouble()).isBetween(1.0, batch.path("size").asDouble());
+        assertThat(batch.path("intentsPerInvocation").asDouble())
+                .isGreaterThanOrEqualTo(batch.path("messagesPerInvocation").asDouble());
     }
 
     private static Run run(String name, String... options) throws IOException, InterruptedException {

@@ -18,6 +18,22 @@ class RunOptionsTest {
         assertThat(options.log()).isEqualTo(RunOptions.LogType.SQS);
         assertThat(options.queueName()).isEqualTo("wail-shop-intents");
         assertThat(options.endpoint()).isEmpty();
+        assertThat(options.delivery()).isEqualTo(RunOptions.Delivery.OUTBOX);
+        assertThat(options.drainSchedule()).isEqualTo(DeployedDefaults.OUTBOX_DRAIN_SCHEDULE);
+        assertThat(options.functionTimeout()).isEqualTo(DeployedDefaults.FUNCTION_TIMEOUT);
+        assertThat(options.batchSize()).isEqualTo(DeployedDefaults.CONSUMER_BATCH_SIZE);
+        assertThat(options.batchWindow()).isEqualTo(DeployedDefaults.CONSUMER_BATCH_WINDOW);
+        assertThat(options.concurrency()).isEqualTo(DeployedDefaults.CONSUMER_CONCURRENCY);
+    }
+
+    @Test
+    void deliveryIsChosenByItsHookName() {
+        RunOptions options = RunOptions.parse("--delivery", "aws_lambda");
+
+        assertThat(options.delivery()).isEqualTo(RunOptions.Delivery.AWS_LAMBDA);
+        assertThat(options.delivery().handler()).isEqualTo("aurora-hook");
+        assertThat(RunOptions.Delivery.OUTBOX.handler()).isEqualTo("outbox-drain");
+        assertThat(RunOptions.parse("--test-only-drain-every", "2s").drainSchedule()).isEqualTo(Duration.ofSeconds(2));
     }
 
     @Test
@@ -33,7 +49,10 @@ class RunOptionsTest {
 
     @Test
     void fifoLogUsesTheFifoQueueOfTheExample() {
-        assertThat(RunOptions.parse("--log", "sqs-fifo").queueName()).isEqualTo("wail-shop-intents.fifo");
+        RunOptions fifo = RunOptions.parse("--log", "sqs-fifo");
+
+        assertThat(fifo.queueName()).isEqualTo("wail-shop-intents.fifo");
+        assertThat(fifo.batchSize()).isLessThanOrEqualTo(DeployedDefaults.FIFO_MAX_BATCH_SIZE);
     }
 
     @Test
@@ -45,5 +64,11 @@ class RunOptionsTest {
         assertThatThrownBy(() -> RunOptions.parse("--rate", "0")).hasMessageContaining("--rate must be positive, got 0");
         assertThatThrownBy(() -> RunOptions.parse("--skew", "0.5")).hasMessageContaining("--skew must be at least 1");
         assertThatThrownBy(() -> RunOptions.parse("--endpoint", "localhost")).hasMessageContaining("--endpoint must be a URL");
+        assertThatThrownBy(() -> RunOptions.parse("--delivery", "notify")).hasMessageContaining("'notify' is not a "
+                + "delivery: use outbox or aws_lambda");
+        assertThatThrownBy(() -> RunOptions.parse("--batch-size", "100", "--batch-window", "500ms"))
+                .hasMessageContaining("--batch-size above 10 on SQS needs --batch-window of at least 1s (as on Lambda)");
+        assertThat(RunOptions.parse("--batch-size", "100", "--batch-window", "1s").batchSize()).isEqualTo(100);
+        assertThat(RunOptions.parse("--batch-size", "100", "--log", "kinesis").batchSize()).isEqualTo(100);
     }
 }

@@ -36,8 +36,11 @@ final class FunctionInstance implements AutoCloseable {
     static final String HANDLER = "io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest";
     private static final String RIC_MAIN = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
     private static final String API = "/2018-06-01/runtime";
-    /** How long an environment may take to start (a Quarkus JVM takes 1 to 3 s, more on a loaded machine). */
-    private static final Duration INIT_LIMIT = Duration.ofSeconds(60);
+    /**
+     * How long an environment may take to start (a Quarkus JVM takes 1 to 3 s; over 60 s was seen with several JVMs
+     * starting at once on 2 cores shared with other work).
+     */
+    private static final Duration INIT_LIMIT = Duration.ofSeconds(120);
 
     private final FunctionSpec spec;
     private final String id;

@@ -27,6 +27,8 @@ public final class FunctionPool implements AutoCloseable {
     private final AtomicLong invocations = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private final AtomicLong invocationNanos = new AtomicLong();
+    private final AtomicInteger busy = new AtomicInteger();
+    private final AtomicInteger mostBusy = new AtomicInteger();
     private volatile boolean closed;
 
     /**
@@ -75,9 +77,15 @@ public final class FunctionPool implements AutoCloseable {
             if (closed) {
                 return InvocationResult.failed(spec.name() + " is shut down");
             }
+            mostBusy.accumulateAndGet(busy.incrementAndGet(), Math::max);
             FunctionInstance instance = take();
             long start = System.nanoTime();
-            InvocationResult result = instance.invoke(event, killAfter);
+            InvocationResult result;
+            try {
+                result = instance.invoke(event, killAfter);
+            } finally {
+                busy.decrementAndGet();
+            }
             invocationNanos.addAndGet(System.nanoTime() - start);
             invocations.incrementAndGet();
             if (!result.ok()) {
@@ -130,6 +138,11 @@ public final class FunctionPool implements AutoCloseable {
 
     public long invocations() {
         return invocations.get();
+    }
+
+    /** The most invocations that ran at the same time. */
+    public int mostAtOnce() {
+        return mostBusy.get();
     }
 
     /** Mean duration of an invocation, hand-over to response, in milliseconds (0 before the first). */

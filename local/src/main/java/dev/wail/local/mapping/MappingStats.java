@@ -15,9 +15,11 @@ public final class MappingStats {
         faults.delay();
         batches.incrementAndGet();
         this.records.addAndGet(records);
+        largestBatch.accumulateAndGet(records, Math::max);
         dev.wail.local.lambda.InvocationResult result = consumer.invoke(event, faults.crashAfter());
+        completed(result, records);
         if (faults.deliverTwice()) {
-            consumer.invoke(event);
+            completed(consumer.invoke(event), records);
             this.records.addAndGet(records);
         }
         java.util.Set<String> failed = result.ok() ? BatchResponse.failedItems(result.payload()) : null;
@@ -32,6 +34,20 @@ public final class MappingStats {
     final AtomicLong retriedRecords = new AtomicLong();
     final AtomicLong failedInvocations = new AtomicLong();
     final AtomicLong discardedRecords = new AtomicLong();
+    final AtomicLong largestBatch = new AtomicLong();
+    final AtomicLong completedBatches = new AtomicLong();
+    final AtomicLong completedRecords = new AtomicLong();
+
+    /**
+     * An invocation that returned has reported its metrics (a crashed one may not have): the per-invocation figures
+     * are taken over these, so that they compare with the consumers' own counts.
+     */
+    private void completed(dev.wail.local.lambda.InvocationResult result, int records) {
+        if (result.ok()) {
+            completedBatches.incrementAndGet();
+            completedRecords.addAndGet(records);
+        }
+    }
 
     public long batches() {
         return batches.get();
@@ -40,6 +56,21 @@ public final class MappingStats {
     /** Records delivered to the function, redeliveries included. */
     public long records() {
         return records.get();
+    }
+
+    /** Invocations that returned a response (not crashed, not timed out, no function error). */
+    public long completedBatches() {
+        return completedBatches.get();
+    }
+
+    /** Records given to the invocations that returned a response. */
+    public long completedRecords() {
+        return completedRecords.get();
+    }
+
+    /** The most records one invocation was given. */
+    public long largestBatch() {
+        return largestBatch.get();
     }
 
     /** Records that come back: reported in {@code batchItemFailures} or in a failed invocation. */
