@@ -63,8 +63,4 @@ public record MessageOutcome(String messageId, Status status, String reason, Lis
     public MessageOutcome summary() {
         return new MessageOutcome(messageId, status, reason);
     }
-
-    public MessageOutcome worse(MessageOutcome other) {
-        return other.status.compareTo(status) > 0 ? other : this;
-    }
 }
