@@ -3,6 +3,10 @@
 locals {
   consumer_handler = local.use_sqs ? "consumer-sqs" : "consumer-kinesis"
 
+  # Messages (SQS) or records (Kinesis) per invocation: 10 is SQS's most without a batching window; both carry packed
+  # intents, so a batch is already hundreds to thousands of intents.
+  consumer_batch_size = coalesce(var.consumer.batch_size, local.use_sqs ? 10 : 100)
+
   consumer_environment = merge(var.consumer.settings, local.secret_environment,
     { QUARKUS_DATASOURCE_REACTIVE_URL = var.consumer.read_model_url },
     # One variable feeds both the queue's redrive and the consumer, which records a dead letter on the last receive.
@@ -52,7 +56,7 @@ resource "aws_lambda_event_source_mapping" "consumer_sqs" {
   count                              = local.use_sqs ? 1 : 0
   event_source_arn                   = aws_sqs_queue.intents[0].arn
   function_name                      = module.consumer.target_arn
-  batch_size                         = var.consumer.batch_size
+  batch_size                         = local.consumer_batch_size
   maximum_batching_window_in_seconds = var.consumer.maximum_batching_window_in_seconds
   # The handler reports each failed message; only those come back (and reach the DLQ after max_receive_count).
   # Rejected messages it sends to the DLQ itself and acknowledges.
@@ -67,11 +71,11 @@ resource "aws_lambda_event_source_mapping" "consumer_sqs" {
 
   lifecycle {
     precondition {
-      condition     = !local.fifo || var.consumer.batch_size <= 10
+      condition     = !local.fifo || local.consumer_batch_size <= 10
       error_message = "consumer.batch_size must be at most 10 on a FIFO queue."
     }
     precondition {
-      condition     = var.consumer.batch_size <= 10 || var.consumer.maximum_batching_window_in_seconds >= 1
+      condition     = local.consumer_batch_size <= 10 || var.consumer.maximum_batching_window_in_seconds >= 1
       error_message = "An SQS batch_size above 10 needs maximum_batching_window_in_seconds of at least 1."
     }
   }
@@ -82,7 +86,7 @@ resource "aws_lambda_event_source_mapping" "consumer_kinesis" {
   event_source_arn                   = aws_kinesis_stream.intents[0].arn
   function_name                      = module.consumer.target_arn
   starting_position                  = var.consumer.kinesis.starting_position
-  batch_size                         = var.consumer.batch_size
+  batch_size                         = local.consumer_batch_size
   maximum_batching_window_in_seconds = var.consumer.maximum_batching_window_in_seconds
   parallelization_factor             = var.consumer.kinesis.parallelization_factor
   bisect_batch_on_function_error     = var.consumer.kinesis.bisect_batch_on_function_error

@@ -196,6 +196,12 @@ variable "consumer" {
     configuration as environment variables (e.g. WAIL_SOURCES_SHOP_TABLES_ORDERS_KEY_COLUMNS = "id"), never secrets.
     batch_size, the batching window and maximum_concurrency shape the event source mapping; kinesis holds the
     stream-only settings (bisect on error, retry and age limits; failures go to the module's failure queue).
+    Defaults, from the consumer's measured costs (README, "Consumer: batch cost and memory"): batch_size 10 messages
+    on SQS (the most without a batching window: producers pack many intents per message, so a batch is already
+    hundreds to thousands of intents) and 100 records on Kinesis; no batching window (it would add up to its length
+    to every change's latency at low rates); maximum_concurrency 50 (SQS only), which bounds the consumer's database
+    connections (each instance holds up to max-connections per endpoint) far above the measured needs of 10k
+    writes/s; set up to 1000 for more.
   EOT
   type = object({
     package = object({
@@ -211,9 +217,9 @@ variable "consumer" {
     read_model_url                     = string
     settings                           = optional(map(string), {})
     dynamodb_source_table_arns         = optional(list(string), [])
-    batch_size                         = optional(number, 10)
+    batch_size                         = optional(number)
     maximum_batching_window_in_seconds = optional(number, 0)
-    maximum_concurrency                = optional(number)
+    maximum_concurrency                = optional(number, 50)
     kinesis = optional(object({
       starting_position              = optional(string, "TRIM_HORIZON")
       maximum_retry_attempts         = optional(number, 10)
@@ -229,7 +235,7 @@ variable "consumer" {
   }
 
   validation {
-    condition     = var.consumer.batch_size >= 1 && var.consumer.batch_size <= 10000
+    condition     = var.consumer.batch_size == null ? true : (var.consumer.batch_size >= 1 && var.consumer.batch_size <= 10000)
     error_message = "consumer.batch_size must be between 1 and 10000 (SQS standard and Kinesis; FIFO queues allow at most 10, checked against the queue)."
   }
 

@@ -8,6 +8,7 @@ import dev.wail.testing.EmbeddedKinesisServer;
 import dev.wail.testing.LambdaEvents;
 import dev.wail.testing.RealServicesResource;
 import dev.wail.testing.TestData;
+import dev.wail.core.wire.IntentCodec;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -84,6 +85,39 @@ class KinesisConsumerHandlerTest {
                         + " | " + records.get(3).sequenceNumber() + " RETRY: table down/orders failed:"
                         + " io.netty.channel.AbstractChannel$AnnotatedConnectException: Connection refused:"
                         + " /127.0.0.1:1");
+    }
+
+    @Test
+    void aPackedRecordRejectedInPartIsPassedOverWithOnlyItsRejectedIntentsRecorded() {
+        TestData.execute(jdbcUrl, """
+                DROP SCHEMA IF EXISTS kin CASCADE;
+                CREATE SCHEMA kin;
+                CREATE SCHEMA IF NOT EXISTS read_model;
+                CREATE TABLE kin.items (id bigint PRIMARY KEY, status text NOT NULL);
+                INSERT INTO kin.items VALUES (1, 'one'), (2, 'two');
+                DROP TABLE IF EXISTS read_model.kin_items;
+                CREATE TABLE read_model.kin_items (id bigint PRIMARY KEY, status text);
+                """);
+        String unconfigured = "{\"v\":1,\"s\":\"shop\",\"t\":\"kin.nowhere\",\"k\":{\"id\":1},\"c\":1}";
+        String packed = "[" + item(1) + "," + unconfigured + "," + item(2) + "]";
+        kinesis.client().putRecord(b -> b.streamName(STREAM).partitionKey("packed").data(SdkBytes.fromUtf8String(packed)));
+        List<Record> records = kinesis.records(STREAM).stream()
+                .filter(r -> r.data().asUtf8String().equals(packed)).toList();
+        String streamArn = EmbeddedKinesisServer.streamArn(STREAM);
+
+        StreamsEventResponse response = handler.handleRequest(LambdaEvents.kinesisEventObject(streamArn,
+                kinesis.shards(STREAM).get(0).shardId(), records), null);
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(TestData.queryString(jdbcUrl,
+                "SELECT jsonb_agg(to_jsonb(r) ORDER BY id)::text FROM read_model.kin_items r")).isEqualTo(
+                "[{\"id\": 1, \"status\": \"one\"}, {\"id\": 2, \"status\": \"two\"}]");
+        assertThat(TestData.queryString(jdbcUrl, "SELECT body || ' ' || disposition || ': ' || reason"
+                + " FROM wail.dead_letters WHERE log = '" + streamArn + "' AND message_id = '"
+                + records.get(0).sequenceNumber() + "'")).isEqualTo(
+                IntentCodec.DEFAULT.encodeAll(List.of(IntentCodec.DEFAULT.decode(unconfigured)))
+                        + " REJECTED: 1 of 3 intents rejected (the others are done): table not configured:"
+                        + " shop/kin.nowhere");
     }
 
     private static String item(int id) {

@@ -20,6 +20,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -64,7 +65,8 @@ public class ConsumerBeans {
         Map<String, Source> sources = new HashMap<>();
         config.sources().forEach((name, source) -> sources.put(name, source(name, source, own, connector,
                 dynamodb)));
-        return new ConsumerPipeline(IntentCodec.DEFAULT, registry, sources, new PgReadModelSink(sinkPool, metrics));
+        return new ConsumerPipeline(IntentCodec.DEFAULT, registry, sources, new PgReadModelSink(sinkPool, metrics),
+                Clock.systemUTC(), config.consumer().maxEntitiesPerRefresh());
     }
 
     /** Connections other than the datasource's: source endpoints, the schema installer's one-off connection. */

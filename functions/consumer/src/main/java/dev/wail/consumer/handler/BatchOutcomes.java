@@ -6,6 +6,7 @@ import dev.wail.core.intent.Intent;
 import dev.wail.core.pipeline.InboundMessage;
 import dev.wail.core.pipeline.MessageOutcome;
 import dev.wail.core.pipeline.MessageOutcome.Status;
+import dev.wail.core.pipeline.RejectedIntent;
 import dev.wail.core.wire.IntentCodec;
 import dev.wail.core.wire.IntentFormatException;
 import dev.wail.lambda.logging.Trace;
@@ -45,9 +46,27 @@ final class BatchOutcomes {
         }
     }
 
-    /** The {@code source/table} names a message's intents carry, in order, once each; none for an unreadable body. */
-    static List<String> tables(InboundMessage message) {
-        return decodable(message).stream().map(intent -> intent.source() + "/" + intent.table()).distinct().toList();
+    /**
+     * The {@code source/table} names of a rejected message's rejected intents, in order, once each; none for an
+     * unreadable body.
+     */
+    static List<String> rejectedTables(MessageOutcome outcome) {
+        return outcome.rejectedIntents().stream().map(r -> r.intent().source() + "/" + r.intent().table()).distinct()
+                .toList();
+    }
+
+    /**
+     * What goes to the dead-letter queue or {@code wail.dead_letters} for a message that did not succeed: for a
+     * message rejected only in part, its rejected intents re-encoded as a packed body (its other intents are done and
+     * must not be delivered again from there); else its body unchanged, so a redrive hands the consumer the same
+     * message.
+     */
+    static String deadLetterBody(InboundMessage message, MessageOutcome outcome) {
+        if (outcome.status() == Status.REJECTED && outcome.partlyRejected()) {
+            return IntentCodec.DEFAULT.encodeAll(outcome.rejectedIntents().stream().map(RejectedIntent::intent)
+                    .toList());
+        }
+        return message.body();
     }
 
     private static List<Intent> decodable(InboundMessage message) {
@@ -58,7 +77,10 @@ final class BatchOutcomes {
         }
     }
 
-    /** The messages that did not succeed, with their bodies, for the dead-letter record. */
+    /**
+     * The messages that did not succeed, for the dead-letter record: with their bodies, or only their rejected
+     * intents when the others are done (see {@link #deadLetterBody}).
+     */
     static List<Failure> failures(List<InboundMessage> messages, List<MessageOutcome> outcomes) {
         List<Failure> failures = new ArrayList<>();
         for (int i = 0; i < outcomes.size(); i++) {
@@ -66,7 +88,8 @@ final class BatchOutcomes {
             if (outcome.status() != Status.DONE) {
                 Disposition disposition = outcome.status() == Status.REJECTED ? Disposition.REJECTED
                         : Disposition.RETRY;
-                failures.add(new Failure(outcome.messageId(), messages.get(i).body(), disposition, outcome.reason()));
+                failures.add(new Failure(outcome.messageId(), deadLetterBody(messages.get(i), outcome), disposition,
+                        outcome.reason()));
             }
         }
         return failures;

@@ -24,7 +24,8 @@ import org.jboss.logging.Logger;
  * one shard in order and re-delivers from the sequence number reported first. So the response names the first
  * record that must be retried; the records after it come again too, which is harmless (the consumer reads the
  * current state). A rejected record cannot be retried into success and must not block its shard: it is recorded in
- * {@code wail.dead_letters} with its reason and passed over, unless recording it fails, in which case it is retried
+ * {@code wail.dead_letters} with its reason (for a packed record rejected only in part, with its rejected intents
+ * alone as the body: the others are done) and passed over, unless recording it fails, in which case it is retried
  * like the others. Retries are bounded by the mapping's {@code MaximumRetryAttempts}, then its on-failure
  * destination receives the batch's shard and sequence range.
  */

@@ -41,6 +41,13 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
  * {@link DeadLetterMessage}), and acknowledges it. Only a message SQS accepted there is acknowledged; one whose send
  * failed is reported failed, as every rejected message is without that setting, and SQS's redrive takes it later.
  *
+ * <p>A packed message is judged intent by intent. When only some of its intents are rejected and the others are
+ * done, the dead-letter message carries only the rejected ones (re-encoded as a packed body, with every distinct
+ * reason), and the original is acknowledged: its good intents are never delivered again from the dead-letter queue.
+ * When one of its intents must be retried, the whole message is retried and nothing goes to the dead-letter queue
+ * yet: its rejected intents are rejected again on the next receive, and reach the dead-letter queue alone once the
+ * others are done, or with the whole message through SQS's redrive if the retries run out.
+ *
  * <p>Rejected messages, and retried ones on their last receive, are recorded in {@code wail.dead_letters} with
  * their reason under their original message id; every failure is logged.
  *
@@ -95,12 +102,18 @@ public class SqsConsumerHandler implements RequestHandler<SQSEvent, SQSBatchResp
         failures.forEach(f -> LOG.warnf("message %s %s%s: %s", f.messageId(), f.disposition(),
                 sentToDlq.contains(f.messageId()) ? " (sent to the dead-letter queue)" : "", f.reason()));
         // Failed on its last receive: SQS moves it to the dead-letter queue next.
-        List<DeadLetterRecorder.Failure> givenUp = failures.stream()
-                .filter(f -> !sentToDlq.contains(f.messageId()) && lastReceive(records, f.messageId())).toList();
-        deadLetters.record(records.get(0).getEventSourceArn(), failures.stream()
-                .filter(f -> f.disposition() == Disposition.REJECTED || givenUp.contains(f))
-                .toList());
-        metrics.publish(result, sentToDlq.size() + givenUp.size());
+        Set<String> lastReceived = lastReceived(records);
+        List<DeadLetterRecorder.Failure> toRecord = new ArrayList<>();
+        int givenUp = 0;
+        for (DeadLetterRecorder.Failure failure : failures) {
+            boolean lastTry = !sentToDlq.contains(failure.messageId()) && lastReceived.contains(failure.messageId());
+            givenUp += lastTry ? 1 : 0;
+            if (failure.disposition() == Disposition.REJECTED || lastTry) {
+                toRecord.add(failure);
+            }
+        }
+        deadLetters.record(records.get(0).getEventSourceArn(), toRecord);
+        metrics.publish(result, sentToDlq.size() + givenUp);
         return new SQSBatchResponse(failures.stream()
                 .filter(failure -> !sentToDlq.contains(failure.messageId()))
                 .map(failure -> new SQSBatchResponse.BatchItemFailure(failure.messageId()))
@@ -115,17 +128,21 @@ public class SqsConsumerHandler implements RequestHandler<SQSEvent, SQSBatchResp
         }
         List<DeadLetterMessage> rejected = new ArrayList<>();
         for (int i = 0; i < outcomes.size(); i++) {
-            if (outcomes.get(i).status() == Status.REJECTED) {
-                rejected.add(deadLetter(records.get(i), BatchOutcomes.tables(messages.get(i)),
-                        outcomes.get(i).reason()));
+            MessageOutcome outcome = outcomes.get(i);
+            if (outcome.status() == Status.REJECTED) {
+                rejected.add(deadLetter(records.get(i), BatchOutcomes.deadLetterBody(messages.get(i), outcome),
+                        BatchOutcomes.rejectedTables(outcome), outcome.reason()));
             }
         }
         return rejected.isEmpty() ? Set.of() : deadLetterQueue.get().send(rejected);
     }
 
-    private static DeadLetterMessage deadLetter(SQSMessage record, List<String> tables, String reason) {
+    /**
+     * @param body the original body, or only the rejected intents of a message rejected in part
+     */
+    private static DeadLetterMessage deadLetter(SQSMessage record, String body, List<String> tables, String reason) {
         Map<String, String> system = record.getAttributes() == null ? Map.of() : record.getAttributes();
-        return DeadLetterMessage.of(record.getMessageId(), record.getBody(), system.get("MessageGroupId"),
+        return DeadLetterMessage.of(record.getMessageId(), body, system.get("MessageGroupId"),
                 system.get("ApproximateReceiveCount"), tables, reason, messageAttributes(record));
     }
 
@@ -148,11 +165,16 @@ public class SqsConsumerHandler implements RequestHandler<SQSEvent, SQSBatchResp
         return attributes;
     }
 
-    private boolean lastReceive(List<SQSMessage> records, String messageId) {
-        return records.stream().filter(r -> r.getMessageId().equals(messageId)).findFirst()
-                .map(r -> r.getAttributes() == null ? null : r.getAttributes().get("ApproximateReceiveCount"))
-                .map(count -> Integer.parseInt(count) >= maxReceiveCount)
-                .orElse(false);
+    /** @return the ids of the messages on their last receive before SQS's redrive (one pass over the batch) */
+    private Set<String> lastReceived(List<SQSMessage> records) {
+        Set<String> last = new HashSet<>();
+        for (SQSMessage record : records) {
+            String count = record.getAttributes() == null ? null : record.getAttributes().get("ApproximateReceiveCount");
+            if (count != null && Integer.parseInt(count) >= maxReceiveCount) {
+                last.add(record.getMessageId());
+            }
+        }
+        return last;
     }
 
     /**
@@ -168,8 +190,8 @@ public class SqsConsumerHandler implements RequestHandler<SQSEvent, SQSBatchResp
             String group = records.get(i).getAttributes() == null ? null
                     : records.get(i).getAttributes().get("MessageGroupId");
             if (group != null && outcome.status() == Status.DONE && failedGroups.contains(group)) {
-                outcome = new MessageOutcome(outcome.messageId(), Status.RETRY,
-                        "an earlier message of FIFO group " + group + " in this batch failed");
+                outcome = outcome.with(Status.RETRY, "an earlier message of FIFO group " + group
+                        + " in this batch failed");
             }
             if (group != null && outcome.status() != Status.DONE && !sentToDlq.contains(outcome.messageId())) {
                 failedGroups.add(group);

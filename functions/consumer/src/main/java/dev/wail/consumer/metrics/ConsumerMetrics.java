@@ -18,7 +18,8 @@ import software.amazon.cloudwatchlogs.emf.model.Unit;
  * (entities whose state the sink's guard refused: retried, never acknowledged), {@code RefreshLatencyMs} with its
  * parts {@code HydrationLatencyMs} (the source read) and {@code SinkLatencyMs} (guards, writes and commit around it),
  * and {@code FreshnessLagMs} (one value per refreshed entity: sink commit minus capture time). Per batch (dimension
- * {@code Function}, the Lambda function's name): {@code Messages}, {@code Rejected}, {@code Retried} and
+ * {@code Function}, the Lambda function's name): {@code Messages}, {@code Intents} (decoded from them: with packing,
+ * many per message), {@code Entities} (distinct after coalescing, every table), {@code Rejected}, {@code Retried} and
  * {@code DeadLettered} (messages given up on: a rejected SQS message the consumer sent to the dead-letter queue
  * itself, a message failed on its last receive that SQS moves there next, a rejected Kinesis record recorded in
  * {@code wail.dead_letters} and passed over; no reason dimension, to keep the metric's cardinality fixed).
@@ -60,6 +61,9 @@ public final class ConsumerMetrics implements PgReadModelSink.Events {
         }
         MetricsLogger batch = emf.forFunction();
         batch.putMetric("Messages", result.outcomes().size(), Unit.COUNT);
+        // Packing at work: Intents / Messages is the intents per message, Entities / Intents what coalescing kept.
+        batch.putMetric("Intents", result.intents(), Unit.COUNT);
+        batch.putMetric("Entities", result.entities(), Unit.COUNT);
         batch.putMetric("Rejected", result.count(Status.REJECTED), Unit.COUNT);
         batch.putMetric("Retried", result.count(Status.RETRY), Unit.COUNT);
         batch.putMetric("DeadLettered", deadLettered, Unit.COUNT);

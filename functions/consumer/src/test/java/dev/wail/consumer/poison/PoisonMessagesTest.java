@@ -12,6 +12,7 @@ import dev.wail.consumer.deadletter.DeadLetterRecorder;
 import dev.wail.consumer.handler.SqsConsumerHandler;
 import dev.wail.consumer.metrics.ConsumerMetrics;
 import dev.wail.core.pipeline.ConsumerPipeline;
+import dev.wail.core.wire.IntentCodec;
 import dev.wail.testing.EmbeddedSqsServer;
 import dev.wail.testing.LambdaEvents;
 import dev.wail.testing.TestData;
@@ -22,6 +23,10 @@ import jakarta.inject.Inject;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -45,7 +50,8 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * Poison messages on an SQS API ({@link PoisonQueues}; ElasticMQ and moto_server in the subclasses): a message the
  * consumer rejects goes to the dead-letter queue in the invocation that rejected it, with its reason, table, original
  * message id, receive count and original attributes as message attributes, and is acknowledged; good neighbours are
- * processed; a FIFO dead letter keeps its group; a dead letter that cannot be sent is reported failed.
+ * processed; a packed message rejected in part sends only its rejected intents there; a FIFO dead letter keeps its
+ * group; a dead letter that cannot be sent is reported failed.
  */
 abstract class PoisonMessagesTest {
 
@@ -193,6 +199,83 @@ abstract class PoisonMessagesTest {
                 entry(DeadLetterMessage.REASON, "String key of shop/poison.items{id=one}: column id is bigint: 'one' is"
                         + " not an integer"),
                 entry(DeadLetterMessage.TABLE, "String shop/poison.items"));
+    }
+
+    @Test
+    void aPackedMessageRejectedInPartIsAcknowledgedAndOnlyItsRejectedIntentsGoToTheDeadLetterQueue() {
+        String packed = "[" + item(1) + "," + UNCONFIGURED + "," + item(2) + "]";
+        sqs.sendMessage(b -> b.queueUrl(queueUrl).messageBody(packed).messageAttributes(ORIGINAL));
+        List<Message> received = receiveAll(queueUrl);
+
+        List<String> failed = given().contentType(ContentType.JSON)
+                .body(LambdaEvents.sqsEvent(PoisonQueues.QUEUE, received))
+                .when().post("http://localhost:" + lambdaPort + "/_lambda_")
+                .then().statusCode(200).extract().jsonPath().getList("batchItemFailures.itemIdentifier");
+
+        assertThat(failed).as("the message is acknowledged: its good intents are done").isEmpty();
+        assertThat(TestData.queryString(jdbcUrl,
+                "SELECT jsonb_agg(to_jsonb(r) ORDER BY id)::text FROM read_model.poison_items r"))
+                .isEqualTo("[{\"id\": 1, \"status\": \"one\"}, {\"id\": 2, \"status\": \"two\"}]");
+        String rejectedOnly = IntentCodec.DEFAULT.encodeAll(List.of(IntentCodec.DEFAULT.decode(UNCONFIGURED)));
+        String reason = "1 of 3 intents rejected (the others are done): table not configured: shop/poison.nowhere";
+        Message dead = receiveAll(dlqUrl).stream().collect(onlyOne());
+        assertThat(dead.body()).isEqualTo(rejectedOnly);
+        Map<String, String> expected = described(ORIGINAL);
+        expected.put(DeadLetterMessage.REASON, "String " + reason);
+        expected.put(DeadLetterMessage.TABLE, "String shop/poison.nowhere");
+        expected.put(DeadLetterMessage.MESSAGE_ID, "String " + received.get(0).messageId());
+        expected.put(DeadLetterMessage.RECEIVE_COUNT, "Number 1");
+        assertThat(described(dead.messageAttributes())).isEqualTo(expected);
+        assertThat(deadLetters(PoisonQueues.QUEUE)).extracting(l -> l.messageId, l -> l.body, l -> l.disposition,
+                l -> l.reason).containsExactly(org.assertj.core.groups.Tuple.tuple(received.get(0).messageId(),
+                        rejectedOnly, DeadLetter.Disposition.REJECTED, reason));
+    }
+
+    @Test
+    void aPackedMessageWithAnIntentToRetryIsRetriedWholeAndItsRejectedIntentsWaitUntilTheRestIsDone()
+            throws Exception {
+        List<Message> first;
+        try (Connection writer = DriverManager.getConnection(jdbcUrl)) {
+            writer.setAutoCommit(false);
+            String transaction;
+            try (Statement statement = writer.createStatement(); ResultSet row = statement.executeQuery(
+                    "WITH u AS (UPDATE poison.items SET status = 'uno' WHERE id = 1 RETURNING 1)"
+                            + " SELECT pg_current_xact_id()::text FROM u")) {
+                row.next();
+                transaction = row.getString(1);
+            }
+            String inProgress = "{\"v\":1,\"s\":\"shop\",\"t\":\"poison.items\",\"k\":{\"id\":1},\"o\":\"u\",\"x\":"
+                    + transaction + ",\"l\":1,\"c\":1}";
+            sqs.sendMessage(b -> b.queueUrl(queueUrl).messageBody("[" + inProgress + "," + UNCONFIGURED + "]"));
+            first = receiveAll(queueUrl);
+
+            SQSBatchResponse response = handlerSendingTo(dlqUrl)
+                    .handleRequest(LambdaEvents.sqsEventObject(PoisonQueues.QUEUE, first), null);
+
+            assertThat(LambdaEvents.failedIds(response)).containsExactly(first.get(0).messageId());
+            assertThat(receiveAll(dlqUrl)).as("nothing goes to the dead-letter queue while the message goes round")
+                    .isEmpty();
+            assertThat(deadLetters(PoisonQueues.QUEUE)).isEmpty();
+            writer.commit();
+        }
+        sqs.changeMessageVisibility(b -> b.queueUrl(queueUrl).receiptHandle(first.get(0).receiptHandle())
+                .visibilityTimeout(0));
+        List<Message> again = receiveAll(queueUrl);
+        assertThat(again).extracting(Message::messageId).containsExactly(first.get(0).messageId());
+
+        SQSBatchResponse response = handlerSendingTo(dlqUrl)
+                .handleRequest(LambdaEvents.sqsEventObject(PoisonQueues.QUEUE, again), null);
+
+        assertThat(LambdaEvents.failedIds(response)).isEmpty();
+        assertThat(TestData.queryString(jdbcUrl, "SELECT jsonb_agg(to_jsonb(r))::text FROM read_model.poison_items r"))
+                .isEqualTo("[{\"id\": 1, \"status\": \"uno\"}]");
+        Message dead = receiveAll(dlqUrl).stream().collect(onlyOne());
+        assertThat(dead.body()).isEqualTo(IntentCodec.DEFAULT.encodeAll(List.of(
+                IntentCodec.DEFAULT.decode(UNCONFIGURED))));
+        assertThat(described(dead.messageAttributes())).contains(
+                entry(DeadLetterMessage.REASON, "String 1 of 2 intents rejected (the others are done): table not"
+                        + " configured: shop/poison.nowhere"),
+                entry(DeadLetterMessage.RECEIVE_COUNT, "Number 2"));
     }
 
     @Test

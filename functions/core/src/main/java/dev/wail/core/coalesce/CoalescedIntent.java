@@ -13,8 +13,11 @@ import java.util.SortedSet;
  *                   verification can look at each writing transaction
  * @param messageIds the ids of every message that carried one of the members: the consumer may acknowledge them only
  *                   when this entity is done, and must fail them when it is not
+ * @param deliveries the same members as delivered (message id and position), by message id and position: what an outcome
+ *                   about this entity names when it concerns single intents (a key the source cannot read)
  */
-public record CoalescedIntent(Intent latest, List<Intent> members, SortedSet<String> messageIds) {
+public record CoalescedIntent(Intent latest, List<Intent> members, SortedSet<String> messageIds,
+        List<DeliveredIntent> deliveries) {
 
     public Entity entity() {
         return latest.entity();

@@ -4,6 +4,7 @@ import dev.wail.core.intent.Entity;
 import dev.wail.core.intent.Intent;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,10 @@ import java.util.TreeSet;
  * {@link Intent#RECENCY}, members are sorted by it, and entities come out in {@link Entity} order.
  */
 public final class Coalescer {
+
+    /** Deliveries by message id, then position in the message: an order that does not depend on the input's. */
+    private static final Comparator<DeliveredIntent> BY_MESSAGE = Comparator.comparing(DeliveredIntent::messageId)
+            .thenComparingInt(DeliveredIntent::index);
 
     private Coalescer() {
     }
@@ -44,7 +49,10 @@ public final class Coalescer {
             messageIds.add(delivered.messageId());
         }
         members.sort(Intent.RECENCY);
+        List<DeliveredIntent> inOrder = new ArrayList<>(deliveries);
+        inOrder.sort(BY_MESSAGE);
         Intent latest = members.get(members.size() - 1);
-        return new CoalescedIntent(latest, List.copyOf(members), Collections.unmodifiableSortedSet(messageIds));
+        return new CoalescedIntent(latest, List.copyOf(members), Collections.unmodifiableSortedSet(messageIds),
+                List.copyOf(inOrder));
     }
 }

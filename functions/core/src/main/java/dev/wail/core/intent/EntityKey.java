@@ -22,6 +22,8 @@ public final class EntityKey implements Comparable<EntityKey> {
 
     private final List<String> columns;
     private final List<Object> values;
+    /** Computed on first use (keys are hashed per intent in every map of a batch); 0 means not yet. */
+    private int hash;
 
     private EntityKey(List<String> columns, List<Object> values) {
         this.columns = columns;
@@ -86,7 +88,12 @@ public final class EntityKey implements Comparable<EntityKey> {
 
     @Override
     public int hashCode() {
-        return 31 * columns.hashCode() + values.hashCode();
+        int h = hash;
+        if (h == 0) {
+            h = 31 * columns.hashCode() + values.hashCode();
+            hash = h;
+        }
+        return h;
     }
 
     @Override

@@ -95,6 +95,13 @@ record Verification(
         return TransactionStatus.COMMITTED;
     }
 
+    /** @return the transactions the source confirmed committed among the entities' intents: what their read must see */
+    static Set<Long> committedTransactions(List<CoalescedIntent> entities, Map<Long, TransactionStatus> statuses) {
+        Set<Long> committed = new HashSet<>();
+        entities.forEach(entity -> committedTransactionsOf(entity, statuses, committed));
+        return committed;
+    }
+
     private static void committedTransactionsOf(CoalescedIntent entity, Map<Long, TransactionStatus> statuses,
             Set<Long> into) {
         for (Intent member : entity.members()) {

@@ -117,6 +117,8 @@ class CoalescerTest {
             assertThat(c.latest()).isEqualTo(newest.get(c.entity()));
             assertThat(c.messageIds()).containsExactlyInAnyOrderElementsOf(messages.get(c.entity()));
             assertThat(c.members()).allSatisfy(m -> assertThat(m.entity()).isEqualTo(c.entity()));
+            assertThat(c.deliveries()).extracting(DeliveredIntent::intent)
+                    .containsExactlyInAnyOrderElementsOf(c.members());
         }
         assertThat(result.stream().mapToInt(c -> c.members().size()).sum()).isEqualTo(batch.size());
     }
@@ -135,7 +137,7 @@ class CoalescerTest {
                     ops[random.nextInt(ops.length)], version, T0.plusMillis(random.nextInt(20)));
             // About one message in four carries several intents, like a packed SQS message.
             String messageId = "m" + (random.nextInt(4) == 0 ? random.nextInt(size / 4) : size + i);
-            batch.add(new DeliveredIntent(messageId, intent));
+            batch.add(new DeliveredIntent(messageId, intent, i)); // i: a distinct position in its message
             if (random.nextInt(10) == 0) {
                 batch.add(new DeliveredIntent("dup" + i, intent)); // the log delivered it twice
             }

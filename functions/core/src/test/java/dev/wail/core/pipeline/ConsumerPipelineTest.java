@@ -110,7 +110,8 @@ class ConsumerPipelineTest {
     }
 
     private List<MessageOutcome> process(InboundMessage... messages) {
-        return pipeline.process(List.of(messages)).await().indefinitely().outcomes();
+        return pipeline.process(List.of(messages)).await().indefinitely().outcomes().stream()
+                .map(MessageOutcome::summary).toList();
     }
 
     @Test
@@ -233,7 +234,7 @@ class ConsumerPipelineTest {
                 new InboundMessage("signed", intent(EntityKey.of("id", "+1"), 3, 3)),
                 new InboundMessage("letter", intent(EntityKey.of("id", "x"), 4, 4)))).await().indefinitely();
 
-        assertThat(result.outcomes()).containsExactly(MessageOutcome.done("padded"), MessageOutcome.done("plain"),
+        assertThat(result.outcomes()).map(MessageOutcome::summary).containsExactly(MessageOutcome.done("padded"), MessageOutcome.done("plain"),
                 MessageOutcome.done("signed"), new MessageOutcome("letter", Status.REJECTED,
                         "key of shop/orders{id=x}: column id is bigint: 'x' is not an integer"));
         assertThat(result).extracting(BatchResult::intents, BatchResult::entities, BatchResult::refreshed)
@@ -365,6 +366,110 @@ class ConsumerPipelineTest {
             assertThat(stats.hydrationMillis()).isEqualTo(30);
             assertThat(stats.sinkMillis()).isEqualTo(10);
         });
+    }
+
+    @Test
+    void aPackedMessageWithSomeRejectedIntentsIsRejectedForThoseOnlyAndItsOtherIntentsAreWritten() {
+        transactions.put(900L, TransactionStatus.UNKNOWN);
+        invalidKeys.put(EntityKey.of("id", "x"), "column id is bigint: 'x' is not an integer");
+        source.put("orders", Map.of(EntityKey.of("id", 1L), "{\"id\":1}", EntityKey.of("id", 5L), "{\"id\":5}"));
+        Intent good = decoded(intent("orders", 1, Operation.UPDATE, 10));
+        Intent unconfigured = decoded(intent("audit_log", 2, Operation.INSERT, 11));
+        Intent badKey = decoded(intent(EntityKey.of("id", "x"), 12, 12));
+        Intent forged = decoded(intent("orders", 5, Operation.UPDATE, 900, 13));
+
+        BatchResult result = pipeline.process(List.of(new InboundMessage("packed",
+                IntentCodec.DEFAULT.encodeAll(List.of(good, unconfigured, badKey, forged))))).await().indefinitely();
+
+        MessageOutcome outcome = result.outcomes().get(0);
+        assertThat(outcome.status()).isEqualTo(Status.REJECTED);
+        assertThat(outcome.partlyRejected()).isTrue();
+        assertThat(outcome.intents()).isEqualTo(4);
+        assertThat(outcome.rejectedIntents()).containsExactly(
+                new RejectedIntent(unconfigured, "table not configured: shop/audit_log"),
+                new RejectedIntent(badKey, "key of shop/orders{id=x}: column id is bigint: 'x' is not an integer"),
+                new RejectedIntent(forged, "transaction 900 of shop/orders{id=5} is unknown to its source (never"
+                        + " assigned there: is the source's endpoint the right cluster?)"));
+        assertThat(outcome.reason()).startsWith("3 of 4 intents rejected (the others are done): table not configured:"
+                + " shop/audit_log; key of shop/orders{id=x}");
+        assertThat(sink.get("read_model.orders")).containsOnlyKeys(EntityKey.of("id", 1L), EntityKey.of("id", 5L));
+    }
+
+    @Test
+    void aPackedMessageWhoseIntentsAreAllRejectedIsRejectedWhole() {
+        Intent first = decoded(intent("audit_log", 1, Operation.INSERT, 1));
+        Intent second = decoded(intent("audit_log", 2, Operation.INSERT, 2));
+
+        MessageOutcome outcome = pipeline.process(List.of(new InboundMessage("all-bad",
+                IntentCodec.DEFAULT.encodeAll(List.of(first, second))))).await().indefinitely().outcomes().get(0);
+
+        assertThat(outcome.status()).isEqualTo(Status.REJECTED);
+        assertThat(outcome.partlyRejected()).isFalse();
+        assertThat(outcome.reason()).isEqualTo("table not configured: shop/audit_log");
+        assertThat(outcome.rejectedIntents()).extracting(RejectedIntent::intent).containsExactly(first, second);
+    }
+
+    @Test
+    void aPackedMessageWithAnIntentToRetryIsRetriedWholeAndStillNamesItsRejectedIntents() {
+        transactions.put(500L, TransactionStatus.IN_PROGRESS);
+        Intent pending = decoded(intent("orders", 1, Operation.UPDATE, 500, 10));
+        Intent unconfigured = decoded(intent("audit_log", 2, Operation.INSERT, 11));
+
+        MessageOutcome outcome = pipeline.process(List.of(new InboundMessage("mixed",
+                IntentCodec.DEFAULT.encodeAll(List.of(pending, unconfigured))))).await().indefinitely().outcomes()
+                .get(0);
+
+        assertThat(outcome.summary()).isEqualTo(new MessageOutcome("mixed", Status.RETRY,
+                "transaction 500 of shop/orders{id=1} is still in progress"));
+        assertThat(outcome.rejectedIntents()).containsExactly(
+                new RejectedIntent(unconfigured, "table not configured: shop/audit_log"));
+    }
+
+    @Test
+    void keysTheSourceCannotReadRejectOnlyTheirIntentsInAPackedMessage() {
+        unreadableKeys.put(EntityKey.of("id", 2L), "PostgreSQL cannot hold it (SQLSTATE 23514)");
+        source.put("orders", Map.of(EntityKey.of("id", 1L), "{\"id\":1}"));
+        Intent good = decoded(intent("orders", 1, Operation.UPDATE, 1));
+        Intent bad = decoded(intent("orders", 2, Operation.UPDATE, 2));
+
+        MessageOutcome outcome = pipeline.process(List.of(new InboundMessage("packed",
+                IntentCodec.DEFAULT.encodeAll(List.of(bad, good, bad))))).await().indefinitely().outcomes().get(0);
+
+        assertThat(outcome.partlyRejected()).isTrue();
+        assertThat(outcome.rejectedIntents()).containsExactly(
+                new RejectedIntent(bad, "key of shop/orders{id=2}: PostgreSQL cannot hold it (SQLSTATE 23514)"),
+                new RejectedIntent(bad, "key of shop/orders{id=2}: PostgreSQL cannot hold it (SQLSTATE 23514)"));
+        assertThat(sink.get("read_model.orders")).containsOnlyKeys(EntityKey.of("id", 1L));
+    }
+
+    @Test
+    void aTableWithMoreEntitiesThanTheCapIsRefreshedInSeveralCallsOneAfterAnother() {
+        Map<EntityKey, String> rows = new HashMap<>();
+        List<Intent> intents = new ArrayList<>();
+        for (long id = 1; id <= 5; id++) {
+            rows.put(EntityKey.of("id", id), "{\"id\":" + id + "}");
+            intents.add(decoded(intent("orders", id, Operation.UPDATE, 100 + id, 100 + id)));
+        }
+        source.put("orders", rows);
+        ConsumerPipeline capped = new ConsumerPipeline(IntentCodec.DEFAULT, new TableRegistry(List.of(ORDERS)),
+                Map.of("shop", mapSource), mapSink, Clock.systemUTC(), 2);
+
+        BatchResult result = capped.process(List.of(new InboundMessage("packed",
+                IntentCodec.DEFAULT.encodeAll(intents)))).await().indefinitely();
+
+        assertThat(result.outcomes()).map(MessageOutcome::summary).containsExactly(MessageOutcome.done("packed"));
+        assertThat(result).extracting(BatchResult::intents, BatchResult::entities, BatchResult::refreshed)
+                .containsExactly(5, 5, 5);
+        assertThat(hydrationCalls).containsExactly("orders[{id=1}, {id=2}]", "orders[{id=3}, {id=4}]",
+                "orders[{id=5}]");
+        // Each read must see the transactions of its own entities, not the whole table's.
+        assertThat(freshnessAsked).extracting(Freshness::committedTransactions)
+                .containsExactly(Set.of(101L, 102L), Set.of(103L, 104L), Set.of(105L));
+        assertThat(sink.get("read_model.orders")).isEqualTo(rows);
+    }
+
+    private static Intent decoded(String encoded) {
+        return IntentCodec.DEFAULT.decode(encoded);
     }
 
     /** Time that moves only when told to. */
