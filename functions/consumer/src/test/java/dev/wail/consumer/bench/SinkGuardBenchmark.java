@@ -26,8 +26,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 /**
  * What the sink's per-entity guard costs on hot keys: {@code wail.bench.invocations} (4) loops call
  * {@link PgReadModelSink#refresh} at once with batches of {@code wail.bench.batches} sizes (100 and 2,000 entities),
- * half of each batch (at most 100) drawn from 200 hot keys (so concurrent batches overlap), the rest from 100,000 rows; a
- * writer updates hot rows meanwhile, so reads move forward. The source and the read model share one embedded server.
+ * half of each batch (at most 100) drawn from 200 hot keys (so concurrent batches overlap), the rest from 100,000
+ * rows; a writer updates hot rows meanwhile, so reads move forward. The source and the read model share one embedded server.
  * For each batch size it prints, per refresh: the statements and their mean server time ({@code pg_stat_statements},
  * which for the lock statement includes the time spent waiting for other batches' locks), the wall time of a refresh,
  * and the advisory-lock waits seen by sampling {@code pg_locks} every 2 ms. A program that prints
