@@ -83,10 +83,19 @@ public final class PgHydrator {
     /**
      * A transaction of the snapshot's in-progress list whose commit is written and which only waits for synchronous
      * standbys: the read is behind its own position. ({@code backend_xid} is a 32-bit xid, the list holds xid8.)
+     *
+     * <p>{@code pg_stat_activity} copies every backend's status (query text included), which costs more than the read
+     * of a small batch, so it is consulted only when a backend can be waiting: with {@code synchronous_standby_names}
+     * empty, no commit waits for a standby. The setting is read in the same statement (nothing is cached between
+     * reads); the uncorrelated {@code EXISTS} is an InitPlan, which PostgreSQL runs only when the {@code CASE} reaches
+     * it. The one moment this can differ from scanning every time is a configuration reload that turns synchronous
+     * replication on or off while a read runs in a backend that has not applied the change yet; {@link PgSource}
+     * already relies on the same setting (asked once a minute) to decide whether the reader may be used at all.
      */
-    static final String BEHIND_ITS_POSITION = "EXISTS (SELECT 1 FROM pg_snapshot_xip(pg_current_snapshot()) c"
+    static final String BEHIND_ITS_POSITION = "CASE WHEN current_setting('synchronous_standby_names') = '' THEN false"
+            + " ELSE EXISTS (SELECT 1 FROM pg_snapshot_xip(pg_current_snapshot()) c"
             + " JOIN pg_stat_activity a ON a.backend_xid::text = (c::text::numeric % 4294967296)::text"
-            + " WHERE a.wait_event = 'SyncRep')";
+            + " WHERE a.wait_event = 'SyncRep') END";
     private static final String HISTORY = "(SELECT system_identifier::text FROM pg_control_system())";
     /** What PostgreSQL raises when the role may not call a function, and when the function does not exist. */
     private static final Set<String> NO_HISTORY = Set.of("42501", "42883");

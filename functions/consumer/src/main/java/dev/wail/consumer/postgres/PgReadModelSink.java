@@ -54,12 +54,35 @@ import org.jboss.logging.Logger;
  * converges on the new history; a non-current read of another history (a replica of the replaced cluster) fails the
  * call and is retried. Each change is logged at WARN and reported to {@link Events#historyChanged}.
  *
+ * <p><b>Round trips.</b> Four on the sink's connection per table per batch, whatever the number of entities:
+ * {@code BEGIN}; the lock and the floor, sent together (the client pipelines them; the floor is a statement of its
+ * own so that its snapshot is taken after the locks are granted); the upsert and the delete, sent together; and
+ * {@code COMMIT}. Naming or opening an epoch adds one, once per history.
+ *
+ * <p><b>Why the locks, and not the conditional upsert alone.</b> The upsert already admits a state only if no newer
+ * (epoch, position) is recorded, and it serializes on the row of {@code wail.sink_positions}, so without the locks
+ * the sink would still keep the highest position it was offered. That is not enough, because a read's position is
+ * not an exact label of its snapshot: PostgreSQL takes a statement's snapshot first and computes the position
+ * ({@code pg_current_wal_insert_lsn()}, see {@link PgHydrator}) a moment later, while the statement runs. Two
+ * concurrent reads R1 and R2 of one row can then see it in this order: R2 takes its snapshot; a writer commits a
+ * new state of the row; R1 takes its snapshot (new state) and computes its position p1; R2 computes its position
+ * p2 &gt; p1 (the WAL grew meanwhile). R2 holds the older state under the higher position, and a position guard alone
+ * would let it replace R1's newer state for good, every message acknowledged. No single number computed inside
+ * the statement avoids this on a busy primary: an upper bound (the insert position) can be higher than a later
+ * snapshot's, and a lower bound does not exist, since commits become visible in another order than their WAL
+ * records. The locks make the reads of one entity happen one after another in time, and PostgreSQL's snapshots
+ * only grow with time, so each read sees at least what the previous one saw, and its position is higher too; the
+ * position ledger then carries that order to reads of replicas and across restarts. What they cost is waiting:
+ * batches sharing hot entities run one after another (see {@code SinkGuardBenchmark} for the figures).
+ *
  * <p>The states travel as one JSON parameter that PostgreSQL turns into typed rows with {@code jsonb_populate_record},
  * so any column type the source and the sink agree on works without mapping code here.
  */
 public final class PgReadModelSink implements Sink {
 
     private static final Logger LOG = Logger.getLogger(PgReadModelSink.class);
+    /** A statement not sent: no rows. */
+    private static final Uni<RowSet<Row>> NOTHING = Uni.createFrom().nullItem();
 
     private static final String LOCK = "SELECT pg_advisory_xact_lock(k) FROM unnest($1::bigint[]) k";
     /** The source's newest epoch (epoch 0 of unknown history when none is recorded) and the floor within it. */
@@ -123,10 +146,15 @@ public final class PgReadModelSink implements Sink {
         String[] entities = ids.values().toArray(String[]::new);
         Long[] lockKeys = ids.values().stream().map(PgReadModelSink::lockKey).sorted().distinct()
                 .toArray(Long[]::new);
-        return pool.withTransaction(connection -> connection.preparedQuery(LOCK).execute(Tuple.of(lockKeys))
-                .chain(() -> connection.preparedQuery(EPOCH_AND_FLOOR)
-                        .execute(Tuple.of(table.sinkTable(), entities, table.source())))
-                .map(rows -> {
+        // Sent together, answered in order (the client pipelines the statements of one connection): one round trip.
+        // The floor's statement takes its snapshot once the lock statement has returned on the server, so it sees the
+        // positions committed by every batch that held one of these locks before. (One statement would not: its
+        // snapshot would be taken before its locks were granted.)
+        return pool.withTransaction(connection -> Uni.combine().all()
+                .unis(connection.preparedQuery(LOCK).execute(Tuple.of(lockKeys)),
+                        connection.preparedQuery(EPOCH_AND_FLOOR)
+                                .execute(Tuple.of(table.sinkTable(), entities, table.source())))
+                .with((locked, rows) -> {
                     Row row = rows.iterator().next();
                     return new Epoch(row.getLong(0), Optional.ofNullable(row.getString(1)), row.getLong(2));
                 })
@@ -213,24 +241,31 @@ public final class PgReadModelSink implements Sink {
                 deletes.add(ids.get(state.key()), keyDocument(table, state.key()));
             }
         }
-        Map<EntityKey, String> refused = new HashMap<>();
-        Uni<Void> upsert = upserts.isEmpty() ? Uni.createFrom().voidItem()
-                : connection.preparedQuery(upsertSql(table))
-                        .execute(upserts.parameters(table, epoch, snapshot.position()))
-                        .invoke(rows -> collectRefused(table, rows, keys, refused)).replaceWithVoid();
-        return upsert.chain(() -> deletes.isEmpty() ? Uni.createFrom().voidItem()
-                        : connection.preparedQuery(deleteSql(table))
-                                .execute(deletes.parameters(table, epoch, snapshot.position()))
-                                .invoke(rows -> collectRefused(table, rows, keys, refused)).replaceWithVoid())
-                .map(ignored -> Map.copyOf(refused));
+        // Both statements are sent together (one round trip); they touch disjoint entities.
+        Uni<RowSet<Row>> upserted = upserts.isEmpty() ? NOTHING
+                : connection.preparedQuery(upsertSql(table)).execute(upserts.parameters(table, epoch,
+                        snapshot.position()));
+        Uni<RowSet<Row>> deleted = deletes.isEmpty() ? NOTHING
+                : connection.preparedQuery(deleteSql(table)).execute(deletes.parameters(table, epoch,
+                        snapshot.position()));
+        return Uni.combine().all().unis(upserted, deleted).with((upsertRows, deleteRows) -> {
+            Map<EntityKey, String> refused = new HashMap<>();
+            collectRefused(table, upsertRows, keys, refused);
+            collectRefused(table, deleteRows, keys, refused);
+            return Map.copyOf(refused);
+        });
     }
 
     /**
-     * Rows of (entity, refused_by, epoch, position, held, offered): the position guard refused a state whose read was
-     * older than what the sink recorded; the version column refused a state the position guard admitted.
+     * Rows (null when the statement was not sent) of (entity, refused_by, epoch, position, held, offered): the position
+     * guard refused a state whose read was older than what the sink recorded; the version column refused a state the
+     * position guard admitted.
      */
     private void collectRefused(TableBinding table, RowSet<Row> rows, Map<String, EntityKey> keys,
             Map<EntityKey, String> refused) {
+        if (rows == null) {
+            return;
+        }
         int byVersion = 0;
         for (Row row : rows) {
             EntityKey key = keys.get(row.getString(0));
