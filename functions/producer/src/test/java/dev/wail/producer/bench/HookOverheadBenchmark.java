@@ -2,6 +2,10 @@ package dev.wail.producer.bench;
 
 import dev.wail.producer.Hooks;
 import dev.wail.testing.EmbeddedPostgresServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -36,6 +40,11 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * reversed (so that table growth and bloat weigh on every mode alike), after a 5 s warm-up; before each run the table
  * is vacuumed and a checkpoint taken. Neither the outbox drain nor the emulated invoker runs: the figures are the
  * writers' cost only.
+ *
+ * <p>To compare with an earlier version of the hooks in the same run (same machine load), pass its installer:
+ * {@code -Dwail.bench.baselineHooks=/tmp/hooks-main.sql} (e.g. from {@code git show main:functions/producer/src/main/
+ * resources/wail/hooks.sql}); each round then also runs {@code outbox} with those hooks, installed before the run and
+ * replaced by the current ones after it.
  */
 class HookOverheadBenchmark {
 
@@ -44,10 +53,12 @@ class HookOverheadBenchmark {
     private static final int SECONDS = Integer.getInteger("wail.bench.seconds", 12);
     private static final int ROUNDS = Integer.getInteger("wail.bench.rounds", 1);
     private static final int RANGE_ROWS = 100;
+    private static final String BASELINE_HOOKS = System.getProperty("wail.bench.baselineHooks", "");
 
     enum Mode {
         NONE("no hook", null),
         OUTBOX("outbox", "SELECT wail.capture('bench_items', source => 'bench')"),
+        OUTBOX_BASELINE("outbox, baseline hooks", "SELECT wail.capture('bench_items', source => 'bench')"),
         AWS_LAMBDA("aws_lambda (emulated)", "SELECT wail.capture('bench_items', source => 'bench', "
                 + "delivery => 'aws_lambda', function_name => 'wail-bench-hook')");
 
@@ -96,11 +107,29 @@ class HookOverheadBenchmark {
     }
 
     private static List<Mode> order() {
-        List<Mode> reversed = new ArrayList<>(List.of(Mode.values()));
+        List<Mode> modes = modes();
+        List<Mode> reversed = new ArrayList<>(modes);
         Collections.reverse(reversed);
-        List<Mode> order = new ArrayList<>(List.of(Mode.values()));
+        List<Mode> order = new ArrayList<>(modes);
         order.addAll(reversed);
         return order;
+    }
+
+    /** Every mode, the baseline hooks' only when an installer for them was given. */
+    private static List<Mode> modes() {
+        List<Mode> modes = new ArrayList<>(List.of(Mode.values()));
+        if (BASELINE_HOOKS.isEmpty()) {
+            modes.remove(Mode.OUTBOX_BASELINE);
+        }
+        return modes;
+    }
+
+    private static String baselineInstallerSql() {
+        try {
+            return Files.readString(Path.of(BASELINE_HOOKS));
+        } catch (IOException e) {
+            throw new UncheckedIOException("wail.bench.baselineHooks: cannot read " + BASELINE_HOOKS, e);
+        }
     }
 
     private static void prepare(EmbeddedPostgresServer postgres) {
@@ -115,8 +144,10 @@ class HookOverheadBenchmark {
     }
 
     private static Run run(EmbeddedPostgresServer postgres, Mode mode, int seconds) throws Exception {
-        postgres.execute("SELECT wail.uncapture('bench_items');"
-                + (mode.install == null ? "" : mode.install + ";")
+        postgres.execute("SELECT wail.uncapture('bench_items')");
+        // The installer that generates this mode's trigger function; it also reinstalls the hooks of captured tables.
+        postgres.execute(mode == Mode.OUTBOX_BASELINE ? baselineInstallerSql() : Hooks.installerSql());
+        postgres.execute((mode.install == null ? "" : mode.install + ";")
                 + "TRUNCATE wail.outbox, aws_lambda_emulation.invocations");
         postgres.execute("VACUUM ANALYZE bench_items");
         postgres.execute("CHECKPOINT");
@@ -209,7 +240,7 @@ class HookOverheadBenchmark {
                 .append("-row UPDATE, 10% INSERT, autocommit, synchronous_commit on\n\n")
                 .append(String.format("%-22s %12s %12s %10s %12s %14s %10s%n", "mode", "statements/s", "rows/s",
                         "rows/s vs", "payloads/s", "WAL bytes/stmt", "deadlocks"));
-        for (Mode mode : Mode.values()) {
+        for (Mode mode : modes()) {
             Run run = totals.get(mode);
             double rowsPerSecond = run.counts().rows() / run.seconds();
             out.append(String.format("%-22s %12.0f %12.0f %+9.1f%% %12.0f %14.0f %10d%n", mode.label,
