@@ -183,9 +183,12 @@ BEGIN
 END;
 $$;
 
--- The JSON expression (an argument of json_build_array) that writes key column col, of type typ, in its canonical
--- form; NULL for a type wail does not accept as a key. Domains use their base type. A backslash is written chr(92)
--- (folded to a constant when planned), so that no setting of the writing session can change what a literal means.
+-- The SQL expression (of type text) that writes key column col, of type typ, as JSON text in its canonical form; NULL
+-- for a type wail does not accept as a key. Domains use their base type. Written as text directly rather than through
+-- json_build_array, which looks up how to write each value's type on every call: a hook writes many keys. to_json
+-- quotes and escapes strings; the forms of numeric, uuid and boolean need no escaping, so they are only quoted. A
+-- backslash is written chr(92) (folded to a constant when planned), so that no setting of the writing session can
+-- change what a literal means.
 CREATE OR REPLACE FUNCTION wail.key_expression(col text, typ oid)
 RETURNS text LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
     WITH RECURSIVE chain(oid, typbasetype, typtype) AS (
@@ -194,18 +197,22 @@ RETURNS text LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
         SELECT t.oid, t.typbasetype, t.typtype FROM pg_catalog.pg_type t JOIN chain ON t.oid = chain.typbasetype
     ), base AS (SELECT oid, typtype FROM chain WHERE typtype <> 'd')
     SELECT CASE
-        WHEN base.oid IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype) THEN pg_catalog.format('%I', col)
-        WHEN base.oid = 'numeric'::regtype THEN pg_catalog.format('pg_catalog.trim_scale(%I)::pg_catalog.text', col)
-        WHEN base.oid IN ('text'::regtype, 'varchar'::regtype, 'bpchar'::regtype, 'uuid'::regtype, 'bool'::regtype)
-          OR base.typtype = 'e' THEN pg_catalog.format('%I::pg_catalog.text', col)
+        WHEN base.oid IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype)
+            THEN pg_catalog.format('%I::pg_catalog.text', col)
+        WHEN base.oid = 'numeric'::regtype
+            THEN pg_catalog.format('''"'' || pg_catalog.trim_scale(%I)::pg_catalog.text || ''"''', col)
+        WHEN base.oid IN ('uuid'::regtype, 'bool'::regtype)
+            THEN pg_catalog.format('''"'' || %I::pg_catalog.text || ''"''', col)
+        WHEN base.oid IN ('text'::regtype, 'varchar'::regtype, 'bpchar'::regtype) OR base.typtype = 'e'
+            THEN pg_catalog.format('pg_catalog.to_json(%I::pg_catalog.text)::pg_catalog.text', col)
         WHEN base.oid IN ('date'::regtype, 'timestamp'::regtype, 'time'::regtype, 'inet'::regtype, 'cidr'::regtype)
-            THEN pg_catalog.format('pg_catalog.to_json(%I)', col)
+            THEN pg_catalog.format('pg_catalog.to_json(%I)::pg_catalog.text', col)
         WHEN base.oid = 'timestamptz'::regtype THEN pg_catalog.format(
-            'CASE WHEN pg_catalog.isfinite(%1$I) THEN pg_catalog.regexp_replace(pg_catalog.to_json(%1$I AT TIME ZONE '
-            '''UTC'') #>> ''{}'', ''( BC)?$'', ''Z'' || pg_catalog.chr(92) || ''1'') ELSE %1$I::pg_catalog.text END',
-            col)
-        WHEN base.oid = 'bytea'::regtype
-            THEN pg_catalog.format('pg_catalog.chr(92) || ''x'' || pg_catalog.encode(%I, ''hex'')', col)
+            'pg_catalog.to_json(CASE WHEN pg_catalog.isfinite(%1$I) THEN pg_catalog.regexp_replace(pg_catalog.to_json('
+            '%1$I AT TIME ZONE ''UTC'') #>> ''{}'', ''( BC)?$'', ''Z'' || pg_catalog.chr(92) || ''1'') '
+            'ELSE %1$I::pg_catalog.text END)::pg_catalog.text', col)
+        WHEN base.oid = 'bytea'::regtype THEN pg_catalog.format(
+            'pg_catalog.to_json(pg_catalog.chr(92) || ''x'' || pg_catalog.encode(%I, ''hex''))::pg_catalog.text', col)
     END
     FROM base
 $$;
@@ -292,8 +299,9 @@ RETURNS text LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
                   wail.payload_expression(t, op), keys, t.chunk_keys, t.chunk_bytes,
                   t.chunk_keys::bigint * t.chunk_bytes)
            END
-      FROM (SELECT pg_catalog.format('SELECT json_build_array(%s)::text AS k FROM %s',
-                                     pg_catalog.array_to_string(key_expressions, ', '), changed_rows) AS keys) q
+      FROM (SELECT pg_catalog.format('SELECT ''['' || %s || '']'' AS k FROM %s',
+                                     pg_catalog.array_to_string(key_expressions, ' || '','' || '), changed_rows)
+                AS keys) q
 $$;
 
 -- The statement that delivers each payload of a payload query: one statement rather than a loop of calls, because
