@@ -79,10 +79,10 @@ class HookOverheadBenchmark {
     }
 
     /** One timed run of one mode. */
-    record Run(Counts counts, double seconds, long payloads, long walBytes) {
+    record Run(Counts counts, double seconds, long payloads, long walBytes, long serverCpuNanos) {
         Run plus(Run other) {
             return new Run(counts.plus(other.counts), seconds + other.seconds, payloads + other.payloads,
-                    walBytes + other.walBytes);
+                    walBytes + other.walBytes, serverCpuNanos + other.serverCpuNanos);
         }
     }
 
@@ -158,6 +158,7 @@ class HookOverheadBenchmark {
                 connections.add(DriverManager.getConnection(postgres.jdbcUrl()));
             }
             long walBefore = walPosition(postgres);
+            Map<Long, Long> cpuBefore = serverCpu(postgres);
             long start = System.nanoTime();
             long deadline = start + seconds * 1_000_000_000L;
             List<Future<Counts>> running = new ArrayList<>();
@@ -171,7 +172,8 @@ class HookOverheadBenchmark {
             double elapsed = (System.nanoTime() - start) / 1e9;
             long payloads = count(postgres, "SELECT (SELECT count(*) FROM wail.outbox) "
                     + "+ (SELECT count(*) FROM aws_lambda_emulation.invocations)");
-            return new Run(counts, elapsed, payloads, walPosition(postgres) - walBefore);
+            long cpu = cpuSince(cpuBefore, serverCpu(postgres));
+            return new Run(counts, elapsed, payloads, walPosition(postgres) - walBefore, cpu);
         } finally {
             clients.shutdownNow();
             for (Connection connection : connections) {
@@ -218,6 +220,51 @@ class HookOverheadBenchmark {
         return new Counts(statements, rows, deadlocks);
     }
 
+    /**
+     * CPU time so far of every PostgreSQL server process (the postmaster's children: the clients' backends, the WAL
+     * writer, the checkpointer, ...), in ns, by process id, from Linux's /proc ({@code schedstat}); empty elsewhere.
+     * Unlike throughput, it hardly depends on what else the machine runs, so modes compare on a shared machine.
+     */
+    private static Map<Long, Long> serverCpu(EmbeddedPostgresServer postgres) throws SQLException {
+        Map<Long, Long> cpu = new java.util.HashMap<>();
+        Path proc = Path.of("/proc");
+        if (!Files.isDirectory(proc)) {
+            return cpu;
+        }
+        long postmaster = parentOf(count(postgres, "SELECT pg_backend_pid()"));
+        try (var processes = Files.list(proc)) {
+            processes.map(p -> p.getFileName().toString()).filter(name -> name.chars().allMatch(Character::isDigit))
+                    .map(Long::parseLong).filter(pid -> parentOf(pid) == postmaster)
+                    .forEach(pid -> cpu.put(pid, cpuNanos(pid)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return cpu;
+    }
+
+    private static long cpuSince(Map<Long, Long> before, Map<Long, Long> after) {
+        return after.entrySet().stream().mapToLong(e -> e.getValue() - before.getOrDefault(e.getKey(), 0L)).sum();
+    }
+
+    /** The parent of process pid, or -1 when it is gone. */
+    private static long parentOf(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // pid (comm) state ppid ...: comm may hold spaces, so read after its closing parenthesis.
+            return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[1]);
+        } catch (IOException | RuntimeException gone) {
+            return -1;
+        }
+    }
+
+    private static long cpuNanos(long pid) {
+        try {
+            return Long.parseLong(Files.readString(Path.of("/proc", Long.toString(pid), "schedstat")).split(" ")[0]);
+        } catch (IOException | RuntimeException gone) {
+            return 0;
+        }
+    }
+
     private static long walPosition(EmbeddedPostgresServer postgres) throws SQLException {
         return count(postgres, "SELECT pg_current_wal_lsn() - '0/0'::pg_lsn");
     }
@@ -239,7 +286,9 @@ class HookOverheadBenchmark {
                 .append(" x ").append(SECONDS).append(" s per mode; 70% 1-row UPDATE, 20% ").append(RANGE_ROWS)
                 .append("-row UPDATE, 10% INSERT, autocommit, synchronous_commit on\n\n")
                 .append(String.format("%-22s %12s %12s %10s %12s %14s %10s%n", "mode", "statements/s", "rows/s",
-                        "rows/s vs", "payloads/s", "WAL bytes/stmt", "deadlocks"));
+                        "rows/s vs", "payloads/s", "WAL bytes/stmt", "deadlocks"))
+                .append("  (then server CPU: PostgreSQL processes' CPU per statement and per row, and vs no hook)\n");
+        double baselineCpu = (double) totals.get(Mode.NONE).serverCpuNanos() / totals.get(Mode.NONE).counts().statements();
         for (Mode mode : modes()) {
             Run run = totals.get(mode);
             double rowsPerSecond = run.counts().rows() / run.seconds();
@@ -247,6 +296,10 @@ class HookOverheadBenchmark {
                     run.counts().statements() / run.seconds(), rowsPerSecond,
                     100 * (rowsPerSecond / baseline - 1), run.payloads() / run.seconds(),
                     (double) run.walBytes() / run.counts().statements(), run.counts().deadlocks()));
+            double cpuPerStatement = (double) run.serverCpuNanos() / run.counts().statements();
+            out.append(String.format("%-22s server CPU %6.1f us/stmt %6.2f us/row %+7.1f%%%n", "",
+                    cpuPerStatement / 1000, (double) run.serverCpuNanos() / run.counts().rows() / 1000,
+                    100 * (cpuPerStatement / baselineCpu - 1)));
         }
         System.out.println(out);
     }
