@@ -36,9 +36,9 @@
 --
 -- Privileges. The generated trigger functions are SECURITY DEFINER, owned by wail_hooks: a NOLOGIN role that may
 -- insert into wail.outbox, call wail.invoke (and through it aws_lambda.invoke), and read the captured tables (for the
--- keys a TRUNCATE removes); nothing else. Application roles need only their own table privileges: they get no right
--- on the schema wail, on wail.outbox or on aws_lambda (all revoked from PUBLIC), and a bug in a hook runs with
--- wail_hooks' rights, not a superuser's. Every wail function runs with search_path = pg_catalog, pg_temp and names
+-- keys a TRUNCATE removes; a policy wail_hooks_read on each lets it read past row-level security); nothing else.
+-- Application roles need only their own table privileges: they get no right on the schema wail, on wail.outbox or on
+-- aws_lambda (all revoked from PUBLIC), and a bug in a hook runs with wail_hooks' rights, not a superuser's. Every wail function runs with search_path = pg_catalog, pg_temp and names
 -- every other object with its schema. The outbox drain's role needs: GRANT USAGE ON SCHEMA wail, SELECT, DELETE ON
 -- wail.outbox, INSERT ON wail.outbox_rejected.
 --
@@ -402,6 +402,12 @@ BEGIN
     -- For the keys a TRUNCATE removes, read by the trigger function as wail_hooks. The schema's USAGE stays granted
     -- after wail.uncapture: other captured tables may live there, and it gives no right on any object.
     EXECUTE pg_catalog.format('GRANT SELECT ON %s TO wail_hooks', target);
+    -- Row-level security would hide rows from wail_hooks (a TRUNCATE would then report no deletes): a policy of its
+    -- own lets it read them all, whether the table has row-level security now or gets it later. Permissive policies
+    -- add up, so no other role sees more. (A restrictive policy for wail_hooks, or for PUBLIC, would still hide rows.)
+    EXECUTE pg_catalog.format('DROP POLICY IF EXISTS wail_hooks_read ON %s', target);
+    EXECUTE pg_catalog.format('CREATE POLICY wail_hooks_read ON %s AS PERMISSIVE FOR SELECT TO wail_hooks USING (true)',
+                              target);
     EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA %I TO wail_hooks',
                               (SELECT n.nspname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n
                                    ON n.oid = c.relnamespace WHERE c.oid = target));
@@ -412,6 +418,7 @@ CREATE OR REPLACE FUNCTION wail.remove_hooks(target regclass) RETURNS void LANGU
 SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     PERFORM wail.drop_triggers(target);
+    EXECUTE pg_catalog.format('DROP POLICY IF EXISTS wail_hooks_read ON %s', target);
     EXECUTE pg_catalog.format('REVOKE SELECT ON %s FROM wail_hooks', target);
 END;
 $$;
