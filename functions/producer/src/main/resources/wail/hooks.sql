@@ -183,12 +183,9 @@ BEGIN
 END;
 $$;
 
--- The SQL expression (of type text) that writes key column col, of type typ, as JSON text in its canonical form; NULL
--- for a type wail does not accept as a key. Domains use their base type. Written as text directly rather than through
--- json_build_array, which looks up how to write each value's type on every call: a hook writes many keys. to_json
--- quotes and escapes strings; the forms of numeric, uuid and boolean need no escaping, so they are only quoted. A
--- backslash is written chr(92) (folded to a constant when planned), so that no setting of the writing session can
--- change what a literal means.
+-- The JSON expression (an argument of json_build_array) that writes key column col, of type typ, in its canonical
+-- form; NULL for a type wail does not accept as a key. Domains use their base type. A backslash is written chr(92)
+-- (folded to a constant when planned), so that no setting of the writing session can change what a literal means.
 CREATE OR REPLACE FUNCTION wail.key_expression(col text, typ oid)
 RETURNS text LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
     WITH RECURSIVE chain(oid, typbasetype, typtype) AS (
@@ -197,24 +194,30 @@ RETURNS text LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
         SELECT t.oid, t.typbasetype, t.typtype FROM pg_catalog.pg_type t JOIN chain ON t.oid = chain.typbasetype
     ), base AS (SELECT oid, typtype FROM chain WHERE typtype <> 'd')
     SELECT CASE
-        WHEN base.oid IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype)
-            THEN pg_catalog.format('%I::pg_catalog.text', col)
-        WHEN base.oid = 'numeric'::regtype
-            THEN pg_catalog.format('''"'' || pg_catalog.trim_scale(%I)::pg_catalog.text || ''"''', col)
-        WHEN base.oid IN ('uuid'::regtype, 'bool'::regtype)
-            THEN pg_catalog.format('''"'' || %I::pg_catalog.text || ''"''', col)
-        WHEN base.oid IN ('text'::regtype, 'varchar'::regtype, 'bpchar'::regtype) OR base.typtype = 'e'
-            THEN pg_catalog.format('pg_catalog.to_json(%I::pg_catalog.text)::pg_catalog.text', col)
+        WHEN base.oid IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype) THEN pg_catalog.format('%I', col)
+        WHEN base.oid = 'numeric'::regtype THEN pg_catalog.format('pg_catalog.trim_scale(%I)::pg_catalog.text', col)
+        WHEN base.oid IN ('text'::regtype, 'varchar'::regtype, 'bpchar'::regtype, 'uuid'::regtype, 'bool'::regtype)
+          OR base.typtype = 'e' THEN pg_catalog.format('%I::pg_catalog.text', col)
         WHEN base.oid IN ('date'::regtype, 'timestamp'::regtype, 'time'::regtype, 'inet'::regtype, 'cidr'::regtype)
-            THEN pg_catalog.format('pg_catalog.to_json(%I)::pg_catalog.text', col)
+            THEN pg_catalog.format('pg_catalog.to_json(%I)', col)
         WHEN base.oid = 'timestamptz'::regtype THEN pg_catalog.format(
-            'pg_catalog.to_json(CASE WHEN pg_catalog.isfinite(%1$I) THEN pg_catalog.regexp_replace(pg_catalog.to_json('
-            '%1$I AT TIME ZONE ''UTC'') #>> ''{}'', ''( BC)?$'', ''Z'' || pg_catalog.chr(92) || ''1'') '
-            'ELSE %1$I::pg_catalog.text END)::pg_catalog.text', col)
-        WHEN base.oid = 'bytea'::regtype THEN pg_catalog.format(
-            'pg_catalog.to_json(pg_catalog.chr(92) || ''x'' || pg_catalog.encode(%I, ''hex''))::pg_catalog.text', col)
+            'CASE WHEN pg_catalog.isfinite(%1$I) THEN pg_catalog.regexp_replace(pg_catalog.to_json(%1$I AT TIME ZONE '
+            '''UTC'') #>> ''{}'', ''( BC)?$'', ''Z'' || pg_catalog.chr(92) || ''1'') ELSE %1$I::pg_catalog.text END',
+            col)
+        WHEN base.oid = 'bytea'::regtype
+            THEN pg_catalog.format('pg_catalog.chr(92) || ''x'' || pg_catalog.encode(%I, ''hex'')', col)
     END
     FROM base
+$$;
+-- The SQL expression (of type text) that writes key column col, of type typ, as JSON text: key_expression's value as
+-- json_build_array would write it, without json_build_array, which looks up how to write each value's type on every
+-- call (a hook writes many keys). key_expression writes an integer key as the bare column: its JSON is its text; to_json
+-- writes every other form (a string, or already JSON).
+CREATE OR REPLACE FUNCTION wail.key_json_expression(col text, typ oid)
+RETURNS text LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT CASE WHEN e = pg_catalog.format('%I', col) THEN e || '::pg_catalog.text'
+                ELSE 'pg_catalog.to_json(' || e || ')::pg_catalog.text' END
+      FROM (SELECT wail.key_expression(col, typ) AS e) x
 $$;
 
 -- The capture definition of a table: its label and key (columns, types, JSON expressions), or an error that names
@@ -244,7 +247,7 @@ BEGIN
         END IF;
         key_columns := key_columns || col.name;
         key_types := key_types || col.type;
-        key_expressions := key_expressions || wail.key_expression(col.name, col.atttypid);
+        key_expressions := key_expressions || wail.key_json_expression(col.name, col.atttypid);
     END LOOP;
     IF key_columns IS NULL THEN
         RAISE EXCEPTION 'wail: table % has no primary key; wail identifies rows by their primary key', target;
