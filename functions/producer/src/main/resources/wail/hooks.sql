@@ -12,8 +12,9 @@
 -- statement that touches 10,000 rows runs the hook once and reports all their keys in a few payloads (chunked), never
 -- 10,000 times. A fourth, BEFORE TRUNCATE, reports every key the TRUNCATE is about to remove as deleted (a TRUNCATE has
 -- no transition table, and after it the keys are gone). The payload carries keys only, never row data:
---     {"wail":1,"s":"shop","t":"orders","o":"u","x":752345,"l":439041101,"c":1764034800123,"kc":["id"],"k":[[42],[43]]}
---   s  source name          t  table (schema omitted for public)   o  i / u / d
+--     {"wail":1,"s":"shop","t":"orders","cv":2,"o":"u","x":752345,"l":439041101,"c":1764034800123,"kc":["id"],
+--      "k":[[42],[43]]}
+--   s  source name          t  table (schema omitted for public)   cv capture version   o  i / u / d
 --   x  transaction id (xid8)  l  WAL insert position (a number)    c  capture time, ms since the epoch
 --   kc key columns, in key order          k  one array of key values per row
 -- A payload holds at most chunk_keys keys (5,000) and about chunk_bytes bytes of keys (200,000), so that it stays under
@@ -35,9 +36,9 @@
 --
 -- Privileges. The generated trigger functions are SECURITY DEFINER, owned by wail_hooks: a NOLOGIN role that may
 -- insert into wail.outbox, call wail.invoke (and through it aws_lambda.invoke), and read the captured tables (for the
--- keys a TRUNCATE removes); nothing else. Application roles need only their own table privileges: they get no right
--- on the schema wail, on wail.outbox or on aws_lambda (all revoked from PUBLIC), and a bug in a hook runs with
--- wail_hooks' rights, not a superuser's. Every wail function runs with search_path = pg_catalog, pg_temp and names
+-- keys a TRUNCATE removes; a policy wail_hooks_read on each lets it read past row-level security); nothing else.
+-- Application roles need only their own table privileges: they get no right on the schema wail, on wail.outbox or on
+-- aws_lambda (all revoked from PUBLIC), and a bug in a hook runs with wail_hooks' rights, not a superuser's. Every wail function runs with search_path = pg_catalog, pg_temp and names
 -- every other object with its schema. The outbox drain's role needs: GRANT USAGE ON SCHEMA wail, SELECT, DELETE ON
 -- wail.outbox, INSERT ON wail.outbox_rejected.
 --
@@ -130,8 +131,8 @@ ALTER TABLE wail.captured_tables ADD COLUMN IF NOT EXISTS function_name text;
 ALTER TABLE wail.captured_tables ADD COLUMN IF NOT EXISTS region text;
 -- The key columns' types (format_type), in key order; NULL until the table is captured again by this version.
 ALTER TABLE wail.captured_tables ADD COLUMN IF NOT EXISTS key_types text[];
--- Bumped by every (re)capture that changes the definition (label, key columns or types, settings). Not in the payload
--- yet.
+-- Bumped by every (re)capture that changes the definition (label, key columns or types, settings); sent in every
+-- payload as cv (hooks generated before it was sent leave it out).
 ALTER TABLE wail.captured_tables ADD COLUMN IF NOT EXISTS capture_version integer NOT NULL DEFAULT 1;
 
 CREATE TABLE IF NOT EXISTS wail.captured_partitions (
@@ -161,6 +162,7 @@ DROP FUNCTION IF EXISTS wail.emit(text, text, text, text[], json, text);
 DROP FUNCTION IF EXISTS wail.capture(regclass, text, text, integer);
 DROP FUNCTION IF EXISTS wail.payload_query(text, text, text, text[], text, integer, integer);
 DROP FUNCTION IF EXISTS wail.delivery_statement(text, text, text, text);
+DROP FUNCTION IF EXISTS wail.payload_query(text, text, text, text[], text[], text, integer, integer);
 
 -- The largest payload aws_lambda delivery sends: 256 KiB, Lambda's asynchronous invoke limit until it was raised to
 -- 1 MB. Staying under the older figure keeps every Aurora version and every Lambda quota on the safe side.
@@ -207,6 +209,16 @@ RETURNS text LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
     END
     FROM base
 $$;
+-- The SQL expression (of type text) that writes key column col, of type typ, as JSON text: key_expression's value as
+-- json_build_array would write it, without json_build_array, which looks up how to write each value's type on every
+-- call (a hook writes many keys). key_expression writes an integer key as the bare column: its JSON is its text; to_json
+-- writes every other form (a string, or already JSON).
+CREATE OR REPLACE FUNCTION wail.key_json_expression(col text, typ oid)
+RETURNS text LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT CASE WHEN e = pg_catalog.format('%I', col) THEN e || '::pg_catalog.text'
+                ELSE 'pg_catalog.to_json(' || e || ')::pg_catalog.text' END
+      FROM (SELECT wail.key_expression(col, typ) AS e) x
+$$;
 
 -- The capture definition of a table: its label and key (columns, types, JSON expressions), or an error that names
 -- what makes the table impossible to capture.
@@ -235,7 +247,7 @@ BEGIN
         END IF;
         key_columns := key_columns || col.name;
         key_types := key_types || col.type;
-        key_expressions := key_expressions || wail.key_expression(col.name, col.atttypid);
+        key_expressions := key_expressions || wail.key_json_expression(col.name, col.atttypid);
     END LOOP;
     IF key_columns IS NULL THEN
         RAISE EXCEPTION 'wail: table % has no primary key; wail identifies rows by their primary key', target;
@@ -248,39 +260,76 @@ BEGIN
 END;
 $$;
 
--- The query that builds the payloads for the keys of changed_rows (a FROM item), one row per payload. Keys are cut
--- into payloads in one pass: each key costs max(its bytes * chunk_keys, chunk_bytes) and a payload holds
--- chunk_keys * chunk_bytes, so a payload never has more than chunk_keys keys and its keys pass chunk_bytes by at most
--- the last one. A key goes to the payload its starting offset falls in; offsets only grow, so every payload is a
--- contiguous run of keys.
-CREATE OR REPLACE FUNCTION wail.payload_query(source text, table_label text, op text, key_columns text[],
-                                              key_expressions text[], changed_rows text, chunk_keys integer,
-                                              chunk_bytes integer)
+-- The SQL expression that writes one payload of captured table t and operation op, as JSON text, from the keys of an
+-- aggregate group (column k: one key's JSON array as text). Built by concatenation rather than json_build_object: the
+-- fixed parts are JSON written once here (to_json quotes the source, label and key column names), and only x, l, c and
+-- the keys are computed when the hook runs. The same text as json_build_object would write, without its spaces.
+CREATE OR REPLACE FUNCTION wail.payload_expression(t wail.captured_tables, op text)
 RETURNS text LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
     SELECT pg_catalog.format(
-                  'SELECT json_build_object(''wail'', 1, ''s'', %1$L, ''t'', %2$L, ''o'', %3$L, '
-                  '''x'', pg_current_xact_id()::text::numeric, ''l'', pg_current_wal_insert_lsn() - ''0/0''::pg_lsn, '
-                  '''c'', floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint, ''kc'', %4$L::text[], '
-                  '''k'', json_agg(k)) AS payload FROM ('
-                  'SELECT k, ((sum(cost) OVER (ROWS UNBOUNDED PRECEDING))::bigint - cost) / %8$s AS part FROM ('
-                  'SELECT k, greatest((octet_length(k::text) + 1)::bigint * %6$s, %7$s) AS cost '
-                  'FROM (SELECT json_build_array(%5$s) AS k FROM %9$s) keys) costed) placed '
-                  'GROUP BY part',
-                  source, table_label, op, key_columns, pg_catalog.array_to_string(key_expressions, ', '),
-                  chunk_keys, chunk_bytes, chunk_keys::bigint * chunk_bytes, changed_rows)
+        '%1$L || pg_current_xact_id()::text || %2$L || (pg_current_wal_insert_lsn() - ''0/0''::pg_lsn)::text '
+        '|| %3$L || floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint::text || %4$L '
+        '|| string_agg(k, %5$L) || %6$L',
+        '{"wail":1,"s":' || pg_catalog.to_json(t.source)::text || ',"t":' || pg_catalog.to_json(t.table_label)::text
+            || ',"cv":' || t.capture_version || ',"o":' || pg_catalog.to_json(op)::text || ',"x":',
+        ',"l":', ',"c":', ',"kc":' || pg_catalog.to_json(t.key_columns)::text || ',"k":[', ',', ']}')
 $$;
 
--- The one statement that builds the payloads and delivers each of them: one statement rather than a loop of calls,
--- because its fixed cost is what a one-row write pays. As PL/pgSQL (PERFORM) or as plain SQL for EXECUTE.
+-- The queries that build the payloads of captured table t for the keys of changed_rows (a FROM item), one row (column
+-- payload, text) per payload.
+--
+-- single: the whole statement in one payload, or no row at all when it does not fit in one (more than chunk_keys keys,
+-- or more than chunk_bytes bytes of keys, each key counted with its separator) or changed no row. This is the query a
+-- captured statement runs first, because it is the cheapest one: one aggregate, no window, no grouping. Almost every
+-- statement fits.
+--
+-- chunked: any number of keys, cut into payloads in one pass: each key costs max(its bytes * chunk_keys, chunk_bytes)
+-- and a payload holds chunk_keys * chunk_bytes, so a payload never has more than chunk_keys keys and its keys pass
+-- chunk_bytes by at most the last one. A key goes to the payload its starting offset falls in; offsets only grow, so
+-- every payload is a contiguous run of keys.
+CREATE OR REPLACE FUNCTION wail.payload_query(t wail.captured_tables, op text, key_expressions text[],
+                                              changed_rows text, single boolean)
+RETURNS text LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT CASE WHEN single THEN pg_catalog.format(
+                  'SELECT %1$s AS payload FROM (%2$s) keys '
+                  'HAVING count(*) BETWEEN 1 AND %3$s AND sum(octet_length(k) + 1) <= %4$s',
+                  wail.payload_expression(t, op), keys, t.chunk_keys, t.chunk_bytes)
+           ELSE pg_catalog.format(
+                  'SELECT %1$s AS payload FROM ('
+                  'SELECT k, ((sum(cost) OVER (ROWS UNBOUNDED PRECEDING))::bigint - cost) / %5$s AS part FROM ('
+                  'SELECT k, greatest((octet_length(k) + 1)::bigint * %3$s, %4$s) AS cost FROM (%2$s) keys) costed) '
+                  'placed GROUP BY part',
+                  wail.payload_expression(t, op), keys, t.chunk_keys, t.chunk_bytes,
+                  t.chunk_keys::bigint * t.chunk_bytes)
+           END
+      FROM (SELECT pg_catalog.format('SELECT ''['' || %s || '']'' AS k FROM %s',
+                                     pg_catalog.array_to_string(key_expressions, ' || '','' || '), changed_rows)
+                AS keys) q
+$$;
+
+-- The statement that delivers each payload of a payload query: one statement rather than a loop of calls, because
+-- its fixed cost is what a one-row write pays. As PL/pgSQL (PERFORM) or as plain SQL for EXECUTE.
 CREATE OR REPLACE FUNCTION wail.delivery_statement(delivery text, function_name text, region text, payloads text,
                                                    plpgsql boolean DEFAULT true)
 RETURNS text LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
     SELECT CASE delivery
         WHEN 'outbox' THEN pg_catalog.format(
-            'INSERT INTO wail.outbox (payload) SELECT payload::text FROM (%s) payloads', payloads)
-        WHEN 'aws_lambda' THEN pg_catalog.format('%s wail.invoke(%L, %L, payload) FROM (%s) payloads',
+            'INSERT INTO wail.outbox (payload) SELECT payload FROM (%s) payloads', payloads)
+        WHEN 'aws_lambda' THEN pg_catalog.format('%s wail.invoke(%L, %L, payload::json) FROM (%s) payloads',
             CASE WHEN plpgsql THEN 'PERFORM' ELSE 'SELECT' END, function_name, region, payloads)
     END
+$$;
+
+-- The PL/pgSQL that a hook runs for the keys of changed_rows: the single-payload statement, and only when it delivered
+-- nothing (a statement too large for one payload, or one that changed no row) the chunked one.
+CREATE OR REPLACE FUNCTION wail.hook_statements(t wail.captured_tables, op text, key_expressions text[],
+                                                changed_rows text)
+RETURNS text LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT pg_catalog.format(E'%s;\n        IF NOT FOUND THEN\n            %s;\n        END IF',
+        wail.delivery_statement(t.delivery, t.function_name, t.region,
+                                wail.payload_query(t, op, key_expressions, changed_rows, single => true)),
+        wail.delivery_statement(t.delivery, t.function_name, t.region,
+                                wail.payload_query(t, op, key_expressions, changed_rows, single => false)))
 $$;
 
 -- True when aws_lambda.invoke and aws_commons.create_lambda_function_arn can be called: the real extension (Aurora,
@@ -356,6 +405,12 @@ BEGIN
     -- For the keys a TRUNCATE removes, read by the trigger function as wail_hooks. The schema's USAGE stays granted
     -- after wail.uncapture: other captured tables may live there, and it gives no right on any object.
     EXECUTE pg_catalog.format('GRANT SELECT ON %s TO wail_hooks', target);
+    -- Row-level security would hide rows from wail_hooks (a TRUNCATE would then report no deletes): a policy of its
+    -- own lets it read them all, whether the table has row-level security now or gets it later. Permissive policies
+    -- add up, so no other role sees more. (A restrictive policy for wail_hooks, or for PUBLIC, would still hide rows.)
+    EXECUTE pg_catalog.format('DROP POLICY IF EXISTS wail_hooks_read ON %s', target);
+    EXECUTE pg_catalog.format('CREATE POLICY wail_hooks_read ON %s AS PERMISSIVE FOR SELECT TO wail_hooks USING (true)',
+                              target);
     EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA %I TO wail_hooks',
                               (SELECT n.nspname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n
                                    ON n.oid = c.relnamespace WHERE c.oid = target));
@@ -366,6 +421,7 @@ CREATE OR REPLACE FUNCTION wail.remove_hooks(target regclass) RETURNS void LANGU
 SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     PERFORM wail.drop_triggers(target);
+    EXECUTE pg_catalog.format('DROP POLICY IF EXISTS wail_hooks_read ON %s', target);
     EXECUTE pg_catalog.format('REVOKE SELECT ON %s FROM wail_hooks', target);
 END;
 $$;
@@ -376,9 +432,8 @@ CREATE OR REPLACE FUNCTION wail.report_rows(t wail.captured_tables, relation reg
                                             key_expressions text[])
 RETURNS void LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
-    EXECUTE wail.delivery_statement(t.delivery, t.function_name, t.region, wail.payload_query(
-        t.source, t.table_label, op, t.key_columns, key_expressions, relation::text, t.chunk_keys, t.chunk_bytes),
-        plpgsql => false);
+    EXECUTE wail.delivery_statement(t.delivery, t.function_name, t.region,
+        wail.payload_query(t, op, key_expressions, relation::text, single => false), plpgsql => false);
 END;
 $$;
 
@@ -419,9 +474,8 @@ DECLARE
     part       record;
 BEGIN
     -- The TRUNCATE query reads the truncated table named by TG_RELID at fire time (never by a name written here).
-    truncate_q := wail.delivery_statement(t.delivery, t.function_name, t.region, wail.payload_query(
-        t.source, t.table_label, 'd', t.key_columns, key_expressions, pg_catalog.chr(1), t.chunk_keys, t.chunk_bytes),
-        plpgsql => false);
+    truncate_q := wail.delivery_statement(t.delivery, t.function_name, t.region,
+        wail.payload_query(t, 'd', key_expressions, pg_catalog.chr(1), single => false), plpgsql => false);
     EXECUTE pg_catalog.format($f$
 CREATE OR REPLACE FUNCTION %1$s() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp AS $t$
@@ -445,14 +499,10 @@ BEGIN
 END;
 $t$;
 $f$, fn,
-        wail.delivery_statement(t.delivery, t.function_name, t.region, wail.payload_query(
-            t.source, t.table_label, 'i', t.key_columns, key_expressions, 'wail_new', t.chunk_keys, t.chunk_bytes)),
-        wail.delivery_statement(t.delivery, t.function_name, t.region, wail.payload_query(
-            t.source, t.table_label, 'u', t.key_columns, key_expressions,
-            pg_catalog.format('(SELECT %1$s FROM wail_new UNION SELECT %1$s FROM wail_old) changed', key_list),
-            t.chunk_keys, t.chunk_bytes)),
-        wail.delivery_statement(t.delivery, t.function_name, t.region, wail.payload_query(
-            t.source, t.table_label, 'd', t.key_columns, key_expressions, 'wail_old', t.chunk_keys, t.chunk_bytes)),
+        wail.hook_statements(t, 'i', key_expressions, 'wail_new'),
+        wail.hook_statements(t, 'u', key_expressions,
+            pg_catalog.format('(SELECT %1$s FROM wail_new UNION SELECT %1$s FROM wail_old) changed', key_list)),
+        wail.hook_statements(t, 'd', key_expressions, 'wail_old'),
         pg_catalog.split_part(truncate_q, pg_catalog.chr(1), 1),
         pg_catalog.split_part(truncate_q, pg_catalog.chr(1), 2));
     EXECUTE pg_catalog.format('ALTER FUNCTION %s() OWNER TO wail_hooks', fn);

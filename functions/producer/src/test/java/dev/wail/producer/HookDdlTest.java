@@ -71,6 +71,21 @@ class HookDdlTest {
                 + "WHERE target = 'ddl_orders'::regclass")).isEqualTo("2");
     }
 
+    @Test
+    void everyPayloadCarriesTheCaptureVersionOfTheHooksThatWroteIt() {
+        postgres.execute("INSERT INTO ddl_orders VALUES (1, 'new');"
+                + "ALTER TABLE ddl_orders RENAME COLUMN id TO order_id;"
+                + "UPDATE ddl_orders SET status = 'paid' WHERE order_id = 1;"
+                + "ALTER TABLE ddl_orders ADD COLUMN note text;"
+                + "DELETE FROM ddl_orders WHERE order_id = 1");
+
+        // A column that is not in the key changes nothing the consumer reads: the version stays.
+        assertThat(intents()).extracting(Intent::key, Intent::operation, Intent::captureVersion).containsExactly(
+                tuple(keyOf("id", 1), Operation.INSERT, 1),
+                tuple(keyOf("order_id", 1), Operation.UPDATE, 2),
+                tuple(keyOf("order_id", 1), Operation.DELETE, 2));
+    }
+
     private static EntityKey keyOf(String column, long value) {
         return EntityKey.of(column, value);
     }

@@ -99,6 +99,26 @@ class HookPrivilegeTest {
     }
 
     @Test
+    void aTruncateOfATableWithRowLevelSecurityReportsEveryRowAndNoOtherRoleSeesMore() {
+        // The writer sees only its own rows; the TRUNCATE's hook reads the table as wail_hooks and must see them all.
+        postgres.execute("""
+                ALTER TABLE public.priv_orders ADD COLUMN owner name NOT NULL DEFAULT current_user;
+                ALTER TABLE public.priv_orders ENABLE ROW LEVEL SECURITY;
+                CREATE POLICY own_rows ON public.priv_orders USING (owner = current_user);
+                INSERT INTO public.priv_orders (id, status, owner) VALUES (1, 'new', 'someone_else');
+                """);
+        asWriter("INSERT INTO priv_orders (id, status) VALUES (2, 'new')");
+        assertThat(TestData.queryString(writerUrl(), "SELECT string_agg(id::text, ',') FROM priv_orders"))
+                .isEqualTo("2");
+        postgres.execute("TRUNCATE wail.outbox");
+
+        asWriter("TRUNCATE priv_orders");
+
+        assertThat(Hooks.outboxIntents(postgres)).extracting(i -> i.key().value(0), Intent::operation)
+                .containsExactlyInAnyOrder(tuple(1L, Operation.DELETE), tuple(2L, Operation.DELETE));
+    }
+
+    @Test
     void ddlByANonSuperuserOwnerOfACapturedTableIsFollowed() {
         postgres.execute("""
                 DO $$ BEGIN

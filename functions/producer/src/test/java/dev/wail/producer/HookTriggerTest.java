@@ -2,6 +2,7 @@ package dev.wail.producer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.wail.core.intent.EntityKey;
 import dev.wail.core.intent.Intent;
@@ -19,6 +20,8 @@ import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
 import org.postgresql.PGConnection;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -162,6 +165,28 @@ class HookTriggerTest {
         }
 
         assertThat(outboxRows()).isZero();
+    }
+
+    @Test
+    void aStatementThatFitsOnePayloadWritesOneAndOneThatDoesNotIsChunkedAndOneThatChangesNothingWritesNothing()
+            throws SQLException {
+        // Every statement first tries the single-payload query; the chunked one runs only when it wrote nothing.
+        postgres.execute("SELECT wail.capture('public.hook_orders', source => 'shop', chunk_keys => 100);"
+                + "INSERT INTO hook_orders SELECT g, 'new' FROM generate_series(1, 100) g");
+        assertThat(outboxRows()).isOne();
+
+        postgres.execute("UPDATE hook_orders SET status = 'none' WHERE id < 0;"
+                + "DELETE FROM hook_orders WHERE id > 1000");
+        assertThat(outboxRows()).isOne();
+
+        postgres.execute("UPDATE hook_orders SET status = 'paid' WHERE id BETWEEN 1 AND 100;"
+                + "INSERT INTO hook_orders SELECT g, 'new' FROM generate_series(101, 201) g");
+        assertThat(outboxRows()).isEqualTo(4);
+        assertThat(outboxIntents()).extracting(i -> (Long) i.key().value(0), Intent::operation)
+                .containsExactlyInAnyOrderElementsOf(LongStream.rangeClosed(1, 201).boxed()
+                        .flatMap(id -> id <= 100 ? Stream.of(tuple(id, Operation.INSERT), tuple(id, Operation.UPDATE))
+                                : Stream.of(tuple(id, Operation.INSERT)))
+                        .toList());
     }
 
     @Test
