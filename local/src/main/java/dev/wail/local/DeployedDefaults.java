@@ -18,13 +18,18 @@ public final class DeployedDefaults {
     public static final Duration OUTBOX_DRAIN_SCHEDULE = Duration.ofMinutes(1);
     /** {@code producer.timeout} and {@code consumer.timeout}: 60 s. */
     public static final Duration FUNCTION_TIMEOUT = Duration.ofSeconds(60);
+    /**
+     * {@code producer.outbox_drain.timeout}: 70 s, longer than the schedule's minute, so that consecutive drain
+     * invocations (each polling until shortly before its timeout) overlap and the outbox is polled all the time.
+     */
+    public static final Duration OUTBOX_DRAIN_TIMEOUT = Duration.ofSeconds(70);
     /** {@code consumer.batch_size}: messages (or stream records) per consumer invocation. */
     public static final int CONSUMER_BATCH_SIZE = 10;
     /** {@code consumer.maximum_batching_window_in_seconds}: 0, invoke with what one poll returned. */
     public static final Duration CONSUMER_BATCH_WINDOW = Duration.ZERO;
     /**
-     * {@code consumer.maximum_concurrency}: unset in the module (Lambda scales the pollers up to the account's
-     * concurrency); on one machine the main job caps it at this many consumer environments.
+     * The consumer environments the main job runs at most. The module's {@code consumer.maximum_concurrency} is 50, a
+     * bound on the read model's connections for a fleet; one machine with 2 cores runs 4.
      */
     public static final int CONSUMER_CONCURRENCY = 4;
     /** Lambda's limit on an SQS FIFO mapping's batch size. */

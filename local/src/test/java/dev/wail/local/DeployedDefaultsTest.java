@@ -29,13 +29,15 @@ class DeployedDefaultsTest {
     }
 
     @Test
-    void functionTimeoutIsTheModulesProducerAndConsumerTimeout() throws IOException {
+    void functionTimeoutsAreTheModules() throws IOException {
         Matcher timeouts = Pattern.compile("(?m)^\\s+timeout\\s*=\\s*optional\\(number,\\s*(\\d+)\\)")
                 .matcher(Files.readString(VARIABLES));
         List<Long> seconds = timeouts.results().map(m -> Long.parseLong(m.group(1))).toList();
 
-        assertThat(seconds).as("producer.timeout and consumer.timeout in " + VARIABLES).hasSize(2)
-                .containsOnly(DeployedDefaults.FUNCTION_TIMEOUT.toSeconds());
+        // In the order variables.tf declares them: producer.timeout, producer.outbox_drain.timeout, consumer.timeout.
+        assertThat(seconds).as("the timeouts in " + VARIABLES).containsExactly(
+                DeployedDefaults.FUNCTION_TIMEOUT.toSeconds(), DeployedDefaults.OUTBOX_DRAIN_TIMEOUT.toSeconds(),
+                DeployedDefaults.FUNCTION_TIMEOUT.toSeconds());
         assertThat(RunOptions.parse().functionTimeout()).isEqualTo(DeployedDefaults.FUNCTION_TIMEOUT);
     }
 }
