@@ -46,10 +46,7 @@ final class WailPipeline implements Pipeline {
     static final TableBinding ORDERS = new TableBinding("bench", BenchSchema.SOURCE_TABLE, List.of("id"),
             BenchSchema.COLUMNS, Optional.empty(), BenchSchema.SINK_TABLE);
 
-    /**
-     * How long one drain pass keeps polling ({@code OutboxDrain.drainUntil}, as the scheduled function's invocation
-     * does until its deadline); the loop starts the next pass at once.
-     */
+    /** The longest one drain pass keeps draining full batches before the loop starts the next. */
     private static final Duration DRAIN_PASS = Duration.ofSeconds(1);
     /**
      * The producer function's database pool ({@code quarkus.datasource.reactive.max-size} in its
@@ -136,13 +133,19 @@ final class WailPipeline implements Pipeline {
         threads.add(thread);
     }
 
+    /**
+     * The shipped drain's polling, {@code OutboxDrain.drainUntil}, unrolled so that the drain stage's busy time means
+     * something: a pass drains while batches come back full ({@code drainUntilEmpty}, with the same sends in flight),
+     * then the loop waits the idle poll, as {@code drainUntil} does inside an invocation. Timing {@code drainUntil}
+     * itself would show the stage busy 100% of the time, polls included.
+     */
     private void drainLoop(OutboxDrain drain) {
         roles.note("outbox drain loop (waits on its transaction)");
         long idle = settings.idlePause().toNanos();
         while (running) {
             try {
                 DrainReport report = clock.time(DRAIN, () -> drainPass(drain), DrainReport::rows);
-                if (report.rows() == 0) {
+                if (report.rows() % settings.outboxBatchRows() != 0 || report.rows() == 0) {
                     LockSupport.parkNanos(idle);
                 }
             } catch (RuntimeException e) {
@@ -152,9 +155,9 @@ final class WailPipeline implements Pipeline {
         }
     }
 
-    /** One pass of the shipped drain, as one scheduled invocation runs it: polling until its deadline. */
+    /** One pass: batches while they come back full, sends in flight as the shipped drain has them. */
     private static DrainReport drainPass(OutboxDrain drain) {
-        return drain.drainUntil(System.currentTimeMillis() + DRAIN_PASS.toMillis());
+        return drain.drainUntilEmpty(System.currentTimeMillis() + DRAIN_PASS.toMillis());
     }
 
     private void consumeLoop(MappingPoller poller, ConsumerPipeline pipeline) {
