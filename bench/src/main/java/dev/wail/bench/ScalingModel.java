@@ -86,8 +86,8 @@ public final class ScalingModel {
                 // Workload
                 .add("workload.rows-per-statement", 1, "rows",
                         "assumption: one-row statements, the worst case for per-statement hook costs")
-                .add("workload.sink-writes-per-source-write", 0.8, "ratio",
-                        "measured: 0.80 at 7,593/s with 50 intents per message (issue 18); target 0.6")
+                .add("workload.sink-writes-per-source-write", 0.91, "ratio",
+                        "measured: 0.91 at 4,271/s, the shipped defaults (README bench, 2026-12-03); target 0.6")
                 // Producer
                 .add("producer.memory-mb", 512, "MB", "infra/variables.tf producer.memory_size default")
                 .add("producer.hook-invoke-ms-per-payload", 25, "ms",
@@ -95,16 +95,17 @@ public final class ScalingModel {
                 .add("producer.drain-rows-per-transaction", 500, "rows", "ProducerDefaults.OUTBOX_BATCH_ROWS")
                 .add("producer.drain-db-ms-per-row", 0.07, "ms",
                         "measured: 50 ms per drain transaction of 99 rows, 43 ms of it sends (README bench, 2,847/s)")
-                .add("producer.drain-sends-in-flight", 1, "calls", "today: sends one after another")
-                .add("producer.hook-writer-cpu-ms-per-statement", 0.22, "ms",
-                        "derived: HookOverheadBenchmark, outbox 4,850 vs 10,363 statements/s on 2 cores")
+                .add("producer.drain-sends-in-flight", 4, "calls", "ProducerDefaults.OUTBOX_SENDS_IN_FLIGHT")
+                .add("producer.hook-writer-cpu-ms-per-statement", 0.15, "ms",
+                        "measured: HookOverheadBenchmark, server CPU per statement with hooks minus without, 139-168 us")
                 .add("producer.invoke-api-ms-per-statement", 15, "ms",
                         "assumption: aws_lambda.invoke('Event') round trip the writer waits for; measure on Aurora")
                 // Log
-                .add("sqs.intents-per-message", 50, "intents", "planned default (engineer pack measures 50-100)")
+                .add("sqs.intents-per-message", 100, "intents", "ProducerDefaults.INTENTS_PER_MESSAGE")
                 .add("sqs.call-ms", 20, "ms", "SQS guide's example request latency from EC2 (horizontal scaling page)")
                 .add("log.bytes-per-intent", 102, "bytes", "measured: SqsPackingBench, packed body per intent")
-                .add("kinesis.intents-per-record", 1, "intents", "today: one intent per record")
+                .add("kinesis.intents-per-record", 100, "intents",
+                        "ProducerDefaults.INTENTS_PER_RECORD (intents of one shard share a record)")
                 .add("kinesis.partition-key-bytes", 22, "bytes", "measured: KinesisIntentLogTest's typical entity id")
                 .add("fifo.messages-per-intent", 1, "ratio",
                         "assumption: FIFO packs only one entity per message; no hot rows in one drain batch")
@@ -112,9 +113,9 @@ public final class ScalingModel {
                 .add("consumer.memory-mb", 1024, "MB", "infra/variables.tf consumer.memory_size default")
                 .add("consumer.batch-messages", 10, "messages", "infra/variables.tf consumer.batch_size default")
                 .add("consumer.ms-per-invocation", 20, "ms",
-                        "assumption: fixed cost of a run (lock, hydration query, sink statement round trips)")
-                .add("consumer.ms-per-entity", 0.25, "ms",
-                        "assumption: 0.08 JVM CPU ms per change measured with packing (issue 18) x 1769/1024 CPU share + DB time")
+                        "measured: PackedBatchMeasurement, a one-intent invocation, 10-20 ms JVM CPU")
+                .add("consumer.ms-per-entity", 0.28, "ms",
+                        "measured: PackedBatchMeasurement, ~9,500 entities in 2.5-2.8 s wall on a loaded 2-core machine")
                 .add("kinesis.parallelization-factor", 1, "batches per shard", "event source mapping default (max 10)")
                 // Debezium side
                 .add("debezium.max-changes-per-second-per-task", 10_000, "changes/s",
