@@ -62,8 +62,8 @@ class ConsumerMetricsTest {
         assertThat(lines.withDimensions("Function")).containsExactly(batch);
         assertThat(batch.get("Function").asText()).isEqualTo("wail-consumer");
         assertThat(batch.get("Messages").asDouble()).isEqualTo(4);
-        assertThat(batch.get("Intents").asDouble()).as("the packing: intents per batch").isEqualTo(4);
-        assertThat(batch.get("Entities").asDouble()).as("what coalescing kept of them").isEqualTo(3);
+        assertThat(batch.get("BatchIntents").asDouble()).as("the packing: intents per batch").isEqualTo(4);
+        assertThat(batch.get("BatchEntities").asDouble()).as("what coalescing kept of them").isEqualTo(3);
         assertThat(batch.get("Rejected").asDouble()).isEqualTo(1);
         assertThat(batch.get("Retried").asDouble()).isEqualTo(1);
         assertThat(batch.get("DeadLettered").asDouble()).isEqualTo(1);
