@@ -18,8 +18,10 @@
 --   x  transaction id (xid8)  l  WAL insert position (a number)    c  capture time, ms since the epoch
 --   kc key columns, in key order          k  one array of key values per row
 -- A payload holds at most chunk_keys keys (5,000) and about chunk_bytes bytes of keys (200,000), so that it stays under
--- 256 KiB, the smallest asynchronous Lambda invoke limit Lambda has had (1 MB today); aws_lambda delivery refuses a
--- larger payload with an error rather than sending an invoke that would be refused.
+-- 256 KiB, the smallest asynchronous Lambda invoke limit Lambda has had (1 MB today). For aws_lambda delivery,
+-- wail.capture refuses a chunk_bytes above wail.max_chunk_bytes (the limit less the table's largest payload header and
+-- its largest key), so that no payload can exceed it; left out, chunk_bytes is 200,000 or that bound when lower, and
+-- DDL that lowers the bound lowers the table's chunk_bytes with it. wail.invoke still refuses a larger payload.
 --
 -- Delivery 'outbox': the payload is inserted into wail.outbox in the writing transaction, so it exists exactly when
 -- the change commits; the producer's outbox drain moves it to the intent log.
@@ -176,7 +178,9 @@ BEGIN
     IF octet_length(payload::text) > wail.max_invoke_payload_bytes() THEN
         RAISE EXCEPTION 'wail: a % payload of % bytes exceeds the % byte asynchronous invoke limit',
             payload->>'t', octet_length(payload::text), wail.max_invoke_payload_bytes()
-            USING HINT = 'capture the table again with a smaller chunk_bytes';
+            USING HINT = 'wail.capture bounds chunk_bytes for keys of up to 2048 characters per column (the most an '
+                         'intent holds): a longer key value makes this; capture the table again with a smaller '
+                         'chunk_bytes, or use delivery ''outbox''';
     END IF;
     -- Exactly the call Aurora documents; 'Event' makes it asynchronous (HTTP 202, no response payload).
     PERFORM aws_lambda.invoke(aws_commons.create_lambda_function_arn(function_name, region), payload, 'Event');
@@ -264,15 +268,61 @@ $$;
 -- aggregate group (column k: one key's JSON array as text). Built by concatenation rather than json_build_object: the
 -- fixed parts are JSON written once here (to_json quotes the source, label and key column names), and only x, l, c and
 -- the keys are computed when the hook runs. The same text as json_build_object would write, without its spaces.
+-- The fixed parts of a payload of captured table t and operation op, as JSON text, in payload order: before x, before
+-- l, before c, before the keys, between two keys, after the keys. Written once here (to_json quotes the source, label
+-- and key column names); x, l, c and the keys are computed when the hook runs.
+CREATE OR REPLACE FUNCTION wail.payload_parts(t wail.captured_tables, op text)
+RETURNS text[] LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT ARRAY['{"wail":1,"s":' || pg_catalog.to_json(t.source)::text || ',"t":' || pg_catalog.to_json(t.table_label)::text
+                     || ',"cv":' || t.capture_version || ',"o":' || pg_catalog.to_json(op)::text || ',"x":',
+                 ',"l":', ',"c":', ',"kc":' || pg_catalog.to_json(t.key_columns)::text || ',"k":[', ',', ']}']
+$$;
+
+-- The SQL expression that writes one payload of captured table t and operation op, as JSON text, from the keys of an
+-- aggregate group (column k: one key's JSON array as text). Built by concatenation of wail.payload_parts rather than
+-- json_build_object: the same text as json_build_object would write, without its spaces.
 CREATE OR REPLACE FUNCTION wail.payload_expression(t wail.captured_tables, op text)
 RETURNS text LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
     SELECT pg_catalog.format(
         '%1$L || pg_current_xact_id()::text || %2$L || (pg_current_wal_insert_lsn() - ''0/0''::pg_lsn)::text '
         '|| %3$L || floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint::text || %4$L '
-        '|| string_agg(k, %5$L) || %6$L',
-        '{"wail":1,"s":' || pg_catalog.to_json(t.source)::text || ',"t":' || pg_catalog.to_json(t.table_label)::text
-            || ',"cv":' || t.capture_version || ',"o":' || pg_catalog.to_json(op)::text || ',"x":',
-        ',"l":', ',"c":', ',"kc":' || pg_catalog.to_json(t.key_columns)::text || ',"k":[', ',', ']}')
+        '|| string_agg(k, %5$L) || %6$L', p[1], p[2], p[3], p[4], p[5], p[6])
+      FROM (SELECT wail.payload_parts(t, op) AS p) parts
+$$;
+
+-- The most bytes a payload of captured table t can take besides its keys: its fixed parts, with a capture version of
+-- 10 digits (the most an integer has, so that a recapture never makes it longer), and x, l and c of 20 characters
+-- each (the most an xid8, an LSN as a number and a bigint have).
+CREATE OR REPLACE FUNCTION wail.max_payload_header_bytes(t wail.captured_tables)
+RETURNS integer LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    p text[];
+BEGIN
+    t.capture_version := 2147483647;
+    p := wail.payload_parts(t, 'u');
+    RETURN pg_catalog.octet_length(p[1]) + pg_catalog.octet_length(p[2]) + pg_catalog.octet_length(p[3])
+         + pg_catalog.octet_length(p[4]) + pg_catalog.octet_length(p[6]) + 3 * 20;
+END;
+$$;
+
+-- The most bytes one key of captured table t can take in a payload: '[' and ']', a comma between two columns, and per
+-- column 20 for an integer type (-9223372036854775808) or, for any other type (a JSON string), two quotes and 2,048
+-- characters (the consumer's longest key value, IntentLimits.MAX_KEY_VALUE_CHARS) of 6 bytes each, the most a
+-- character takes in JSON (a control character is escaped as \u0001; no character takes more than 4 bytes of UTF-8).
+-- A domain over an integer type counts as a string: more than it can take, never less.
+CREATE OR REPLACE FUNCTION wail.max_key_bytes(t wail.captured_tables)
+RETURNS integer LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT 2 + (pg_catalog.cardinality(t.key_types) - 1)
+         + sum(CASE WHEN typ IN ('smallint', 'integer', 'bigint') THEN 20 ELSE 2 + 6 * 2048 END)::integer
+      FROM pg_catalog.unnest(t.key_types) AS typ
+$$;
+
+-- The largest chunk_bytes with which no payload of captured table t exceeds wail.max_invoke_payload_bytes(). A
+-- payload's keys, with the commas between them, take at most chunk_bytes - 1 bytes before its last key (see
+-- wail.payload_query), so a payload takes at most header + chunk_bytes - 1 + one key.
+CREATE OR REPLACE FUNCTION wail.max_chunk_bytes(t wail.captured_tables)
+RETURNS integer LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT wail.max_invoke_payload_bytes() + 1 - wail.max_payload_header_bytes(t) - wail.max_key_bytes(t)
 $$;
 
 -- The queries that build the payloads of captured table t for the keys of changed_rows (a FROM item), one row (column
@@ -561,6 +611,37 @@ SET search_path = pg_catalog, pg_temp AS $$
                    EXCEPT SELECT relid FROM pg_catalog.pg_partition_tree(target))
 $$;
 
+-- Refuses a table whose payload header and one key leave no room under the asynchronous invoke limit of delivery
+-- 'aws_lambda', and, with from_capture (a chunk_bytes wail.capture was given), a chunk_bytes with which a payload of
+-- captured table t (its label, key columns and types filled in) could exceed it, with an error that names the limit
+-- and the largest accepted value. Delivery 'outbox' has no such limit.
+CREATE OR REPLACE FUNCTION wail.check_chunk_bytes(t wail.captured_tables, from_capture boolean)
+RETURNS void LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    largest integer;
+BEGIN
+    IF t.delivery <> 'aws_lambda' THEN
+        RETURN;
+    END IF;
+    largest := wail.max_chunk_bytes(t);
+    IF largest < 1 THEN
+        RAISE EXCEPTION 'wail: % cannot be captured with delivery ''aws_lambda'': a payload''s header (% bytes at most) '
+                        'and one key (% bytes at most) exceed the % byte asynchronous invoke limit', t.target,
+            wail.max_payload_header_bytes(t), wail.max_key_bytes(t), wail.max_invoke_payload_bytes()
+            USING HINT = 'use a shorter source name, or delivery ''outbox''';
+    END IF;
+    IF from_capture AND t.chunk_bytes > largest THEN
+        RAISE EXCEPTION 'wail.capture: chunk_bytes must be at most % for % with delivery ''aws_lambda'', got %',
+            largest, t.target, t.chunk_bytes
+            USING DETAIL = pg_catalog.format('A payload must stay under the %s byte asynchronous invoke limit with '
+                'its header (%s bytes at most) and, past chunk_bytes, one more key (%s bytes at most: %s key columns '
+                'of at most 2048 characters each, escaped as JSON).', wail.max_invoke_payload_bytes(),
+                wail.max_payload_header_bytes(t), wail.max_key_bytes(t), pg_catalog.cardinality(t.key_columns)),
+                  HINT = pg_catalog.format('capture with chunk_bytes => %s or less, or leave it out', largest);
+    END IF;
+END;
+$$;
+
 -- Captures target with settings (a wail.captured_tables row; target, source and settings filled in), or captures
 -- it again with its current definition: records the change and bumps capture_version when the definition changed.
 CREATE OR REPLACE FUNCTION wail.apply_capture(settings wail.captured_tables, reason text,
@@ -593,6 +674,16 @@ BEGIN
     ELSE
         t.capture_version := old.capture_version;
     END IF;
+    PERFORM wail.check_chunk_bytes(t, from_capture => false);
+    IF t.delivery = 'aws_lambda' AND t.chunk_bytes > wail.max_chunk_bytes(t) THEN
+        -- A change of definition (DDL, a re-run of hooks.sql) that leaves less room for the keys: the stored
+        -- chunk_bytes is lowered to what fits, and recorded as a change of definition.
+        t.chunk_bytes := wail.max_chunk_bytes(t);
+        IF event IS NULL THEN
+            event := 'recaptured';
+            t.capture_version := old.capture_version + 1;
+        END IF;
+    END IF;
     INSERT INTO wail.captured_tables VALUES (t.*)
     ON CONFLICT ON CONSTRAINT captured_tables_pkey DO UPDATE
        SET source = EXCLUDED.source, table_label = EXCLUDED.table_label, key_columns = EXCLUDED.key_columns,
@@ -614,11 +705,12 @@ $$;
 -- Installs (or reinstalls) the hooks on one table. The trigger function is generated per table so that its queries
 -- are planned once per session; every identifier in it is quoted with format('%I'), every value with format('%L').
 CREATE OR REPLACE FUNCTION wail.capture(target regclass, source text, delivery text DEFAULT 'outbox',
-                                        chunk_keys integer DEFAULT 5000, chunk_bytes integer DEFAULT 200000,
+                                        chunk_keys integer DEFAULT 5000, chunk_bytes integer DEFAULT NULL,
                                         function_name text DEFAULT NULL, region text DEFAULT NULL)
 RETURNS text LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-    t wail.captured_tables;
+    t   wail.captured_tables;
+    def record;
 BEGIN
     IF delivery NOT IN ('outbox', 'aws_lambda') THEN
         RAISE EXCEPTION 'wail.capture: delivery must be ''outbox'' or ''aws_lambda'', got %', quote_literal(delivery);
@@ -639,7 +731,8 @@ BEGIN
     IF chunk_keys < 1 THEN
         RAISE EXCEPTION 'wail.capture: chunk_keys must be at least 1, got %', chunk_keys;
     END IF;
-    IF chunk_bytes < 1 OR chunk_bytes > wail.max_invoke_payload_bytes() THEN
+    -- chunk_bytes left out: 200,000, or for delivery 'aws_lambda' the largest that fits the table's key when less.
+    IF chunk_bytes IS NOT NULL AND (chunk_bytes < 1 OR chunk_bytes > wail.max_invoke_payload_bytes()) THEN
         RAISE EXCEPTION 'wail.capture: chunk_bytes must be between 1 and %, got %', wail.max_invoke_payload_bytes(),
             chunk_bytes;
     END IF;
@@ -650,9 +743,17 @@ BEGIN
     t.source := source;
     t.delivery := delivery;
     t.chunk_keys := chunk_keys;
-    t.chunk_bytes := chunk_bytes;
+    t.chunk_bytes := coalesce(chunk_bytes, 200000);
     t.function_name := function_name;
     t.region := region;
+    def := wail.table_definition(target);
+    t.table_label := def.label;
+    t.key_columns := def.key_columns;
+    t.key_types := def.key_types;
+    IF chunk_bytes IS NULL AND delivery = 'aws_lambda' THEN
+        t.chunk_bytes := least(t.chunk_bytes, wail.max_chunk_bytes(t));
+    END IF;
+    PERFORM wail.check_chunk_bytes(t, from_capture => true);
     t := wail.apply_capture(t, 'wail.capture', report_partition_changes => false);
     RETURN format('wail captures %s as %s/%s, key (%s), delivery %s%s', target, source, t.table_label,
                   (SELECT string_agg(format('%I', c), ', ') FROM unnest(t.key_columns) AS c), delivery,

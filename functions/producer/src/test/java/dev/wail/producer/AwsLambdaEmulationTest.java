@@ -15,6 +15,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -134,20 +135,113 @@ class AwsLambdaEmulationTest {
                         + "got event");
     }
 
-    @Test
-    void aPayloadOverTheInvokeLimitFailsTheWriteInsteadOfBeingSent() throws SQLException {
+    /**
+     * The largest chunk_bytes for emulated_wide (one text key, source 'shop'): 262,144 + 1, less the header's 161
+     * bytes at most ({"wail":1,"s":"shop","t":"emulated_wide","cv":<10 digits>,"o":"u","x":<20>,"l":<20>,"c":<20>,
+     * "kc":["code"],"k":[ ... ]}) and one key's 12,292 ([" and "] around 2,048 characters of 6 bytes: control
+     * characters, escaped as a backslash, u and four hex digits).
+     */
+    private static final int LARGEST_CHUNK_BYTES = 262_145 - 161 - 12_292;
+
+    private void createWideTable() {
         postgres.execute("""
                 DROP TABLE IF EXISTS public.emulated_wide;
                 CREATE TABLE public.emulated_wide (code text PRIMARY KEY);
-                SELECT wail.capture('public.emulated_wide', source => 'shop', delivery => 'aws_lambda',
-                                    function_name => 'wail-producer-hook', chunk_bytes => 262144);
                 """);
+    }
 
-        // Keys of 2,000 characters: a chunk takes keys until they pass 262,144 bytes, then the header comes on top.
-        assertThatThrownBy(() -> postgres.execute(
-                "INSERT INTO emulated_wide SELECT lpad(g::text, 2000, 'x') FROM generate_series(1, 260) g"))
-                .hasMessageContaining("exceeds the 262144 byte asynchronous invoke limit")
-                .hasMessageContaining("capture the table again with a smaller chunk_bytes");
-        assertThat(invocations()).isEmpty();
+    private String captureWide(String chunkBytes) {
+        return "SELECT wail.capture('public.emulated_wide', source => 'shop', delivery => 'aws_lambda', "
+                + "function_name => 'wail-producer-hook'" + chunkBytes + ")";
+    }
+
+    @Test
+    void captureRefusesAChunkBytesWithWhichAPayloadCouldExceedTheInvokeLimit() {
+        createWideTable();
+
+        // Used to be accepted, and a statement of 260 keys of 2,000 characters then failed the user's INSERT.
+        assertThatThrownBy(() -> postgres.execute(captureWide(", chunk_bytes => 262144")))
+                .hasMessageContaining("chunk_bytes must be at most " + LARGEST_CHUNK_BYTES
+                        + " for public.emulated_wide with delivery 'aws_lambda', got 262144")
+                .hasMessageContaining("under the 262144 byte asynchronous invoke limit with its header (161 bytes at "
+                        + "most) and, past chunk_bytes, one more key (12292 bytes at most: 1 key columns");
+        assertThatThrownBy(() -> postgres.execute(captureWide(", chunk_bytes => " + (LARGEST_CHUNK_BYTES + 1))))
+                .hasMessageContaining("chunk_bytes must be at most " + LARGEST_CHUNK_BYTES);
+    }
+
+    @Test
+    void leftOutChunkBytesIsLoweredToWhatTheTablesKeyLeavesRoomFor() throws SQLException {
+        // Six text key columns: a key takes up to 73,747 bytes, the header 181, so 200,000 would not fit.
+        createWideTable();
+        postgres.execute("ALTER TABLE public.emulated_wide ADD COLUMN a text, ADD COLUMN b text, "
+                + "ADD COLUMN c text, ADD COLUMN d text, ADD COLUMN e text, "
+                + "DROP CONSTRAINT emulated_wide_pkey, ADD PRIMARY KEY (code, a, b, c, d, e);" + captureWide(""));
+        assertThat(query("SELECT chunk_bytes FROM wail.captured_tables WHERE target = 'public.emulated_wide'::regclass"))
+                .isEqualTo(String.valueOf(262_145 - 181 - (2 + 5 + 6 * 12_290)));
+
+        postgres.execute("DROP TABLE IF EXISTS public.emulated_narrow; "
+                + "CREATE TABLE public.emulated_narrow (id bigint PRIMARY KEY); "
+                + "SELECT wail.capture('public.emulated_narrow', source => 'shop', delivery => 'aws_lambda', "
+                + "function_name => 'wail-producer-hook')");
+        assertThat(query("SELECT chunk_bytes FROM wail.captured_tables WHERE target = 'public.emulated_narrow'::regclass"))
+                .isEqualTo("200000");
+    }
+
+    @Test
+    void aKeyChangeThatLeavesLessRoomLowersChunkBytesAndRecordsIt() throws SQLException {
+        createWideTable();
+        postgres.execute(captureWide(""));
+        assertThat(query("SELECT chunk_bytes FROM wail.captured_tables WHERE target = 'public.emulated_wide'::regclass"))
+                .isEqualTo("200000");
+
+        // Followed by the event trigger: the key grows to six text columns, and 200,000 no longer fits.
+        postgres.execute("ALTER TABLE public.emulated_wide ADD COLUMN a text, ADD COLUMN b text, "
+                + "ADD COLUMN c text, ADD COLUMN d text, ADD COLUMN e text, "
+                + "DROP CONSTRAINT emulated_wide_pkey, ADD PRIMARY KEY (code, a, b, c, d, e)");
+        assertThat(query("SELECT chunk_bytes FROM wail.captured_tables WHERE target = 'public.emulated_wide'::regclass"))
+                .isEqualTo(String.valueOf(262_145 - 181 - (2 + 5 + 6 * 12_290)));
+        assertThat(query("SELECT new_definition->>'chunk_bytes' FROM wail.capture_events "
+                + "WHERE table_oid = 'public.emulated_wide'::regclass ORDER BY id DESC LIMIT 1"))
+                .isEqualTo(String.valueOf(262_145 - 181 - (2 + 5 + 6 * 12_290)));
+    }
+
+    @Test
+    void worstCaseKeysAtTheLargestAcceptedChunkBytesStayUnderTheInvokeLimitAndAllArrive() throws SQLException {
+        createWideTable();
+        assertThatThrownBy(() -> postgres.execute(captureWide(", chunk_bytes => " + (LARGEST_CHUNK_BYTES + 1))))
+                .hasMessageContaining("chunk_bytes must be at most " + LARGEST_CHUNK_BYTES);
+        postgres.execute(captureWide(", chunk_bytes => " + LARGEST_CHUNK_BYTES));
+
+        // Keys of 2,048 control characters, 6 bytes each in JSON, 12,290 per key: g in binary
+        // written with chr(1) and chr(2).
+        postgres.execute("INSERT INTO emulated_wide SELECT translate(lpad(g::bit(7)::text, 2048, '0'), '01', "
+                + "chr(1) || chr(2)) FROM generate_series(1, 100) g");
+
+        // Read in SQL: HookPayloadReader rightly refuses keys this long as intents (over IntentLimits' 8 KiB).
+        List<Integer> sizes = new ArrayList<>();
+        List<String> keys = new ArrayList<>();
+        try (Connection c = postgres.dataSource().getConnection(); Statement s = c.createStatement()) {
+            try (ResultSet rows = s.executeQuery(
+                    "SELECT octet_length(payload::text) FROM aws_lambda_emulation.invocations ORDER BY id")) {
+                while (rows.next()) {
+                    sizes.add(rows.getInt(1));
+                }
+            }
+            try (ResultSet rows = s.executeQuery("SELECT k->>0 FROM aws_lambda_emulation.invocations, "
+                    + "json_array_elements(payload::json->'k') k")) {
+                while (rows.next()) {
+                    keys.add(rows.getString(1));
+                }
+            }
+        }
+        // A key goes to the payload its offset (a multiple of 12,293 bytes) falls in: 20 or 21 keys a payload,
+        // 21 making 258,152 bytes of keys plus the header.
+        assertThat(sizes).hasSize(5).allSatisfy(size -> assertThat(size).isLessThanOrEqualTo(262_144));
+        assertThat(sizes.stream().mapToInt(Integer::intValue).max().orElseThrow()).isGreaterThan(258_152);
+        assertThat(keys).containsExactlyInAnyOrderElementsOf(IntStream.rangeClosed(1, 100)
+                .mapToObj(g -> String.format("%2048s", Integer.toBinaryString(g)).replace(' ', '0')
+                        .replace('0', '\u0001').replace('1', '\u0002'))
+                .toList());
+        assertThat(query("SELECT count(*) FROM aws_lambda_emulation.failed_invocations")).isEqualTo("0");
     }
 }
