@@ -96,7 +96,7 @@ class ScalingModelTest {
     void thePageListsEveryInputAndEveryRate() {
         String page = ScalingModel.markdown(CASE, new double[] {10_000, 20_000});
         assertThat(page)
-                .contains("| `consumer.ms-per-entity` | 0.2 | ms | given (was 0.25) |")
+                .contains("| `consumer.ms-per-entity` | 0.2 | ms | given (was 0.28) |")
                 .contains("| consumer concurrency | 2 | 4 |")
                 .contains("| Debezium Server tasks on Fargate | 72.1 | out of reach |")
                 .contains("- 20,000 writes/s: ")

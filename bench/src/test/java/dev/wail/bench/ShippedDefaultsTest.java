@@ -21,6 +21,7 @@ import picocli.CommandLine;
 class ShippedDefaultsTest {
 
     private static final Path VARIABLES = Path.of("..", "infra", "variables.tf");
+    private static final Path CONSUMER_TF = Path.of("..", "infra", "consumer.tf");
 
     @Test
     void theBenchRunsTheShippedProducerAndConsumerSettingsByDefault() {
@@ -51,8 +52,12 @@ class ShippedDefaultsTest {
     @Test
     void theTerraformModuleShipsTheEventSourceMappingTheBenchUses() throws IOException {
         String tf = variables();
-        assertThat(numberDefault(tf, "consumer", "batch_size"))
-                .as("%s consumer.batch_size vs EventSourceMapping.SHIPPED", VARIABLES)
+        // consumer.batch_size is null by default: consumer.tf picks the default per log type (SQS, then Kinesis).
+        Matcher sqsDefault = Pattern.compile("consumer_batch_size\\s*=\\s*coalesce\\(var\\.consumer\\.batch_size,"
+                + "\\s*local\\.use_sqs\\s*\\?\\s*(\\d+)\\s*:").matcher(Files.readString(CONSUMER_TF));
+        assertThat(sqsDefault.find()).as("the SQS batch size default in %s", CONSUMER_TF).isTrue();
+        assertThat(Integer.parseInt(sqsDefault.group(1)))
+                .as("%s consumer.batch_size on SQS vs EventSourceMapping.SHIPPED", CONSUMER_TF)
                 .isEqualTo(EventSourceMapping.SHIPPED.batchSize());
         assertThat(numberDefault(tf, "consumer", "maximum_batching_window_in_seconds"))
                 .as("%s consumer.maximum_batching_window_in_seconds vs EventSourceMapping.SHIPPED", VARIABLES)
