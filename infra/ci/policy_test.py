@@ -11,7 +11,8 @@ Checks, on every resource the plan holds (root and child modules):
              every asynchronous invoke config has an on-failure destination
   alarms     an alarm for every queue, every Kinesis stream, and the Errors and Throttles of every function
              (IteratorAge too when a stream triggers it); every producer function alarms on its own wail/Refused
-             metric (refused input never reaches a queue, so no queue alarm would see it)
+             metric (refused input never reaches a queue, so no queue alarm would see it), the consumer on
+             wail/ConfigurationMismatch (a table's configuration no longer fits its source)
   functions  java21 with the Quarkus stream handler (or provided.al2023, the native bootstrap), QUARKUS_LAMBDA_HANDLER
              set, no password in the environment, a log group with retention; a consumer on SQS has WAIL_CONSUMER_MAX_RECEIVE_COUNT equal to the redrive's
              maxReceiveCount and WAIL_CONSUMER_DEAD_LETTER_QUEUE_URL the URL of the redrive's target
@@ -27,6 +28,7 @@ import sys
 
 # The producer artifact's handlers: input they refuse is counted in wail/Refused, dimension Function.
 PRODUCER_HANDLERS = {"outbox-drain", "aurora-hook", "dynamodb-stream"}
+CONSUMER_HANDLERS = {"consumer-sqs", "consumer-kinesis"}
 
 # Actions AWS authorises only on '*' (no resource-level permission), with the reason.
 UNSCOPED_ACTIONS = {
@@ -190,6 +192,10 @@ def check_alarms(plan, violations):
         if environment_of(v).get("QUARKUS_LAMBDA_HANDLER") in PRODUCER_HANDLERS \
                 and ("Function", v.get("function_name"), "Refused") not in seen:
             violations.append(f"alarms: producer function {v.get('function_name')} has no wail/Refused alarm")
+        if environment_of(v).get("QUARKUS_LAMBDA_HANDLER") in CONSUMER_HANDLERS \
+                and ("Function", v.get("function_name"), "ConfigurationMismatch") not in seen:
+            violations.append(f"alarms: consumer function {v.get('function_name')} has no"
+                              " wail/ConfigurationMismatch alarm")
 
 
 def environment_of(function_values):

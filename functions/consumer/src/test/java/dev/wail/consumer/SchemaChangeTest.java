@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
  * Issue 17 item 2: schema changes reach a warm consumer. The consumer caches each table's key types and statement;
  * a DDL on the source while it runs must make it reload them (once, not per message) and converge, and a DDL its
  * configuration no longer fits must make the messages wait (RETRY) with a reason a person can act on, as a metric
- * ({@code SourceConfigurationMismatch}) and a log line, until the DDL is reverted or the configuration fixed. Every
+ * ({@code ConfigurationMismatch}) and a log line, until the DDL is reverted or the configuration fixed. Every
  * step runs real statements on embedded PostgreSQL through the whole pipeline (PgSource, PgReadModelSink).
  */
 @RealServices
@@ -140,14 +140,14 @@ class SchemaChangeTest {
         assertThat(statuses(waiting)).containsExactly(Status.RETRY, Status.RETRY);
         assertThat(waiting).allSatisfy(outcome -> assertThat(outcome.reason()).contains(reason));
         assertThat(rows("SELECT id, status, total_cents FROM read_model.orders")).isEqualTo("(1,new,100);(2,new,200)");
-        List<JsonNode> perTable = metric("SourceConfigurationMismatch", "Source", "Table");
+        List<JsonNode> perTable = metric("ConfigurationMismatch", "Source", "Table");
         assertThat(perTable).hasSize(1);
         assertThat(perTable.get(0).get("Source").asText()).isEqualTo("shop");
         assertThat(perTable.get(0).get("Table").asText()).isEqualTo("drift.orders");
         assertThat(perTable.get(0).get("Reason").asText()).isEqualTo(reason);
-        assertThat(perTable.get(0).get("SourceConfigurationMismatch").asDouble()).isEqualTo(1);
+        assertThat(perTable.get(0).get("ConfigurationMismatch").asDouble()).isEqualTo(1);
         assertThat(perTable.get(0).at("/_aws/CloudWatchMetrics/0/Namespace").asText()).isEqualTo("wail");
-        List<JsonNode> forAlarm = metric("SourceConfigurationMismatch", "Function");
+        List<JsonNode> forAlarm = metric("ConfigurationMismatch", "Function");
         assertThat(forAlarm).hasSize(1);
         assertThat(forAlarm.get(0).get("Function").asText()).isEqualTo(ConsumerMetrics.DEFAULT_FUNCTION_NAME);
         assertThat(forAlarm.get(0).get("Table").asText()).isEqualTo("drift.orders");
@@ -158,7 +158,7 @@ class SchemaChangeTest {
                 .containsExactly(Status.DONE, Status.DONE);
         assertThat(rows("SELECT id, status, total_cents FROM read_model.orders")).isEqualTo("(1,paid,101);(2,paid,201)");
         assertConverged();
-        assertThat(metric("SourceConfigurationMismatch", "Source", "Table")).hasSize(1);
+        assertThat(metric("ConfigurationMismatch", "Source", "Table")).hasSize(1);
     }
 
     @Test
@@ -173,7 +173,7 @@ class SchemaChangeTest {
         assertThat(waiting.get(0).reason()).contains("key column id of drift.orders of source shop no longer exists:"
                 + " update wail.sources.shop.tables.\"drift.orders\".key-columns and"
                 + " wail.sources.shop.tables.\"drift.orders\".columns");
-        assertThat(metric("SourceConfigurationMismatch", "Source", "Table")).hasSize(1);
+        assertThat(metric("ConfigurationMismatch", "Source", "Table")).hasSize(1);
 
         // The configuration fixed: a new deployment of the consumer, bound to the renamed column.
         postgres.execute("ALTER TABLE read_model.orders RENAME COLUMN id TO order_id");
@@ -184,6 +184,34 @@ class SchemaChangeTest {
         InboundMessage again = new InboundMessage("again", IntentCodec.DEFAULT.encodeToString(intent));
         assertThat(statuses(process(pipeline(fixed), again))).containsExactly(Status.DONE);
         assertThat(rows("SELECT order_id, status, total_cents FROM read_model.orders")).isEqualTo("(1,shipped,100)");
+    }
+
+    @Test
+    void aConfiguredColumnMissingFromTheReadModelMakesTheMessagesWaitWithTheReasonUntilItIsAdded() {
+        ConsumerPipeline pipeline = pipeline(ORDERS);
+        assertThat(statuses(process(pipeline, message(ORDERS, 1, 1)))).containsExactly(Status.DONE);
+
+        postgres.execute("ALTER TABLE read_model.orders DROP COLUMN total_cents;"
+                + " UPDATE drift.orders SET status = 'packed'");
+        List<MessageOutcome> waiting = process(pipeline, message(ORDERS, 1, null), message(ORDERS, 2, null));
+
+        String reason = "column total_cents of read model table read_model.orders (the read model of drift.orders of"
+                + " source shop) does not exist: add it to the read model table or update"
+                + " wail.sources.shop.tables.\"drift.orders\".columns";
+        assertThat(statuses(waiting)).containsExactly(Status.RETRY, Status.RETRY);
+        assertThat(waiting).allSatisfy(outcome -> assertThat(outcome.reason()).contains(reason));
+        List<JsonNode> perTable = metric("ConfigurationMismatch", "Source", "Table");
+        assertThat(perTable).hasSize(1);
+        assertThat(perTable.get(0).get("Reason").asText()).isEqualTo(reason);
+        assertThat(metric("ConfigurationMismatch", "Function")).hasSize(1);
+        assertThat(rows("SELECT id, status FROM read_model.orders")).isEqualTo("(1,new)");
+
+        postgres.execute("ALTER TABLE read_model.orders ADD COLUMN total_cents bigint");
+        assertThat(statuses(process(pipeline, message(ORDERS, 1, null), message(ORDERS, 2, null))))
+                .containsExactly(Status.DONE, Status.DONE);
+        assertConverged();
+        assertThat(rows("SELECT id, status, total_cents FROM read_model.orders"))
+                .isEqualTo("(1,packed,100);(2,packed,200)");
     }
 
     @Test
@@ -204,7 +232,7 @@ class SchemaChangeTest {
         List<JsonNode> reloads = metric("DefinitionReloaded", "Source", "Table");
         assertThat(reloads).hasSize(1);
         assertThat(reloads.get(0).get("Why").asText()).contains("capture version 2");
-        assertThat(metric("SourceConfigurationMismatch", "Source", "Table")).isEmpty();
+        assertThat(metric("ConfigurationMismatch", "Source", "Table")).isEmpty();
     }
 
     @Test
@@ -249,6 +277,6 @@ class SchemaChangeTest {
         assertConverged();
         assertThat(metric("DefinitionReloaded", "Source", "Table")).as("one reload for capture version 2")
                 .hasSize(1);
-        assertThat(metric("SourceConfigurationMismatch", "Source", "Table")).isEmpty();
+        assertThat(metric("ConfigurationMismatch", "Source", "Table")).isEmpty();
     }
 }

@@ -29,11 +29,11 @@ import software.amazon.cloudwatchlogs.emf.model.Unit;
  * {@code Function}; alarm on it: a source was restored, reloaded or failed over and the sink opened a new epoch) and
  * {@code VersionColumnRefused} (per source and table: a configured version column is not a version).
  *
- * <p>From the PostgreSQL source ({@link PgSchemaEvents}): {@code DefinitionReloaded} (per source and table, property
- * {@code Why}: the consumer dropped its cached key types and statement of a table whose definition changed) and
- * {@code SourceConfigurationMismatch} (value 1 per batch it failed, property {@code Reason}: the configuration no
- * longer fits the source table, the messages wait; once per source and table, and once with dimension
- * {@code Function} for one alarm over every table).
+ * <p>From the PostgreSQL source ({@link PgSchemaEvents}) and the sink: {@code DefinitionReloaded} (per source and
+ * table, property {@code Why}: the consumer dropped its cached key types and statement of a table whose definition
+ * changed) and {@code ConfigurationMismatch} (value 1 per batch it failed, property {@code Reason}: the
+ * configuration of a table no longer fits its source table or its read model table, and the messages wait; once per
+ * source and table, and once with dimension {@code Function} for one alarm over every table).
  */
 public final class ConsumerMetrics implements PgReadModelSink.Events, PgSchemaEvents {
 
@@ -108,13 +108,13 @@ public final class ConsumerMetrics implements PgReadModelSink.Events, PgSchemaEv
     public void configurationMismatch(TableBinding table, String reason) {
         MetricsLogger perTable = emf.forTable(table.source(), table.table());
         perTable.putProperty("Reason", reason);
-        perTable.putMetric("SourceConfigurationMismatch", 1, Unit.COUNT);
+        perTable.putMetric("ConfigurationMismatch", 1, Unit.COUNT);
         perTable.flush();
         MetricsLogger function = emf.forFunction();
         function.putProperty("Source", table.source());
         function.putProperty("Table", table.table());
         function.putProperty("Reason", reason);
-        function.putMetric("SourceConfigurationMismatch", 1, Unit.COUNT);
+        function.putMetric("ConfigurationMismatch", 1, Unit.COUNT);
         function.flush();
     }
 }

@@ -76,7 +76,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * last cases the catalog is asked first and the cache is replaced only if the key types differ. A lookup replaces
  * the cache at most once per stale entry, whatever the number of batches that noticed, and the read is then
  * retried once. When the configuration still does not fit (a configured column or the table is gone, a key column
- * is of a type wail cannot bind), the read fails with a {@link SourceMismatchException} saying which setting to
+ * is of a type wail cannot bind), the read fails with a {@link ConfigurationMismatchException} saying which setting to
  * update: the caller retries the messages, they are not rejected.
  */
 public final class PgHydrator implements Hydrator {
@@ -117,11 +117,6 @@ public final class PgHydrator implements Hydrator {
      * table, undefined function or operator (a key column's type changed, {@code uuid = text}), datatype mismatch.
      */
     private static final Set<String> DEFINITION_CHANGED = Set.of("42703", "42P01", "42883", "42804");
-    /** The configured columns of a table that are missing from it, and whether the table itself exists. */
-    private static final String MISSING_COLUMNS = """
-            SELECT to_regclass($1) IS NOT NULL, ARRAY(SELECT c FROM unnest($2::text[]) c WHERE NOT EXISTS (
-                       SELECT 1 FROM pg_attribute a WHERE a.attrelid = to_regclass($1) AND a.attname = c
-                                                    AND a.attnum > 0 AND NOT a.attisdropped))""";
 
     private final Pool pool;
     private final Map<TableBinding, Uni<PgKeyCodec>> codecs = new ConcurrentHashMap<>();
@@ -215,36 +210,33 @@ public final class PgHydrator implements Hydrator {
 
     /**
      * The reason the configuration of {@code table} no longer fits the source, as a failed Uni with a
-     * {@link SourceMismatchException}; {@code failure} itself when every configured column is there (the error has
+     * {@link ConfigurationMismatchException}; {@code failure} itself when every configured column is there (the error has
      * another cause: it is retried as any failure is).
      */
     private <T> Uni<T> mismatch(TableBinding table, Throwable failure) {
         List<String> configured = new ArrayList<>(table.columns());
         table.versionColumn().filter(column -> !configured.contains(column)).ifPresent(configured::add);
-        return pool.preparedQuery(MISSING_COLUMNS)
-                .execute(Tuple.of(quoteQualified(table.table()), configured.toArray(String[]::new)))
+        return CatalogCheck.missingColumns(pool, table.table(), configured)
                 .onFailure().recoverWithUni(() -> Uni.createFrom().failure(failure))
-                .chain(rows -> {
-                    Row row = rows.iterator().next();
-                    if (!row.getBoolean(0)) {
-                        return Uni.createFrom().failure(new SourceMismatchException(table, "table " + table.table()
-                                + " of source " + table.source() + " no longer exists: update or remove "
-                                + SourceMismatchException.setting(table, "*")));
-                    }
-                    List<String> missing = List.of(row.getArrayOfStrings(1));
+                .chain(missing -> {
                     if (missing.isEmpty()) {
+                        return Uni.createFrom().failure(new ConfigurationMismatchException(table, "table " + table.table()
+                                + " of source " + table.source() + " no longer exists: update or remove "
+                                + ConfigurationMismatchException.setting(table, "*")));
+                    }
+                    if (missing.get().isEmpty()) {
                         return Uni.createFrom().failure(failure);
                     }
-                    String column = missing.get(0);
+                    String column = missing.get().get(0);
                     String setting = table.keyColumns().contains(column)
-                            ? SourceMismatchException.setting(table, "key-columns") + " and "
-                                    + SourceMismatchException.setting(table, "columns")
-                            : table.columns().contains(column) ? SourceMismatchException.setting(table, "columns")
-                            : SourceMismatchException.setting(table, "version-column");
-                    return Uni.createFrom().failure(new SourceMismatchException(table, (missing.size() == 1
-                            ? "column " + column : "columns " + String.join(", ", missing)) + " of "
-                            + SourceMismatchException.describe(table) + " no longer exist" + (missing.size() == 1
-                            ? "s" : "") + ": update " + setting));
+                            ? ConfigurationMismatchException.setting(table, "key-columns") + " and "
+                                    + ConfigurationMismatchException.setting(table, "columns")
+                            : table.columns().contains(column) ? ConfigurationMismatchException.setting(table, "columns")
+                            : ConfigurationMismatchException.setting(table, "version-column");
+                    return Uni.createFrom().failure(new ConfigurationMismatchException(table,
+                            CatalogCheck.named(missing.get()) + " of " + ConfigurationMismatchException.describe(table)
+                                    + " no longer exist"
+                                    + (missing.get().size() == 1 ? "s" : "") + ": update " + setting));
                 });
     }
 
@@ -253,7 +245,7 @@ public final class PgHydrator implements Hydrator {
                 : failure.getMessage();
     }
 
-    private static boolean isDefinitionChange(Throwable failure) {
+    static boolean isDefinitionChange(Throwable failure) {
         return failure instanceof PgException pg && DEFINITION_CHANGED.contains(pg.getSqlState());
     }
 

@@ -54,7 +54,7 @@ final class PgKeyCodec {
     }
 
     /**
-     * Looks the key columns' types up in the catalog; fails with a {@link SourceMismatchException} naming the column
+     * Looks the key columns' types up in the catalog; fails with a {@link ConfigurationMismatchException} naming the column
      * and the setting to update if one is missing or of a type wail cannot bind.
      */
     static Uni<PgKeyCodec> lookUp(Pool pool, TableBinding table) {
@@ -71,20 +71,20 @@ final class PgKeyCodec {
             String base = row.getString(2);
             String label = declared.equals(base) ? declared : declared + " (a domain over " + base + ")";
             PgKeyType type = PgKeyType.of(row.getLong(3), row.getBoolean(4)).orElseThrow(() ->
-                    new SourceMismatchException(table, "key column " + name + " of "
-                            + SourceMismatchException.describe(table) + " has type " + label + ", which wail does not"
+                    new ConfigurationMismatchException(table, "key column " + name + " of "
+                            + ConfigurationMismatchException.describe(table) + " has type " + label + ", which wail does not"
                             + " support in a key (see the README, \"Key identity\"): change the column's type back or"
-                            + " update " + SourceMismatchException.setting(table, "key-columns")));
+                            + " update " + ConfigurationMismatchException.setting(table, "key-columns")));
             byName.put(name, new Column(name, declared, label, type));
         }
         List<Column> columns = new ArrayList<>();
         for (String name : table.keyColumns()) {
             Column column = byName.get(name);
             if (column == null) {
-                throw new SourceMismatchException(table, "key column " + name + " of "
-                        + SourceMismatchException.describe(table) + " no longer exists: update "
-                        + SourceMismatchException.setting(table, "key-columns") + " and "
-                        + SourceMismatchException.setting(table, "columns"));
+                throw new ConfigurationMismatchException(table, "key column " + name + " of "
+                        + ConfigurationMismatchException.describe(table) + " no longer exists: update "
+                        + ConfigurationMismatchException.setting(table, "key-columns") + " and "
+                        + ConfigurationMismatchException.setting(table, "columns"));
             }
             columns.add(column);
         }

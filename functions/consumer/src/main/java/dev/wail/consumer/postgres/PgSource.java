@@ -49,7 +49,7 @@ import org.jboss.logging.Logger;
  * <p><b>Definition changes.</b> Each endpoint's {@link PgHydrator} reloads what it cached of a table when the
  * table's definition changed (see there). A key the cached key types reject is checked once more against the
  * catalog's current types before its intent is rejected (one catalog query per batch that holds such a key). When
- * the configuration no longer fits the source table, the reason ({@link SourceMismatchException}) is logged at ERROR
+ * the configuration no longer fits the source table, the reason ({@link ConfigurationMismatchException}) is logged at ERROR
  * and reported to {@link PgSchemaEvents#configurationMismatch} on every batch it fails, and the batch's messages are
  * retried: they go through once the DDL is reverted or the configuration updated.
  */
@@ -157,7 +157,7 @@ public final class PgSource implements Source {
             return writer.reloadIfChanged(table, cached, "keys failed the cached key types: " + check.problems())
                     .chain(reloaded -> reloaded ? writer.keyCodec(table).map(fresh -> fresh.check(keys))
                             : Uni.createFrom().item(check));
-        }).onFailure(SourceMismatchException.class).invoke(this::reportMismatch);
+        }).onFailure(ConfigurationMismatchException.class).invoke(this::reportMismatch);
     }
 
     /** Both endpoints drop what they cached of the table if the capture version is newer (see {@link PgHydrator}). */
@@ -168,7 +168,7 @@ public final class PgSource implements Source {
     }
 
     private void reportMismatch(Throwable failure) {
-        SourceMismatchException mismatch = (SourceMismatchException) failure;
+        ConfigurationMismatchException mismatch = (ConfigurationMismatchException) failure;
         LOG.errorf("%s; the messages of the table are retried until then", mismatch.getMessage());
         events.configurationMismatch(mismatch.table(), mismatch.getMessage());
     }
@@ -241,7 +241,7 @@ public final class PgSource implements Source {
                     return read.snapshot().fromCurrentEndpoint();
                 })
                 .onFailure(SnapshotBehind.class).retry().atMost(WRITER_ATTEMPTS - 1)
-                .onFailure(SourceMismatchException.class).invoke(this::reportMismatch);
+                .onFailure(ConfigurationMismatchException.class).invoke(this::reportMismatch);
     }
 
     /** A writer read whose snapshot misses a commit below its position: repeated, then reported. */

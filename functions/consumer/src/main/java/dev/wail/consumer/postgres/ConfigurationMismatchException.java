@@ -4,15 +4,16 @@ import dev.wail.core.pipeline.TableBinding;
 
 /**
  * The configuration of a table no longer fits its source table (a configured column dropped or renamed, the table
- * gone, a key column of a type wail cannot bind), even after the consumer reloaded what it knew of the table. Not a
- * problem of the intents: the batch fails, its messages are retried, and they go through once the source's DDL is
- * reverted or the configuration updated. The message says which, in words a person can act on.
+ * gone, a key column of a type wail cannot bind), even after the consumer reloaded what it knew of the table, or no
+ * longer fits its read model table (a configured column or the table missing there). Not a problem of the intents:
+ * the batch fails, its messages are retried, and they go through once the DDL is reverted or the configuration
+ * updated. The message says which, in words a person can act on.
  */
-public final class SourceMismatchException extends IllegalStateException {
+public final class ConfigurationMismatchException extends IllegalStateException {
 
     private final transient TableBinding table;
 
-    public SourceMismatchException(TableBinding table, String reason) {
+    public ConfigurationMismatchException(TableBinding table, String reason) {
         super(reason);
         this.table = table;
     }
