@@ -204,6 +204,7 @@ public final class PgHydrator implements Hydrator {
             // The stale entry itself failed (it is gone from the cache already): use what the catalog says now.
             codecs.put(table, Uni.createFrom().item(fresh));
             queries.remove(table);
+            events.definitionReloaded(table, why);
             return true;
         }));
     }
