@@ -278,6 +278,11 @@ def mutations(plan):
             if a["values"].get("metric_name") == "Refused":
                 a["values"]["metric_name"] = "Something"
 
+    def drop_mismatch_alarm(p):
+        for a in by_type(p, "aws_cloudwatch_metric_alarm"):
+            if a["values"].get("metric_name") == "ConfigurationMismatch":
+                a["values"]["metric_name"] = "Something"
+
     def drop_mapping_failure_path(p):
         m = first(p, "aws_lambda_event_source_mapping")
         if ":sqs:" in (m["values"].get("event_source_arn") or ""):
@@ -301,6 +306,8 @@ def mutations(plan):
         ("a queue without SSE", drop_sse, "has no server-side encryption"),
         ("a function without alarms", drop_alarms_of_function, "has no Errors alarm"),
         ("a producer without its Refused alarm", drop_refused_alarm, "has no wail/Refused alarm"),
+        ("a consumer without its ConfigurationMismatch alarm", drop_mismatch_alarm,
+         "has no wail/ConfigurationMismatch alarm"),
         ("a mapping without DLQ or destination", drop_mapping_failure_path, "failures: "),
         ("a password in a function's environment", password_env, "carries a credential"),
     ]
