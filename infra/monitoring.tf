@@ -1,6 +1,6 @@
 # Alarms on the log (age of the oldest message, dead letters, failures kept, iterator age), freshness per table from
 # the functions' own EMF metric (namespace wail, FreshnessLagMs by Source and Table), the producers' own metrics
-# (Refused input, the outbox's oldest row), and one dashboard.
+# (Refused input, the outbox's oldest row), the consumer's configuration mismatches, and one dashboard.
 # Every function's errors, throttles and iterator age alarms live with the function (modules/function).
 
 locals {
@@ -68,6 +68,18 @@ locals {
       threshold   = 0, evaluation_periods = 1, datapoints_to_alarm = null
       missing     = "notBreaching"
     } },
+    # A table whose configuration no longer fits its PostgreSQL source table (a configured column dropped or renamed,
+    # the table gone, a key column of a type wail cannot bind) or its read model table: its messages wait, retried,
+    # until the DDL is reverted or the configuration updated. The consumer's ERROR log line and the metric's Reason property name the setting.
+    {
+      "${module.consumer.function_name}-configuration-mismatch" = {
+        description = "a table's configuration no longer fits its source or read model table and its messages wait (metric wail/ConfigurationMismatch); the consumer's log and the metric's Reason say which setting to update"
+        namespace   = "wail", metric = "ConfigurationMismatch", statistic = "Sum"
+        dimensions  = tomap({ Function = module.consumer.function_name })
+        threshold   = 0, evaluation_periods = 1, datapoints_to_alarm = null
+        missing     = "notBreaching"
+      }
+    },
     # The drain reports the age of the oldest row left after each run. Missing data breaches: a drain that stops
     # running (a disabled schedule, a broken role) leaves the outbox growing in the database without any error.
     var.producer.outbox_drain.enabled ? {

@@ -309,7 +309,8 @@ variable "monitoring" {
     Log retention, alarm thresholds and targets, and the freshness alarms: one per (source, table) on the functions'
     own EMF metric wail/FreshnessLagMs (dimensions Source, Table). Each producer function also alarms on its
     wail/Refused metric (input that could not become intents), and the outbox drain on wail/OutboxOldestAgeMs above
-    outbox_oldest_row_age_ms (or no report for 5 minutes).
+    outbox_oldest_row_age_ms (or no report for 5 minutes). The consumer alarms on wail/ConfigurationMismatch
+    (dimension Function): a table's configuration no longer fits its source or read model table.
   EOT
   type = object({
     log_retention_days              = optional(number, 30)

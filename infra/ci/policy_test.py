@@ -11,7 +11,8 @@ Checks, on every resource the plan holds (root and child modules):
              every asynchronous invoke config has an on-failure destination
   alarms     an alarm for every queue, every Kinesis stream, and the Errors and Throttles of every function
              (IteratorAge too when a stream triggers it); every producer function alarms on its own wail/Refused
-             metric (refused input never reaches a queue, so no queue alarm would see it)
+             metric (refused input never reaches a queue, so no queue alarm would see it), the consumer on
+             wail/ConfigurationMismatch (a table's configuration no longer fits its source)
   functions  java21 with the Quarkus stream handler (or provided.al2023, the native bootstrap), QUARKUS_LAMBDA_HANDLER
              set, no password in the environment, a log group with retention; a consumer on SQS has WAIL_CONSUMER_MAX_RECEIVE_COUNT equal to the redrive's
              maxReceiveCount and WAIL_CONSUMER_DEAD_LETTER_QUEUE_URL the URL of the redrive's target
@@ -27,6 +28,7 @@ import sys
 
 # The producer artifact's handlers: input they refuse is counted in wail/Refused, dimension Function.
 PRODUCER_HANDLERS = {"outbox-drain", "aurora-hook", "dynamodb-stream"}
+CONSUMER_HANDLERS = {"consumer-sqs", "consumer-kinesis"}
 
 # Actions AWS authorises only on '*' (no resource-level permission), with the reason.
 UNSCOPED_ACTIONS = {
@@ -190,6 +192,10 @@ def check_alarms(plan, violations):
         if environment_of(v).get("QUARKUS_LAMBDA_HANDLER") in PRODUCER_HANDLERS \
                 and ("Function", v.get("function_name"), "Refused") not in seen:
             violations.append(f"alarms: producer function {v.get('function_name')} has no wail/Refused alarm")
+        if environment_of(v).get("QUARKUS_LAMBDA_HANDLER") in CONSUMER_HANDLERS \
+                and ("Function", v.get("function_name"), "ConfigurationMismatch") not in seen:
+            violations.append(f"alarms: consumer function {v.get('function_name')} has no"
+                              " wail/ConfigurationMismatch alarm")
 
 
 def environment_of(function_values):
@@ -272,6 +278,11 @@ def mutations(plan):
             if a["values"].get("metric_name") == "Refused":
                 a["values"]["metric_name"] = "Something"
 
+    def drop_mismatch_alarm(p):
+        for a in by_type(p, "aws_cloudwatch_metric_alarm"):
+            if a["values"].get("metric_name") == "ConfigurationMismatch":
+                a["values"]["metric_name"] = "Something"
+
     def drop_mapping_failure_path(p):
         m = first(p, "aws_lambda_event_source_mapping")
         if ":sqs:" in (m["values"].get("event_source_arn") or ""):
@@ -295,6 +306,8 @@ def mutations(plan):
         ("a queue without SSE", drop_sse, "has no server-side encryption"),
         ("a function without alarms", drop_alarms_of_function, "has no Errors alarm"),
         ("a producer without its Refused alarm", drop_refused_alarm, "has no wail/Refused alarm"),
+        ("a consumer without its ConfigurationMismatch alarm", drop_mismatch_alarm,
+         "has no wail/ConfigurationMismatch alarm"),
         ("a mapping without DLQ or destination", drop_mapping_failure_path, "failures: "),
         ("a password in a function's environment", password_env, "carries a credential"),
     ]

@@ -64,7 +64,7 @@ public class ConsumerBeans {
         PgConnector.Endpoint own = new PgConnector.Endpoint(ownUrl, ownUsername, ownPassword);
         Map<String, Source> sources = new HashMap<>();
         config.sources().forEach((name, source) -> sources.put(name, source(name, source, own, connector,
-                dynamodb)));
+                dynamodb, metrics)));
         return new ConsumerPipeline(IntentCodec.DEFAULT, registry, sources, new PgReadModelSink(sinkPool, metrics),
                 Clock.systemUTC(), config.consumer().maxEntitiesPerRefresh());
     }
@@ -103,14 +103,14 @@ public class ConsumerBeans {
      * transactions, each waiting for one more to read its source.
      */
     private Source source(String name, ConsumerConfig.Source source, PgConnector.Endpoint own, PgConnector connector,
-            Instance<DynamoDbAsyncClient> dynamodb) {
+            Instance<DynamoDbAsyncClient> dynamodb, ConsumerMetrics metrics) {
         return switch (source.kind()) {
             case POSTGRESQL -> {
                 ConsumerConfig.Postgres endpoints = source.postgres();
                 Pool writer = endpoints.writerUrl().map(url -> open(url, endpoints, connector))
                         .orElseGet(() -> open(ownDatabase(endpoints, own), endpoints.maxConnections(), connector));
                 Optional<Pool> reader = endpoints.readerUrl().map(url -> open(url, endpoints, connector));
-                yield new PgSource(name, writer, reader);
+                yield new PgSource(name, writer, reader, metrics);
             }
             case DYNAMODB -> Source.alwaysCurrent(new DynamoDbHydrator(dynamodb.get(), DYNAMODB_ATTEMPTS,
                     DYNAMODB_BACKOFF));

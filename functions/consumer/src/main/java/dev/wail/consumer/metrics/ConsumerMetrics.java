@@ -1,6 +1,7 @@
 package dev.wail.consumer.metrics;
 
 import dev.wail.consumer.postgres.PgReadModelSink;
+import dev.wail.consumer.postgres.PgSchemaEvents;
 import dev.wail.core.pipeline.BatchResult;
 import dev.wail.core.pipeline.MessageOutcome.Status;
 import dev.wail.core.pipeline.TableBinding;
@@ -27,8 +28,14 @@ import software.amazon.cloudwatchlogs.emf.model.Unit;
  * <p>As they happen, from the sink ({@link PgReadModelSink.Events}): {@code SourceHistoryChanged} (dimension
  * {@code Function}; alarm on it: a source was restored, reloaded or failed over and the sink opened a new epoch) and
  * {@code VersionColumnRefused} (per source and table: a configured version column is not a version).
+ *
+ * <p>From the PostgreSQL source ({@link PgSchemaEvents}) and the sink: {@code DefinitionReloaded} (per source and
+ * table, property {@code Why}: the consumer dropped its cached key types and statement of a table whose definition
+ * changed) and {@code ConfigurationMismatch} (value 1 per batch it failed, property {@code Reason}: the
+ * configuration of a table no longer fits its source table or its read model table, and the messages wait; once per
+ * source and table, and once with dimension {@code Function} for one alarm over every table).
  */
-public final class ConsumerMetrics implements PgReadModelSink.Events {
+public final class ConsumerMetrics implements PgReadModelSink.Events, PgSchemaEvents {
 
     /** The function's name in the {@code Function} dimension when Lambda does not say it (tests, a laptop). */
     public static final String DEFAULT_FUNCTION_NAME = "wail-consumer";
@@ -87,5 +94,27 @@ public final class ConsumerMetrics implements PgReadModelSink.Events {
         metrics.putProperty("VersionColumn", column);
         metrics.putMetric("VersionColumnRefused", entities, Unit.COUNT);
         metrics.flush();
+    }
+
+    @Override
+    public void definitionReloaded(TableBinding table, String why) {
+        MetricsLogger metrics = emf.forTable(table.source(), table.table());
+        metrics.putProperty("Why", why);
+        metrics.putMetric("DefinitionReloaded", 1, Unit.COUNT);
+        metrics.flush();
+    }
+
+    @Override
+    public void configurationMismatch(TableBinding table, String reason) {
+        MetricsLogger perTable = emf.forTable(table.source(), table.table());
+        perTable.putProperty("Reason", reason);
+        perTable.putMetric("ConfigurationMismatch", 1, Unit.COUNT);
+        perTable.flush();
+        MetricsLogger function = emf.forFunction();
+        function.putProperty("Source", table.source());
+        function.putProperty("Table", table.table());
+        function.putProperty("Reason", reason);
+        function.putMetric("ConfigurationMismatch", 1, Unit.COUNT);
+        function.flush();
     }
 }

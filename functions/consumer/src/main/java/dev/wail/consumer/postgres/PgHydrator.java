@@ -6,6 +6,7 @@ import static dev.wail.consumer.postgres.SqlIdentifiers.quoteQualified;
 
 import dev.wail.core.intent.EntityKey;
 import dev.wail.core.pipeline.EntityState;
+import dev.wail.core.pipeline.Hydrator;
 import dev.wail.core.pipeline.SourceSnapshot;
 import dev.wail.core.pipeline.TableBinding;
 import dev.wail.core.pipeline.UnreadableKeysException;
@@ -65,8 +66,20 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>Where the role may call {@code pg_control_system()} (probed once per endpoint), the statement also returns the
  * cluster's {@code system_identifier} as the read's {@link SourceSnapshot#history}: a restored or reloaded source
  * is another cluster, whose positions do not compare with the old ones.
+ *
+ * <p><b>Definition changes.</b> The key columns' types and the statement are cached per table, and dropped (then
+ * looked up again on next use, reported to {@link PgSchemaEvents#definitionReloaded}) when the table's definition
+ * may have changed: an intent carries a newer capture version than any seen when the cache was built
+ * ({@link #captureVersionSeen}); a read fails with an undefined column or table, an undefined operator or a type
+ * mismatch (SQLSTATE 42703, 42P01, 42883, 42804; a key column's new type no longer compares with the cached one);
+ * or keys fail to read, or to check, that the key columns' current types might hold (integer to bigint). In the
+ * last cases the catalog is asked first and the cache is replaced only if the key types differ. A lookup replaces
+ * the cache at most once per stale entry, whatever the number of batches that noticed, and the read is then
+ * retried once. When the configuration still does not fit (a configured column or the table is gone, a key column
+ * is of a type wail cannot bind), the read fails with a {@link ConfigurationMismatchException} saying which setting to
+ * update: the caller retries the messages, they are not rejected.
  */
-public final class PgHydrator {
+public final class PgHydrator implements Hydrator {
 
     /**
      * The position every read reports: the replay position on a server in recovery (a replica), the WAL insert
@@ -99,14 +112,28 @@ public final class PgHydrator {
     private static final String HISTORY = "(SELECT system_identifier::text FROM pg_control_system())";
     /** What PostgreSQL raises when the role may not call a function, and when the function does not exist. */
     private static final Set<String> NO_HISTORY = Set.of("42501", "42883");
+    /**
+     * What PostgreSQL raises when a statement no longer fits the table's definition: undefined column, undefined
+     * table, undefined function or operator (a key column's type changed, {@code uuid = text}), datatype mismatch.
+     */
+    private static final Set<String> DEFINITION_CHANGED = Set.of("42703", "42P01", "42883", "42804");
 
     private final Pool pool;
     private final Map<TableBinding, Uni<PgKeyCodec>> codecs = new ConcurrentHashMap<>();
-    private final Map<TableBinding, Uni<String>> queries = new ConcurrentHashMap<>();
+    private final Map<TableBinding, Statement> queries = new ConcurrentHashMap<>();
     private final AtomicReference<Uni<Boolean>> historyReadable = new AtomicReference<>();
+    /** Per table, the newest capture version seen when its cache was built (see {@link #captureVersionSeen}). */
+    private final Map<TableBinding, Integer> captureVersions = new ConcurrentHashMap<>();
+    private final PgSchemaEvents events;
 
     public PgHydrator(Pool pool) {
+        this(pool, PgSchemaEvents.NONE);
+    }
+
+    /** @param events told of every reload of a table's cached definition */
+    public PgHydrator(Pool pool, PgSchemaEvents events) {
         this.pool = pool;
+        this.events = events;
     }
 
     /**
@@ -126,7 +153,106 @@ public final class PgHydrator {
      *     only trouble is keys PostgreSQL cannot hold, naming each of them
      */
     public Uni<Read> read(TableBinding table, List<EntityKey> keys, Set<Long> transactions) {
-        return keyCodec(table).chain(codec -> query(table).chain(sql -> readOnce(sql, codec, keys, transactions)
+        Uni<PgKeyCodec> cached = keyCodec(table);
+        return readWith(table, cached, keys, transactions)
+                .onFailure(failure -> isDefinitionChange(failure) || failure instanceof UnreadableKeysException)
+                .recoverWithUni(failure -> reloadIfChanged(table, cached, "a read failed: " + describe(failure))
+                        .chain(reloaded -> reloaded ? readWith(table, keyCodec(table), keys, transactions)
+                                : Uni.createFrom().failure(failure)))
+                .onFailure(PgHydrator::isDefinitionChange)
+                .recoverWithUni(failure -> mismatch(table, failure));
+    }
+
+    /**
+     * An intent of {@code table} carries capture version {@code captureVersion}: if the table's cache was built
+     * before any intent this new was seen, it is dropped (once: the first batch to see the version drops it) and
+     * looked up again on next use. The capture version is bumped by the hooks' event trigger in the transaction of
+     * the DDL, so the catalog already shows the new definition when such an intent arrives.
+     */
+    public void captureVersionSeen(TableBinding table, int captureVersion) {
+        captureVersions.compute(table, (t, known) -> {
+            if (known != null && captureVersion <= known) {
+                return known;
+            }
+            Uni<PgKeyCodec> cached = codecs.get(t);
+            if (cached != null && codecs.remove(t, cached)) {
+                queries.remove(t);
+                events.definitionReloaded(t, "intents carry capture version " + captureVersion + ", newer than "
+                        + (known == null ? "none seen" : "version " + known) + " when the cache was built");
+            }
+            return captureVersion;
+        });
+    }
+
+    /**
+     * Looks the key columns' types up again and, if they differ from those of {@code stale} (still the cached
+     * entry), replaces the table's cache with them.
+     *
+     * @return whether the cache holds another definition than {@code stale} now (replaced here or by another batch)
+     */
+    Uni<Boolean> reloadIfChanged(TableBinding table, Uni<PgKeyCodec> stale, String why) {
+        return PgKeyCodec.lookUp(pool, table).chain(fresh -> stale.map(old -> {
+            if (old.sameDefinition(fresh)) {
+                return codecs.get(table) != stale;
+            }
+            if (codecs.replace(table, stale, Uni.createFrom().item(fresh))) {
+                queries.remove(table);
+                events.definitionReloaded(table, why);
+            }
+            return true;
+        }).onFailure().recoverWithItem(() -> {
+            // The stale entry itself failed (it is gone from the cache already): use what the catalog says now.
+            codecs.put(table, Uni.createFrom().item(fresh));
+            queries.remove(table);
+            events.definitionReloaded(table, why);
+            return true;
+        }));
+    }
+
+    /**
+     * The reason the configuration of {@code table} no longer fits the source, as a failed Uni with a
+     * {@link ConfigurationMismatchException}; {@code failure} itself when every configured column is there (the error has
+     * another cause: it is retried as any failure is).
+     */
+    private <T> Uni<T> mismatch(TableBinding table, Throwable failure) {
+        List<String> configured = new ArrayList<>(table.columns());
+        table.versionColumn().filter(column -> !configured.contains(column)).ifPresent(configured::add);
+        return CatalogCheck.missingColumns(pool, table.table(), configured)
+                .onFailure().recoverWithUni(() -> Uni.createFrom().failure(failure))
+                .chain(missing -> {
+                    if (missing.isEmpty()) {
+                        return Uni.createFrom().failure(new ConfigurationMismatchException(table, "table " + table.table()
+                                + " of source " + table.source() + " no longer exists: update or remove "
+                                + ConfigurationMismatchException.setting(table, "*")));
+                    }
+                    if (missing.get().isEmpty()) {
+                        return Uni.createFrom().failure(failure);
+                    }
+                    String column = missing.get().get(0);
+                    String setting = table.keyColumns().contains(column)
+                            ? ConfigurationMismatchException.setting(table, "key-columns") + " and "
+                                    + ConfigurationMismatchException.setting(table, "columns")
+                            : table.columns().contains(column) ? ConfigurationMismatchException.setting(table, "columns")
+                            : ConfigurationMismatchException.setting(table, "version-column");
+                    return Uni.createFrom().failure(new ConfigurationMismatchException(table,
+                            CatalogCheck.named(missing.get()) + " of " + ConfigurationMismatchException.describe(table)
+                                    + " no longer exist"
+                                    + (missing.get().size() == 1 ? "s" : "") + ": update " + setting));
+                });
+    }
+
+    private static String describe(Throwable failure) {
+        return failure instanceof PgException pg ? pg.getErrorMessage() + " (SQLSTATE " + pg.getSqlState() + ")"
+                : failure.getMessage();
+    }
+
+    static boolean isDefinitionChange(Throwable failure) {
+        return failure instanceof PgException pg && DEFINITION_CHANGED.contains(pg.getSqlState());
+    }
+
+    private Uni<Read> readWith(TableBinding table, Uni<PgKeyCodec> cached, List<EntityKey> keys,
+            Set<Long> transactions) {
+        return cached.chain(codec -> query(table, codec).chain(sql -> readOnce(sql, codec, keys, transactions)
                 .onFailure(PgHydrator::isDataException)
                 .recoverWithUni(failure -> unreadable(sql, codec, keys).map(reasons -> {
                     if (reasons.isEmpty()) {
@@ -137,18 +263,35 @@ public final class PgHydrator {
                 }))));
     }
 
+    /**
+     * The {@link Hydrator} read: the states alone, with no transactions to check. {@link PgSource} uses
+     * {@link #read(TableBinding, List, Set)}, which also reports the position and whether the read saw given
+     * transactions.
+     */
+    @Override
+    public Uni<List<EntityState>> read(TableBinding table, List<EntityKey> keys) {
+        return read(table, keys, Set.of()).map(read -> read.snapshot().states());
+    }
+
     /** The key codec of the table, built from the catalog on first use and then reused. */
     Uni<PgKeyCodec> keyCodec(TableBinding table) {
         return codecs.computeIfAbsent(table, t -> PgKeyCodec.lookUp(pool, t)
+                .onFailure(PgHydrator::isDefinitionChange).recoverWithUni(failure -> mismatch(t, failure))
                 .memoize().indefinitely()
                 .onFailure().invoke(() -> codecs.remove(t)));
     }
 
-    private Uni<String> query(TableBinding table) {
-        return queries.computeIfAbsent(table, t -> keyCodec(t)
-                .chain(codec -> historyReadable().map(history -> buildQuery(codec, history)))
-                .memoize().indefinitely()
-                .onFailure().invoke(() -> queries.remove(t)));
+    /** The statement for {@code codec}, cached per table; a statement built for another (older) codec is replaced. */
+    private Uni<String> query(TableBinding table, PgKeyCodec codec) {
+        return queries.compute(table, (t, known) -> known != null && known.codec() == codec ? known
+                : new Statement(codec, historyReadable().map(history -> buildQuery(codec, history))
+                        .memoize().indefinitely()
+                        .onFailure().invoke(() -> queries.remove(t))))
+                .sql();
+    }
+
+    /** A table's statement and the codec it was built for. */
+    private record Statement(PgKeyCodec codec, Uni<String> sql) {
     }
 
     private Uni<Read> readOnce(String sql, PgKeyCodec codec, List<EntityKey> keys, Set<Long> transactions) {

@@ -53,7 +53,10 @@ final class PgKeyCodec {
         this.columns = List.copyOf(columns);
     }
 
-    /** Looks the key columns' types up in the catalog; fails naming the column if one is missing or not allowed. */
+    /**
+     * Looks the key columns' types up in the catalog; fails with a {@link ConfigurationMismatchException} naming the column
+     * and the setting to update if one is missing or of a type wail cannot bind.
+     */
     static Uni<PgKeyCodec> lookUp(Pool pool, TableBinding table) {
         return pool.preparedQuery(KEY_COLUMNS)
                 .execute(Tuple.of(quoteQualified(table.table()), table.keyColumns().toArray(String[]::new)))
@@ -68,20 +71,29 @@ final class PgKeyCodec {
             String base = row.getString(2);
             String label = declared.equals(base) ? declared : declared + " (a domain over " + base + ")";
             PgKeyType type = PgKeyType.of(row.getLong(3), row.getBoolean(4)).orElseThrow(() ->
-                    new IllegalStateException(table.qualifiedName() + ": key column " + name + " has type " + label
-                            + ", which wail does not support in a key (see the README, \"Key identity\")"));
+                    new ConfigurationMismatchException(table, "key column " + name + " of "
+                            + ConfigurationMismatchException.describe(table) + " has type " + label + ", which wail does not"
+                            + " support in a key (see the README, \"Key identity\"): change the column's type back or"
+                            + " update " + ConfigurationMismatchException.setting(table, "key-columns")));
             byName.put(name, new Column(name, declared, label, type));
         }
         List<Column> columns = new ArrayList<>();
         for (String name : table.keyColumns()) {
             Column column = byName.get(name);
             if (column == null) {
-                throw new IllegalStateException(table.qualifiedName() + ": source table " + table.table()
-                        + " has no column " + name + " (configured as a key column)");
+                throw new ConfigurationMismatchException(table, "key column " + name + " of "
+                        + ConfigurationMismatchException.describe(table) + " no longer exists: update "
+                        + ConfigurationMismatchException.setting(table, "key-columns") + " and "
+                        + ConfigurationMismatchException.setting(table, "columns"));
             }
             columns.add(column);
         }
         return columns;
+    }
+
+    /** Whether {@code other} binds the same key columns with the same types (nothing to reload). */
+    boolean sameDefinition(PgKeyCodec other) {
+        return columns.equals(other.columns);
     }
 
     List<Column> columns() {

@@ -109,6 +109,13 @@ public final class PgReadModelSink implements Sink {
         /** A version column refused states that the position guard admitted: the column is not a version. */
         void versionColumnRefused(TableBinding table, String column, int entities);
 
+        /**
+         * The configuration of {@code table} no longer fits its read model table ({@code reason} says what is
+         * missing and which setting to update); the table's messages are retried. Default: nothing.
+         */
+        default void configurationMismatch(TableBinding table, String reason) {
+        }
+
         Events NONE = new Events() {
             @Override
             public void historyChanged(String source, long from, long to, String why) {
@@ -160,7 +167,46 @@ public final class PgReadModelSink implements Sink {
                 })
                 .chain(epoch -> reader.read(keys, new Floor(epoch.floor(), epoch.history()))
                         .chain(snapshot -> epochOf(connection, table, epoch, snapshot)
-                                .chain(writeEpoch -> write(connection, table, snapshot, ids, writeEpoch)))));
+                                .chain(writeEpoch -> write(connection, table, snapshot, ids, writeEpoch)
+                                        .onFailure(PgHydrator::isDefinitionChange)
+                                        .transform(ReadModelStatementFailed::new)))))
+                .onFailure(ReadModelStatementFailed.class)
+                .recoverWithUni(failure -> mismatch(table, failure.getCause()));
+    }
+
+    /** A write that failed with an undefined column or table: diagnosed once its transaction is over. */
+    private static final class ReadModelStatementFailed extends RuntimeException {
+        ReadModelStatementFailed(Throwable cause) {
+            super(cause);
+        }
+    }
+
+    /**
+     * Why a write failed with an undefined column or table, as a {@link ConfigurationMismatchException} naming the
+     * setting to update (logged, reported); {@code failure} itself when the read model has every configured column.
+     * Asked on a connection of its own, after the write's transaction rolled back.
+     */
+    private <T> Uni<T> mismatch(TableBinding table, Throwable failure) {
+        return CatalogCheck.missingColumns(pool, table.sinkTable(), table.columns())
+                .onFailure().recoverWithUni(() -> Uni.createFrom().failure(failure))
+                .chain(missing -> {
+                    String of = " (the read model of " + ConfigurationMismatchException.describe(table) + ")";
+                    String reason;
+                    if (missing.isEmpty()) {
+                        reason = "read model table " + table.sinkTable() + of + " does not exist: create it or update "
+                                + ConfigurationMismatchException.setting(table, "sink-table");
+                    } else if (!missing.get().isEmpty()) {
+                        reason = CatalogCheck.named(missing.get()) + " of read model table " + table.sinkTable() + of
+                                + (missing.get().size() == 1 ? " does" : " do") + " not exist: add "
+                                + (missing.get().size() == 1 ? "it" : "them") + " to the read model table or update "
+                                + ConfigurationMismatchException.setting(table, "columns");
+                    } else {
+                        return Uni.createFrom().failure(failure);
+                    }
+                    LOG.errorf("%s; the messages of the table are retried until then", reason);
+                    events.configurationMismatch(table, reason);
+                    return Uni.createFrom().failure(new ConfigurationMismatchException(table, reason));
+                });
     }
 
     /**

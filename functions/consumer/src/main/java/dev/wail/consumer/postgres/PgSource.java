@@ -45,6 +45,13 @@ import org.jboss.logging.Logger;
  * check needs to see other roles' sessions: when the writer has {@code synchronous_standby_names} set and the
  * source's role lacks {@code pg_read_all_stats} (or {@code pg_monitor}), the reader is not used at all (said once at
  * WARN; asked again every minute), since reads of the writer alone cannot regress one another.
+ *
+ * <p><b>Definition changes.</b> Each endpoint's {@link PgHydrator} reloads what it cached of a table when the
+ * table's definition changed (see there). A key the cached key types reject is checked once more against the
+ * catalog's current types before its intent is rejected (one catalog query per batch that holds such a key). When
+ * the configuration no longer fits the source table, the reason ({@link ConfigurationMismatchException}) is logged at ERROR
+ * and reported to {@link PgSchemaEvents#configurationMismatch} on every batch it fails, and the batch's messages are
+ * retried: they go through once the DDL is reverted or the configuration updated.
  */
 public final class PgSource implements Source {
 
@@ -69,11 +76,19 @@ public final class PgSource implements Source {
     private final Uni<Boolean> writerSeesSyncWaits;
     private final AtomicBoolean warnedBlindToSyncWaits = new AtomicBoolean();
 
+    private final PgSchemaEvents events;
+
     public PgSource(String name, Pool writerPool, Optional<Pool> readerPool) {
+        this(name, writerPool, readerPool, PgSchemaEvents.NONE);
+    }
+
+    /** @param events told of reloads of a table's cached definition and of configurations that no longer fit */
+    public PgSource(String name, Pool writerPool, Optional<Pool> readerPool, PgSchemaEvents events) {
         this.name = name;
         this.writerPool = writerPool;
-        this.writer = new PgHydrator(writerPool);
-        this.reader = readerPool.map(PgHydrator::new);
+        this.events = events;
+        this.writer = new PgHydrator(writerPool, events);
+        this.reader = readerPool.map(pool -> new PgHydrator(pool, events));
         this.writerSeesSyncWaits = writerPool.query(SEES_SYNC_WAITS).execute()
                 .map(rows -> rows.iterator().next().getBoolean(0))
                 .memoize().atLeast(SYNC_WAITS_RECHECK);
@@ -131,7 +146,31 @@ public final class PgSource implements Source {
     /** Canonical keys and invalid ones from the key columns' types, which the writer's catalog gives once a table. */
     @Override
     public Uni<KeyCheck> keys(TableBinding table, List<EntityKey> keys) {
-        return writer.keyCodec(table).map(codec -> codec.check(keys));
+        Uni<PgKeyCodec> cached = writer.keyCodec(table);
+        return cached.chain(codec -> {
+            KeyCheck check = codec.check(keys);
+            if (check.problems().isEmpty()) {
+                return Uni.createFrom().item(check);
+            }
+            // The key types may have changed under a warm instance (integer to bigint) without a capture version
+            // telling: ask the catalog before rejecting.
+            return writer.reloadIfChanged(table, cached, "keys failed the cached key types: " + check.problems())
+                    .chain(reloaded -> reloaded ? writer.keyCodec(table).map(fresh -> fresh.check(keys))
+                            : Uni.createFrom().item(check));
+        }).onFailure(ConfigurationMismatchException.class).invoke(this::reportMismatch);
+    }
+
+    /** Both endpoints drop what they cached of the table if the capture version is newer (see {@link PgHydrator}). */
+    @Override
+    public void captureVersionSeen(TableBinding table, int captureVersion) {
+        writer.captureVersionSeen(table, captureVersion);
+        reader.ifPresent(replica -> replica.captureVersionSeen(table, captureVersion));
+    }
+
+    private void reportMismatch(Throwable failure) {
+        ConfigurationMismatchException mismatch = (ConfigurationMismatchException) failure;
+        LOG.errorf("%s; the messages of the table are retried until then", mismatch.getMessage());
+        events.configurationMismatch(mismatch.table(), mismatch.getMessage());
     }
 
     @Override
@@ -201,7 +240,8 @@ public final class PgSource implements Source {
                     }
                     return read.snapshot().fromCurrentEndpoint();
                 })
-                .onFailure(SnapshotBehind.class).retry().atMost(WRITER_ATTEMPTS - 1);
+                .onFailure(SnapshotBehind.class).retry().atMost(WRITER_ATTEMPTS - 1)
+                .onFailure(ConfigurationMismatchException.class).invoke(this::reportMismatch);
     }
 
     /** A writer read whose snapshot misses a commit below its position: repeated, then reported. */

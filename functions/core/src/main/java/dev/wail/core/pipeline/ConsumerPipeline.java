@@ -151,6 +151,7 @@ public final class ConsumerPipeline {
         Source source = sources.get(table.source());
         long started = clock.millis();
         TableResult result = new TableResult(table, delivered.size());
+        newestCaptureVersion(delivered).ifPresent(version -> source.captureVersionSeen(table, version));
         return source.keys(table, distinctKeys(delivered))
                 .map(check -> canonical(table, delivered, check, result))
                 .chain(canonical -> source.transactionStatus(Verification.transactionIds(canonical))
@@ -289,6 +290,18 @@ public final class ConsumerPipeline {
         List<EntityKey> keys = new ArrayList<>(entities.size());
         entities.forEach(entity -> keys.add(entity.latest().key()));
         return keys;
+    }
+
+    /** The newest capture version among the intents, if any carries one. */
+    private static Optional<Integer> newestCaptureVersion(List<DeliveredIntent> delivered) {
+        Integer newest = null;
+        for (DeliveredIntent d : delivered) {
+            Integer version = d.intent().captureVersion();
+            if (version != null && (newest == null || version > newest)) {
+                newest = version;
+            }
+        }
+        return Optional.ofNullable(newest);
     }
 
     private static List<EntityKey> distinctKeys(List<DeliveredIntent> delivered) {

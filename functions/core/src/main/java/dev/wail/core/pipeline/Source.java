@@ -25,6 +25,15 @@ public interface Source {
     Uni<Map<Long, TransactionStatus>> transactionStatus(Set<Long> transactionIds);
 
     /**
+     * Tells the source the newest capture version ({@link dev.wail.core.intent.Intent#captureVersion}) among the
+     * intents of one table in a batch, before {@link #keys} is called for them. A source that caches what it learnt
+     * of the table's definition (key types, statements) reloads it, once, when this is newer than the version its
+     * cache was built for. Default: nothing (the source caches nothing, or has no capture versions).
+     */
+    default void captureVersionSeen(TableBinding table, int captureVersion) {
+    }
+
+    /**
      * Checks and canonicalizes the keys of one table's intents, before they are coalesced: the consumer rewrites each
      * intent's key to the canonical form this returns, so that entity ids, sink guards, coalescing groups and read
      * results are one per row however the key was spelled, and rejects only the intents whose key is in
