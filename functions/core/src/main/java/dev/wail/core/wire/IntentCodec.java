@@ -19,12 +19,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -195,7 +191,7 @@ public final class IntentCodec {
 
     /** The content-derived id of an intent: SHA-256 of its canonical encoding, first 96 bits, URL-safe base64. */
     public static String idOf(Intent intent) {
-        return digest(DEFAULT.encode(intent), 12);
+        return ContentId.of(DEFAULT.encode(intent), 12);
     }
 
     /**
@@ -215,16 +211,7 @@ public final class IntentCodec {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return digest(out.toByteArray(), 16);
-    }
-
-    private static String digest(byte[] bytes, int length) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(bytes);
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(digest, length));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every Java runtime", e);
-        }
+        return ContentId.of(out.toByteArray(), 16);
     }
 
     private static void writeKey(JsonGenerator gen, EntityKey key) throws IOException {

@@ -2,14 +2,11 @@ package dev.wail.producer.log;
 
 import dev.wail.core.intent.Intent;
 import dev.wail.core.log.IntentLog;
+import dev.wail.core.wire.ContentId;
 import dev.wail.core.wire.IntentCodec;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -119,17 +116,8 @@ public final class SqsIntentLog implements IntentLog {
             body.append(body.length() > 1 ? "," : "").append(encoded.get(member));
         }
         String text = body.append(']').toString();
-        return new OutgoingMessage(members, text, fifo ? group : null, fifo ? contentId(text) : null);
-    }
-
-    /** A deduplication id for a packed body: the same intents packed the same way give the same id. */
-    private static String contentId(String body) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(body.getBytes(StandardCharsets.UTF_8));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(digest, 16));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every Java runtime", e);
-        }
+        // The deduplication id of a packed body: the same intents packed the same way give the same id.
+        return new OutgoingMessage(members, text, fifo ? group : null, fifo ? ContentId.of(text, 16) : null);
     }
 
     private RetryPolicy.Attempt send(List<OutgoingMessage> messages, List<Integer> pending) {
