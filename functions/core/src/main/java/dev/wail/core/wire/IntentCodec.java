@@ -53,6 +53,9 @@ public final class IntentCodec {
 
     public static final IntentCodec DEFAULT = new IntentCodec();
 
+    /** Leading SHA-256 bytes in an intent id: 96 bits, 16 base64 characters. */
+    private static final int ID_DIGEST_BYTES = 12;
+
     private final JsonFactory json = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder()
                     .maxNestingDepth(4)
@@ -189,9 +192,19 @@ public final class IntentCodec {
         }
     }
 
-    /** The content-derived id of an intent: SHA-256 of its canonical encoding, first 96 bits, URL-safe base64. */
+    /**
+     * The content-derived id of an intent (16 URL-safe base64 characters): SHA-256 of its canonical encoding, first 96
+     * bits. A hook that reports the same change twice produces the same id, so SQS FIFO deduplication and logs
+     * recognise it; it is not sent on the wire because it is derivable. It is the wire's, not the model's: it hashes
+     * the encoding. Each call encodes and hashes; a caller that holds the encoding uses {@link #idOfEncoded}.
+     */
     public static String idOf(Intent intent) {
-        return ContentId.of(DEFAULT.encode(intent), 12);
+        return ContentId.of(DEFAULT.encode(intent), ID_DIGEST_BYTES);
+    }
+
+    /** {@link #idOf} of the intent whose encoding {@code encoded} is (as {@link #encodeToString} gave it), without a decode. */
+    public static String idOfEncoded(String encoded) {
+        return ContentId.of(encoded, ID_DIGEST_BYTES);
     }
 
     /**

@@ -107,9 +107,9 @@ public final class SqsIntentLog implements IntentLog {
 
     private OutgoingMessage message(List<Intent> intents, List<String> encoded, List<Integer> members, String group) {
         if (members.size() == 1) {
-            Intent intent = intents.get(members.get(0));
-            return new OutgoingMessage(members, encoded.get(members.get(0)), fifo ? group : null,
-                    fifo ? intent.id() : null);
+            String single = encoded.get(members.get(0));
+            return new OutgoingMessage(members, single, fifo ? group : null,
+                    fifo ? IntentCodec.idOfEncoded(single) : null);
         }
         StringBuilder body = new StringBuilder("[");
         for (int member : members) {
