@@ -1,10 +1,12 @@
 package dev.wail.producer.log;
 
+import dev.wail.core.log.IntentLog.AppendResult;
 import dev.wail.core.retry.Backoff;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.core.exception.SdkException;
 
@@ -38,6 +40,20 @@ public final class RetryPolicy {
      * @param resent entries sent again after a refusal (each attempt after the first counts its entries)
      */
     public record Outcome(List<Integer> failed, String error, int resent) {
+
+        /**
+         * The outcome for the intents packed into the entries: every intent of an entry given up on failed, ascending.
+         *
+         * @param intentsOf the positions of the intents entry {@code n} carries
+         */
+        public AppendResult byIntent(IntFunction<List<Integer>> intentsOf) {
+            List<Integer> failedIntents = new ArrayList<>();
+            for (int entry : failed) {
+                failedIntents.addAll(intentsOf.apply(entry));
+            }
+            failedIntents.sort(null);
+            return new AppendResult(List.copyOf(failedIntents), error, resent);
+        }
     }
 
     private static final Logger LOG = Logger.getLogger(RetryPolicy.class);

@@ -66,13 +66,8 @@ public final class SqsIntentLog implements IntentLog {
         List<OutgoingMessage> messages = pack(intents);
         List<List<Integer>> calls = Batches.split(Batches.range(messages.size()), m -> messages.get(m).bytes(),
                 MAX_ENTRIES_PER_CALL, MAX_BYTES_PER_CALL);
-        RetryPolicy.Outcome outcome = retry.runEach("SQS queue " + queueUrl, calls, pending -> send(messages, pending));
-        List<Integer> failedIntents = new ArrayList<>();
-        for (int message : outcome.failed()) {
-            failedIntents.addAll(messages.get(message).intents());
-        }
-        failedIntents.sort(null);
-        return new AppendResult(List.copyOf(failedIntents), outcome.error(), outcome.resent());
+        return retry.runEach("SQS queue " + queueUrl, calls, pending -> send(messages, pending))
+                .byIntent(message -> messages.get(message).intents());
     }
 
     /**
