@@ -323,7 +323,8 @@ class ConsumerHandlerTest {
     private static List<DeadLetter> deadLetters(String queue) throws RuntimeException {
         try {
             return VertxContextSupport.subscribeAndAwait(() -> io.quarkus.hibernate.reactive.panache.Panache
-                    .withSession(() -> DeadLetter.recent(EmbeddedSqsServer.queueArn(queue), 100)));
+                    .withSession(() -> DeadLetter.<DeadLetter>find("log = ?1 order by lastSeenAt desc, id desc",
+                            EmbeddedSqsServer.queueArn(queue)).list()));
         } catch (Throwable e) {
             throw new IllegalStateException(e);
         }

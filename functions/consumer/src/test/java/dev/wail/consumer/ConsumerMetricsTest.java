@@ -24,7 +24,7 @@ class ConsumerMetricsTest {
         EmfLines lines = new EmfLines();
         BatchResult result = new BatchResult(List.of(MessageOutcome.done("a"), MessageOutcome.done("b"),
                 new MessageOutcome("c", Status.REJECTED, "malformed intent"),
-                new MessageOutcome("d", Status.RETRY, "in progress")), 4, 3, 2, 0, 1,
+                new MessageOutcome("d", Status.RETRY, "in progress")), 4,
                 List.of(new TableStats("shop", "orders", 3, 2, 2, 0, 0, 1, 41, 30, 9, List.of(5_000L, 7_000L)),
                         new TableStats("shop", "payments", 1, 1, 0, 0, 1, 0, 0, 0, List.of())));
 

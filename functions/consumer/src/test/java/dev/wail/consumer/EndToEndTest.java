@@ -113,7 +113,7 @@ class EndToEndTest {
         String entityId = IntentCodec.entityId(sent.get(0).entity());
         for (Intent intent : sent) {
             String messageId = messages.get(sent.indexOf(intent)).messageId();
-            assertThat(trace.withMdc(Trace.INTENT_ID, intent.id())).as("trace lines of %s among %s", intent.id(),
+            assertThat(trace.withMdc(Trace.INTENT_ID, IntentCodec.idOf(intent))).as("trace lines of %s among %s", IntentCodec.idOf(intent),
                     trace.lines()).extracting(LogCapture.Line::message)
                     .containsExactly("intent for shop/orders{id=1001} appended (" + intent.operation() + ")",
                             "intent for shop/orders{id=1001} in message " + messageId + ": DONE");

@@ -137,7 +137,8 @@ class SourceHistoryTest {
 
         // A source that hands the sink the old cluster's answer as a replica's read: refused, nothing written.
         PgSource old = new PgSource("shop", originalPool.pool(), Optional.empty());
-        assertThatThrownBy(() -> sink.refresh(ITEMS, KEYS, (keys, floor) -> old.read(ITEMS, keys, Freshness.ANY)
+        assertThatThrownBy(() -> sink.refresh(ITEMS, KEYS, (keys, floor) -> old.read(ITEMS, keys,
+                new Freshness(0, Set.of()))
                 .map(read -> new SourceSnapshot(read.states(), read.position(), read.history(), false)))
                 .await().atMost(Duration.ofSeconds(30)))
                 .hasMessageContaining("a replica answered from history " + systemIdentifier(original))

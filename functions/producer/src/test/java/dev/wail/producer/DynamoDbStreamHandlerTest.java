@@ -134,7 +134,7 @@ class DynamoDbStreamHandlerTest {
                     .get(MessageSystemAttributeName.MESSAGE_GROUP_ID)).isEqualTo(IntentCodec.entityId(intent.entity())));
             if (packed.size() == 1) {
                 assertThat(message.attributes().get(MessageSystemAttributeName.MESSAGE_DEDUPLICATION_ID))
-                        .isEqualTo(packed.get(0).id());
+                        .isEqualTo(IntentCodec.idOf(packed.get(0)));
             }
         });
     }

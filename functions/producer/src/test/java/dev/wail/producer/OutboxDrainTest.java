@@ -151,7 +151,7 @@ class OutboxDrainTest {
             Intent intent = IntentCodec.DEFAULT.decode(m.body());
             assertThat(m.attributes().get(MessageSystemAttributeName.MESSAGE_GROUP_ID))
                     .isEqualTo(IntentCodec.entityId(intent.entity()));
-            assertThat(m.attributes().get(MessageSystemAttributeName.MESSAGE_DEDUPLICATION_ID)).isEqualTo(intent.id());
+            assertThat(m.attributes().get(MessageSystemAttributeName.MESSAGE_DEDUPLICATION_ID)).isEqualTo(IntentCodec.idOf(intent));
         });
         assertThat(messages).extracting(m -> m.attributes().get(MessageSystemAttributeName.MESSAGE_GROUP_ID))
                 .containsOnly(IntentCodec.entityId(new dev.wail.core.intent.Entity("shop", "drain_orders",

@@ -102,8 +102,8 @@ public class ConsumerBeans {
      * sink's pool, a batch with as many tables as the pool has connections would hold every connection in sink
      * transactions, each waiting for one more to read its source.
      */
-    private Source source(String name, ConsumerConfig.Source source, PgConnector.Endpoint own, PgConnector connector,
-            Instance<DynamoDbAsyncClient> dynamodb, ConsumerMetrics metrics) {
+    private Source source(String name, ConsumerConfig.SourceSettings source, PgConnector.Endpoint own,
+            PgConnector connector, Instance<DynamoDbAsyncClient> dynamodb, ConsumerMetrics metrics) {
         return switch (source.kind()) {
             case POSTGRESQL -> {
                 ConsumerConfig.Postgres endpoints = source.postgres();

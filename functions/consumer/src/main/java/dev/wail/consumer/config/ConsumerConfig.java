@@ -27,7 +27,7 @@ import java.util.Optional;
 public interface ConsumerConfig {
 
     /** Configured sources by name; intents naming any other source are rejected. */
-    Map<String, Source> sources();
+    Map<String, SourceSettings> sources();
 
     /** The consumer's own settings. */
     Consumer consumer();
@@ -51,7 +51,8 @@ public interface ConsumerConfig {
         Duration secretTtl();
     }
 
-    interface Source {
+    /** One configured source's settings (the pipeline's {@code Source} is what the consumer builds from them). */
+    interface SourceSettings {
         /** What kind of database the source is. */
         @WithDefault("postgresql")
         Kind kind();

@@ -11,7 +11,6 @@ import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
-import java.util.List;
 
 /**
  * A message the consumer could not process, kept with the reason a person can act on (table
@@ -61,10 +60,5 @@ public class DeadLetter extends PanacheEntityBase {
 
     public static Uni<DeadLetter> findByMessage(String log, String messageId) {
         return find("log = ?1 and messageId = ?2", log, messageId).firstResult();
-    }
-
-    /** The most recently seen dead letters of a log, newest first. */
-    public static Uni<List<DeadLetter>> recent(String log, int limit) {
-        return find("log = ?1 order by lastSeenAt desc, id desc", log).page(0, limit).list();
     }
 }

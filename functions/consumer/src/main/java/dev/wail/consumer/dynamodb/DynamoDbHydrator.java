@@ -4,6 +4,7 @@ import dev.wail.core.intent.EntityKey;
 import dev.wail.core.pipeline.EntityState;
 import dev.wail.core.pipeline.Hydrator;
 import dev.wail.core.pipeline.TableBinding;
+import dev.wail.core.retry.Backoff;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
@@ -26,7 +26,7 @@ import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
  * name work); each item becomes a JSON document as {@link ItemDocuments} describes.
  *
  * <p>Keys DynamoDB leaves unprocessed (throttling, the 16 MB response limit) are asked again, alone, with exponential
- * backoff and full jitter, up to {@code maxAttempts} calls; keys still unprocessed then fail the read, and the
+ * backoff and full jitter ({@link Backoff}), up to {@code maxAttempts} calls; keys still unprocessed then fail the read, and the
  * pipeline retries the messages. The table's key schema is read once per table ({@code DescribeTable}) and checked
  * against the configured key columns.
  */
@@ -37,7 +37,7 @@ public final class DynamoDbHydrator implements Hydrator {
 
     private final DynamoDbAsyncClient dynamodb;
     private final int maxAttempts;
-    private final Duration baseBackoff;
+    private final Backoff backoff;
     private final Map<TableBinding, Uni<DynamoDbKeys>> keySchemas = new ConcurrentHashMap<>();
 
     /**
@@ -50,7 +50,7 @@ public final class DynamoDbHydrator implements Hydrator {
         }
         this.dynamodb = dynamodb;
         this.maxAttempts = maxAttempts;
-        this.baseBackoff = baseBackoff;
+        this.backoff = new Backoff(baseBackoff);
     }
 
     @Override
@@ -111,14 +111,10 @@ public final class DynamoDbHydrator implements Hydrator {
     }
 
     private Uni<Void> backoff(int attempt) {
-        if (attempt == 1) {
-            return Uni.createFrom().voidItem();
-        }
-        long ceiling = baseBackoff.toMillis() << Math.min(attempt - 2, 10);
-        long delay = ThreadLocalRandom.current().nextLong(ceiling + 1);
-        // Full jitter can draw zero, which Mutiny's delay refuses.
-        return delay == 0 ? Uni.createFrom().voidItem()
-                : Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(delay));
+        Duration delay = backoff.delay(attempt);
+        // The first attempt does not wait, and full jitter can draw zero, which Mutiny's delay refuses.
+        return delay.isZero() ? Uni.createFrom().voidItem()
+                : Uni.createFrom().voidItem().onItem().delayIt().by(delay);
     }
 
     private static BatchGetItemRequest request(TableBinding table, List<Map<String, AttributeValue>> keys) {

@@ -2,8 +2,10 @@ package dev.wail.consumer.dynamodb;
 
 import dev.wail.core.intent.EntityKey;
 import dev.wail.core.pipeline.TableBinding;
-import java.math.BigDecimal;
-import java.util.Base64;
+import dev.wail.lambda.dynamodb.DynamoDbKeyCodec;
+import dev.wail.lambda.dynamodb.DynamoDbKeyCodec.KeyAttribute;
+import dev.wail.lambda.dynamodb.DynamoDbKeyCodec.KeyType;
+import dev.wail.lambda.dynamodb.DynamoDbKeyCodec.KeyValue;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,23 +19,12 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 
 /**
- * A DynamoDB table's key (attribute names and types, partition key first, from {@code DescribeTable}) and the
- * inverse of the producer's key mapping: an intent key's values become DynamoDB key attributes again.
- *
- * <ul>
- *   <li>{@code S}: the string (an integer value is taken as its decimal text);</li>
- *   <li>{@code N}: an integer as is, or the decimal text the producer wrote for numbers that are not 64-bit
- *       integers;</li>
- *   <li>{@code B}: the standard base64 text the producer wrote, decoded.</li>
- * </ul>
- *
- * Intent keys name their attributes and may list them in any order; they must name exactly the table's key
- * attributes.
+ * A DynamoDB table's key (attribute names and types, partition key first, from {@code DescribeTable}), and the SDK
+ * side of {@link DynamoDbKeyCodec}, the mapping the producer wrote intent keys with: an intent key's values become
+ * DynamoDB key attributes again. Intent keys name their attributes and may list them in any order; they must name
+ * exactly the table's key attributes.
  */
 record DynamoDbKeys(String table, List<KeyAttribute> attributes) {
-
-    record KeyAttribute(String name, ScalarAttributeType type) {
-    }
 
     DynamoDbKeys {
         attributes = List.copyOf(attributes);
@@ -45,13 +36,13 @@ record DynamoDbKeys(String table, List<KeyAttribute> attributes) {
                 .collect(Collectors.toMap(AttributeDefinition::attributeName, AttributeDefinition::attributeType));
         List<KeyAttribute> attributes = description.keySchema().stream()
                 .map(KeySchemaElement::attributeName)
-                .map(name -> new KeyAttribute(name, types.get(name)))
+                .map(name -> new KeyAttribute(name, keyType(name, types.get(name))))
                 .toList();
         DynamoDbKeys keys = new DynamoDbKeys(description.tableName(), attributes);
         if (!new HashSet<>(binding.keyColumns()).equals(new HashSet<>(keys.names()))) {
             throw new IllegalStateException(binding.qualifiedName() + ": configured key columns "
                     + binding.keyColumns() + " are not the key of DynamoDB table " + keys.table() + " "
-                    + keys.describe());
+                    + DynamoDbKeyCodec.describe(attributes));
         }
         return keys;
     }
@@ -62,15 +53,8 @@ record DynamoDbKeys(String table, List<KeyAttribute> attributes) {
 
     /** The DynamoDB key of an intent key. */
     Map<String, AttributeValue> toAttributes(EntityKey key) {
-        if (!new HashSet<>(key.columns()).equals(new HashSet<>(names()))) {
-            throw new IllegalArgumentException("key " + key + " does not name the attributes of DynamoDB table "
-                    + table + "'s key " + describe());
-        }
         Map<String, AttributeValue> item = new LinkedHashMap<>();
-        for (KeyAttribute attribute : attributes) {
-            Object value = key.value(key.columns().indexOf(attribute.name()));
-            item.put(attribute.name(), toAttribute(attribute, value));
-        }
+        DynamoDbKeyCodec.toItemKey(key, attributes, table).forEach((name, value) -> item.put(name, toSdk(value)));
         return item;
     }
 
@@ -86,46 +70,34 @@ record DynamoDbKeys(String table, List<KeyAttribute> attributes) {
                 throw new IllegalStateException("DynamoDB table " + table + " returned an item without its key "
                         + "attribute " + attribute.name());
             }
-            String text = switch (attribute.type()) {
-                case N -> new BigDecimal(value.n()).stripTrailingZeros().toPlainString();
-                case B -> Base64.getEncoder().encodeToString(value.b().asByteArray());
-                default -> value.s();
-            };
-            identity.append(text).append('\u0000');
+            identity.append(DynamoDbKeyCodec.identity(fromSdk(attribute.type(), value))).append('\u0000');
         }
         return identity.toString();
     }
 
-    private static AttributeValue toAttribute(KeyAttribute attribute, Object value) {
-        String text = String.valueOf(value);
-        return switch (attribute.type()) {
-            case N -> AttributeValue.fromN(number(attribute, text));
-            case B -> AttributeValue.fromB(SdkBytes.fromByteArray(binary(attribute, text)));
-            case S -> AttributeValue.fromS(text);
-            default -> throw new IllegalStateException("key attribute " + attribute.name() + " has type "
-                    + attribute.type() + ", which wail cannot read");
+    private static KeyType keyType(String name, ScalarAttributeType type) {
+        return switch (type) {
+            case S -> KeyType.S;
+            case N -> KeyType.N;
+            case B -> KeyType.B;
+            default -> throw new IllegalStateException("key attribute " + name + " has type " + type
+                    + ", which wail cannot read");
         };
     }
 
-    private static String number(KeyAttribute attribute, String text) {
-        try {
-            return new BigDecimal(text).toPlainString();
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("key attribute " + attribute.name() + " is a number, got '" + text + "'");
-        }
+    private static AttributeValue toSdk(KeyValue value) {
+        return switch (value.type()) {
+            case S -> AttributeValue.fromS(value.text());
+            case N -> AttributeValue.fromN(value.text());
+            case B -> AttributeValue.fromB(SdkBytes.fromByteArray(value.bytes()));
+        };
     }
 
-    private static byte[] binary(KeyAttribute attribute, String text) {
-        try {
-            return Base64.getDecoder().decode(text);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("key attribute " + attribute.name() + " is binary (base64 in an "
-                    + "intent), got '" + text + "'");
-        }
-    }
-
-    private String describe() {
-        return attributes.stream().map(a -> a.name() + " (" + a.type() + ")")
-                .collect(Collectors.joining(", ", "[", "]"));
+    private static KeyValue fromSdk(KeyType type, AttributeValue value) {
+        return switch (type) {
+            case S -> KeyValue.s(value.s());
+            case N -> KeyValue.n(value.n());
+            case B -> KeyValue.b(value.b().asByteArray());
+        };
     }
 }

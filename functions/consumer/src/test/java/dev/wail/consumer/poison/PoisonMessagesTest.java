@@ -403,8 +403,8 @@ abstract class PoisonMessagesTest {
 
     private static List<DeadLetter> deadLetters(String queue) {
         try {
-            return VertxContextSupport.subscribeAndAwait(() -> Panache.withSession(
-                    () -> DeadLetter.recent(EmbeddedSqsServer.queueArn(queue), 100)));
+            return VertxContextSupport.subscribeAndAwait(() -> Panache.withSession(() -> DeadLetter.<DeadLetter>find(
+                    "log = ?1 order by lastSeenAt desc, id desc", EmbeddedSqsServer.queueArn(queue)).list()));
         } catch (Throwable e) {
             throw new IllegalStateException(e);
         }

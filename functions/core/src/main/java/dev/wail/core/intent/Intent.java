@@ -1,6 +1,5 @@
 package dev.wail.core.intent;
 
-import dev.wail.core.wire.IntentCodec;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.Objects;
@@ -29,8 +28,6 @@ public final class Intent {
     private final VersionHint version;
     private final Instant capturedAt;
     private final Integer captureVersion;
-    /** Computed on first use; a racy single check is safe because a String is immutable. */
-    private String id;
 
     /**
      * @param source         the configured name of the database the change happened in (e.g. {@code shop})
@@ -93,20 +90,6 @@ public final class Intent {
 
     public Entity entity() {
         return new Entity(source, table, key);
-    }
-
-    /**
-     * A content-derived id (16 URL-safe base64 characters). A hook that reports the same change twice produces the
-     * same id, so SQS FIFO deduplication and logs recognise it; it is not sent on the wire because it is derivable.
-     * Computed once per instance.
-     */
-    public String id() {
-        String known = id;
-        if (known == null) {
-            known = IntentCodec.idOf(this);
-            id = known;
-        }
-        return known;
     }
 
     private static int recencyRank(Operation operation) {

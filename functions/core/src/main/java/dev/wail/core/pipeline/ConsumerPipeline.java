@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.ToIntFunction;
 
 /**
  * The consumer's recipe for one batch of messages: decode -> route to a configured table -> canonical keys (the
@@ -97,14 +96,11 @@ public final class ConsumerPipeline {
         byTable.forEach((table, delivered) -> tables.add(processTable(table, delivered)));
         int decoded = intents;
         if (tables.isEmpty()) {
-            return Uni.createFrom().item(new BatchResult(outcomes.outcomes(), decoded, 0, 0, 0, 0, List.of()));
+            return Uni.createFrom().item(new BatchResult(outcomes.outcomes(), decoded, List.of()));
         }
         return Uni.join().all(tables).andFailFast().map(results -> {
             results.forEach(result -> result.report(outcomes));
-            return new BatchResult(outcomes.outcomes(), decoded,
-                    sum(results, TableResult::entities), sum(results, TableResult::refreshed),
-                    sum(results, TableResult::droppedAborted), sum(results, TableResult::pending),
-                    results.stream().map(TableResult::stats).toList());
+            return new BatchResult(outcomes.outcomes(), decoded, results.stream().map(TableResult::stats).toList());
         });
     }
 
@@ -310,10 +306,6 @@ public final class ConsumerPipeline {
         return List.copyOf(keys);
     }
 
-    private static int sum(List<TableResult> results, ToIntFunction<TableResult> count) {
-        return results.stream().mapToInt(count).sum();
-    }
-
     /**
      * One table's part of a batch, filled in as it goes (by one chain of steps, one after another): the intents
      * rejected and the messages to retry, the refreshed entities, counts, and how long the source reads and the
@@ -390,20 +382,8 @@ public final class ConsumerPipeline {
             return readable;
         }
 
-        int entities() {
-            return entities;
-        }
-
         int refreshed() {
             return refreshed.size();
-        }
-
-        int droppedAborted() {
-            return droppedAborted;
-        }
-
-        int pending() {
-            return pending;
         }
 
         TableStats stats() {

@@ -15,8 +15,6 @@ import java.util.Set;
  */
 public record Freshness(long minPosition, Set<Long> committedTransactions, Optional<String> history) {
 
-    public static final Freshness ANY = new Freshness(0, Set.of());
-
     public Freshness {
         committedTransactions = Set.copyOf(committedTransactions);
         history = history == null ? Optional.empty() : history;

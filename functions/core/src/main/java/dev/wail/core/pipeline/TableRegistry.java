@@ -32,8 +32,4 @@ public final class TableRegistry {
     public Collection<TableBinding> tables() {
         return Collections.unmodifiableCollection(bindings.values());
     }
-
-    public int size() {
-        return bindings.size();
-    }
 }

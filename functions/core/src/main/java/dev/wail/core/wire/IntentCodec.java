@@ -19,12 +19,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -56,6 +52,9 @@ public final class IntentCodec {
     private static final int MAX_SEQUENCE_DIGITS = IntentLimits.MAX_SEQUENCE_DIGITS;
 
     public static final IntentCodec DEFAULT = new IntentCodec();
+
+    /** Leading SHA-256 bytes in an intent id: 96 bits, 16 base64 characters. */
+    private static final int ID_DIGEST_BYTES = 12;
 
     private final JsonFactory json = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder()
@@ -193,9 +192,19 @@ public final class IntentCodec {
         }
     }
 
-    /** The content-derived id of an intent: SHA-256 of its canonical encoding, first 96 bits, URL-safe base64. */
+    /**
+     * The content-derived id of an intent (16 URL-safe base64 characters): SHA-256 of its canonical encoding, first 96
+     * bits. A hook that reports the same change twice produces the same id, so SQS FIFO deduplication and logs
+     * recognise it; it is not sent on the wire because it is derivable. It is the wire's, not the model's: it hashes
+     * the encoding. Each call encodes and hashes; a caller that holds the encoding uses {@link #idOfEncoded}.
+     */
     public static String idOf(Intent intent) {
-        return digest(DEFAULT.encode(intent), 12);
+        return ContentId.of(DEFAULT.encode(intent), ID_DIGEST_BYTES);
+    }
+
+    /** {@link #idOf} of the intent whose encoding {@code encoded} is (as {@link #encodeToString} gave it), without a decode. */
+    public static String idOfEncoded(String encoded) {
+        return ContentId.of(encoded, ID_DIGEST_BYTES);
     }
 
     /**
@@ -215,16 +224,7 @@ public final class IntentCodec {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return digest(out.toByteArray(), 16);
-    }
-
-    private static String digest(byte[] bytes, int length) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(bytes);
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(digest, length));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every Java runtime", e);
-        }
+        return ContentId.of(out.toByteArray(), 16);
     }
 
     private static void writeKey(JsonGenerator gen, EntityKey key) throws IOException {

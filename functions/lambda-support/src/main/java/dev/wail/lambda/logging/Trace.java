@@ -35,7 +35,7 @@ public final class Trace {
 
     /** Logs one line about one intent, with its ids as MDC fields for that line only. */
     public static void intent(Intent intent, String format, Object... parameters) {
-        MDC.put(INTENT_ID, intent.id());
+        MDC.put(INTENT_ID, IntentCodec.idOf(intent));
         MDC.put(ENTITY_ID, IntentCodec.entityId(intent.entity()));
         try {
             LOG.infof(format, parameters);

@@ -25,7 +25,7 @@ class TraceTest {
 
             assertThat(capture.lines()).singleElement().satisfies(line -> {
                 assertThat(line.message()).isEqualTo("intent for shop/orders{id=42} appended");
-                assertThat(line.mdc()).containsEntry(Trace.INTENT_ID, intent.id())
+                assertThat(line.mdc()).containsEntry(Trace.INTENT_ID, IntentCodec.idOf(intent))
                         .containsEntry(Trace.ENTITY_ID, IntentCodec.entityId(intent.entity()));
             });
         }

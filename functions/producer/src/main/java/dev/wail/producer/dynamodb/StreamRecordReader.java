@@ -10,16 +10,14 @@ import dev.wail.core.intent.Operation;
 import dev.wail.core.intent.VersionHint;
 import dev.wail.core.wire.IntentCodec;
 import dev.wail.core.wire.IntentFormatException;
-import java.math.BigDecimal;
-import java.math.BigInteger;
+import dev.wail.lambda.dynamodb.DynamoDbKeyCodec;
+import dev.wail.lambda.dynamodb.DynamoDbKeyCodec.KeyValue;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -34,11 +32,9 @@ import java.util.regex.Pattern;
  *   <li>source: the configured name given to the constructor (the same for every table of the stream's account);</li>
  *   <li>table: the DynamoDB table name, taken from {@code eventSourceARN}
  *       ({@code arn:aws:dynamodb:REGION:ACCOUNT:table/NAME/stream/LABEL});</li>
- *   <li>key: the {@code Keys} attributes, ordered by attribute name (a stream record does not say which one is the
- *       partition key); {@code S} as a string; {@code N} as an integer when it is one that fits in 64 bits, otherwise
- *       as its decimal text without trailing zeros ({@code "1.5"}, {@code "123456789012345678901234567890"});
- *       {@code B} as standard base64 with padding. The consumer inverts this with the table's attribute
- *       definitions;</li>
+ *   <li>key: the {@code Keys} attributes as {@link DynamoDbKeyCodec} maps them (ordered by attribute name; {@code S}
+ *       as a string, {@code N} as an integer when it fits in 64 bits and as decimal text otherwise, {@code B} as
+ *       base64); the consumer inverts it with the same codec and the table's attribute definitions;</li>
  *   <li>operation: {@code INSERT} / {@code MODIFY} / {@code REMOVE} as insert / update / delete;</li>
  *   <li>version: the record's sequence number ({@link VersionHint.StreamSequence}), which grows with every change of
  *       one item;</li>
@@ -115,51 +111,31 @@ public final class StreamRecordReader {
         if (keys == null || keys.isEmpty()) {
             throw new MalformedRecordException("dynamodb.Keys is missing or empty");
         }
-        EntityKey.Builder key = EntityKey.builder();
         try {
-            new TreeMap<>(keys).forEach((name, value) -> key.add(name, keyValue(name, value)));
+            return DynamoDbKeyCodec.toEntityKey(keys, StreamRecordReader::keyValue);
+        } catch (DynamoDbKeyCodec.InvalidKeyValueException e) {
+            throw new MalformedRecordException(e.getMessage());
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new MalformedRecordException("dynamodb.Keys: " + e.getMessage());
         }
-        return key.build();
     }
 
-    /** S -> String; N -> Long when integral and in range, else its normalized decimal text; B -> base64 text. */
-    static Object keyValue(String name, AttributeValue value) {
+    /** A key attribute of the Lambda events model as the key codec's value; refuses types DynamoDB keys cannot have. */
+    static KeyValue keyValue(String name, AttributeValue value) {
         if (value != null && value.getS() != null) {
-            return value.getS();
+            return KeyValue.s(value.getS());
         }
         if (value != null && value.getN() != null) {
-            return number(name, value.getN());
+            return KeyValue.n(value.getN());
         }
         if (value != null && value.getB() != null) {
-            return base64(value.getB());
+            ByteBuffer copy = value.getB().duplicate();
+            byte[] bytes = new byte[copy.remaining()];
+            copy.get(bytes);
+            return KeyValue.b(bytes);
         }
         throw new MalformedRecordException("key attribute '" + name + "' is not of type S, N or B (the only key "
                 + "types DynamoDB allows): " + value);
-    }
-
-    private static Object number(String name, String text) {
-        BigDecimal number;
-        try {
-            number = new BigDecimal(text).stripTrailingZeros();
-        } catch (NumberFormatException e) {
-            throw new MalformedRecordException("key attribute '" + name + "': N value '" + text + "' is not a number");
-        }
-        if (number.scale() <= 0 && number.precision() - number.scale() <= 19) {
-            BigInteger integer = number.toBigIntegerExact();
-            if (integer.bitLength() < Long.SIZE) {
-                return integer.longValueExact();
-            }
-        }
-        return number.toPlainString();
-    }
-
-    private static String base64(ByteBuffer bytes) {
-        ByteBuffer copy = bytes.duplicate();
-        byte[] array = new byte[copy.remaining()];
-        copy.get(array);
-        return Base64.getEncoder().encodeToString(array);
     }
 
     private static Operation operation(String eventName) {

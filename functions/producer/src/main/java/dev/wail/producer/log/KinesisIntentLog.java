@@ -86,13 +86,8 @@ public final class KinesisIntentLog implements IntentLog {
         List<OutgoingRecord> records = pack(intents);
         List<List<Integer>> calls = Batches.split(Batches.range(records.size()), i -> bytes(records.get(i).entry()),
                 MAX_RECORDS_PER_CALL, MAX_BYTES_PER_CALL);
-        RetryPolicy.Outcome outcome = retry.runEach("Kinesis stream " + stream, calls, pending -> put(records, pending));
-        List<Integer> failedIntents = new ArrayList<>();
-        for (int record : outcome.failed()) {
-            failedIntents.addAll(records.get(record).intents());
-        }
-        failedIntents.sort(null);
-        return new AppendResult(List.copyOf(failedIntents), outcome.error(), outcome.resent());
+        return retry.runEach("Kinesis stream " + stream, calls, pending -> put(records, pending))
+                .byIntent(record -> records.get(record).intents());
     }
 
     /** One record: the positions of the intents it carries, and the entry sent. */

@@ -1,18 +1,20 @@
 package dev.wail.producer.log;
 
+import dev.wail.core.log.IntentLog.AppendResult;
+import dev.wail.core.retry.Backoff;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * How the intent logs retry a batch call: only the entries the service did not accept are sent again, up to
- * {@code maxAttempts} calls in all. Before attempt {@code n} it pauses for a random time between zero and
- * {@code baseBackoff * 2^(n-2)} (exponential backoff with full jitter, the exponent capped at 10), so producers
- * throttled together do not retry in lockstep. A failed call (an exception) counts as every entry failing.
+ * {@code maxAttempts} calls in all. Before attempt {@code n} it pauses as the {@link Backoff} with base
+ * {@code baseBackoff} draws (exponential backoff with full jitter), so producers throttled together do not retry in
+ * lockstep. A failed call (an exception) counts as every entry failing.
  */
 public final class RetryPolicy {
 
@@ -38,12 +40,26 @@ public final class RetryPolicy {
      * @param resent entries sent again after a refusal (each attempt after the first counts its entries)
      */
     public record Outcome(List<Integer> failed, String error, int resent) {
+
+        /**
+         * The outcome for the intents packed into the entries: every intent of an entry given up on failed, ascending.
+         *
+         * @param intentsOf the positions of the intents entry {@code n} carries
+         */
+        public AppendResult byIntent(IntFunction<List<Integer>> intentsOf) {
+            List<Integer> failedIntents = new ArrayList<>();
+            for (int entry : failed) {
+                failedIntents.addAll(intentsOf.apply(entry));
+            }
+            failedIntents.sort(null);
+            return new AppendResult(List.copyOf(failedIntents), error, resent);
+        }
     }
 
     private static final Logger LOG = Logger.getLogger(RetryPolicy.class);
 
     private final int maxAttempts;
-    private final Duration baseBackoff;
+    private final Backoff backoff;
     private final Pause pause;
 
     public RetryPolicy(int maxAttempts, Duration baseBackoff) {
@@ -55,7 +71,7 @@ public final class RetryPolicy {
             throw new IllegalArgumentException("maxAttempts must be at least 1, got " + maxAttempts);
         }
         this.maxAttempts = maxAttempts;
-        this.baseBackoff = baseBackoff;
+        this.backoff = new Backoff(baseBackoff);
         this.pause = pause;
     }
 
@@ -70,7 +86,7 @@ public final class RetryPolicy {
         int resent = 0;
         for (int attempt = 1; attempt <= maxAttempts && !pending.isEmpty(); attempt++) {
             if (attempt > 1) {
-                pause.pause(jitteredBackoff(attempt));
+                pause.pause(backoff.delay(attempt));
                 resent += pending.size();
             }
             Attempt result = callOnce(call, pending);
@@ -111,11 +127,6 @@ public final class RetryPolicy {
         } catch (SdkException e) {
             return new Attempt(pending, List.of(), e.getMessage());
         }
-    }
-
-    private Duration jitteredBackoff(int attempt) {
-        long ceiling = baseBackoff.toMillis() << Math.min(attempt - 2, 10);
-        return Duration.ofMillis(ThreadLocalRandom.current().nextLong(ceiling + 1));
     }
 
     private static void sleep(Duration duration) {

@@ -2,14 +2,11 @@ package dev.wail.producer.log;
 
 import dev.wail.core.intent.Intent;
 import dev.wail.core.log.IntentLog;
+import dev.wail.core.wire.ContentId;
 import dev.wail.core.wire.IntentCodec;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,13 +66,8 @@ public final class SqsIntentLog implements IntentLog {
         List<OutgoingMessage> messages = pack(intents);
         List<List<Integer>> calls = Batches.split(Batches.range(messages.size()), m -> messages.get(m).bytes(),
                 MAX_ENTRIES_PER_CALL, MAX_BYTES_PER_CALL);
-        RetryPolicy.Outcome outcome = retry.runEach("SQS queue " + queueUrl, calls, pending -> send(messages, pending));
-        List<Integer> failedIntents = new ArrayList<>();
-        for (int message : outcome.failed()) {
-            failedIntents.addAll(messages.get(message).intents());
-        }
-        failedIntents.sort(null);
-        return new AppendResult(List.copyOf(failedIntents), outcome.error(), outcome.resent());
+        return retry.runEach("SQS queue " + queueUrl, calls, pending -> send(messages, pending))
+                .byIntent(message -> messages.get(message).intents());
     }
 
     /**
@@ -110,26 +102,17 @@ public final class SqsIntentLog implements IntentLog {
 
     private OutgoingMessage message(List<Intent> intents, List<String> encoded, List<Integer> members, String group) {
         if (members.size() == 1) {
-            Intent intent = intents.get(members.get(0));
-            return new OutgoingMessage(members, encoded.get(members.get(0)), fifo ? group : null,
-                    fifo ? intent.id() : null);
+            String single = encoded.get(members.get(0));
+            return new OutgoingMessage(members, single, fifo ? group : null,
+                    fifo ? IntentCodec.idOfEncoded(single) : null);
         }
         StringBuilder body = new StringBuilder("[");
         for (int member : members) {
             body.append(body.length() > 1 ? "," : "").append(encoded.get(member));
         }
         String text = body.append(']').toString();
-        return new OutgoingMessage(members, text, fifo ? group : null, fifo ? contentId(text) : null);
-    }
-
-    /** A deduplication id for a packed body: the same intents packed the same way give the same id. */
-    private static String contentId(String body) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(body.getBytes(StandardCharsets.UTF_8));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(digest, 16));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every Java runtime", e);
-        }
+        // The deduplication id of a packed body: the same intents packed the same way give the same id.
+        return new OutgoingMessage(members, text, fifo ? group : null, fifo ? ContentId.of(text, 16) : null);
     }
 
     private RetryPolicy.Attempt send(List<OutgoingMessage> messages, List<Integer> pending) {

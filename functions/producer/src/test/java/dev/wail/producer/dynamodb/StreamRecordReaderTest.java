@@ -25,8 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 
 /** The translation alone, without Quarkus: stream records as the Lambda events library models them -> intents. */
 class StreamRecordReaderTest {
@@ -49,23 +47,6 @@ class StreamRecordReaderTest {
                 intent(EntityKey.of("id", 42L), Operation.DELETE, "113"));
         assertThat(batch.sequenceNumbers()).containsExactly("111", "112", "113");
         assertThat(batch.rejected()).isEmpty();
-    }
-
-    @ParameterizedTest(name = "N {0} -> {1} {2}")
-    @CsvSource({
-        "42, integer, 42",
-        "-7, integer, -7",
-        "1E+2, integer, 100",
-        "9223372036854775807, integer, 9223372036854775807",
-        "9223372036854775808, text, 9223372036854775808",
-        "-9223372036854775809, text, -9223372036854775809",
-        "2.50, text, 2.5",
-        "0.000001, text, 0.000001",
-    })
-    void numberKeysAreIntegersWhenTheyFitAndDecimalTextOtherwise(String n, String kind, String expected) {
-        Object value = StreamRecordReader.keyValue("id", n(n));
-
-        assertThat(value).isEqualTo(kind.equals("integer") ? (Object) Long.parseLong(expected) : expected);
     }
 
     @Test

@@ -10,6 +10,7 @@ import dev.wail.core.intent.EntityKey;
 import dev.wail.core.intent.Intent;
 import dev.wail.core.intent.Operation;
 import dev.wail.core.intent.VersionHint;
+import dev.wail.lambda.dynamodb.DynamoDbKeyCodec;
 import dev.wail.producer.EdgeCases;
 import dev.wail.producer.dynamodb.StreamRecordReader.StreamBatch;
 import java.nio.ByteBuffer;
@@ -21,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,9 +44,8 @@ class StreamRecordRoundTripTest {
             String table = cases.pick(List.of("orders", "orders", "orders", "x".repeat(255), "x".repeat(256)));
             String sequence = cases.pick(List.of(String.valueOf(100 + i), "9".repeat(40)));
             records.add(record(table, sequence, keys));
-            EntityKey.Builder key = EntityKey.builder();
-            new TreeMap<>(keys).forEach((name, value) -> key.add(name, StreamRecordReader.keyValue(name, value)));
-            expected.add(new Intent("shop", table, key.build(), Operation.UPDATE,
+            EntityKey key = DynamoDbKeyCodec.toEntityKey(keys, StreamRecordReader::keyValue);
+            expected.add(new Intent("shop", table, key, Operation.UPDATE,
                     VersionHint.StreamSequence.of(sequence), CREATED));
         }
         DynamodbEvent event = new DynamodbEvent();

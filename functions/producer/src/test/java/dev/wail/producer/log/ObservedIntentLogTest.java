@@ -58,12 +58,12 @@ class ObservedIntentLogTest {
             result = observed(sqs.createQueue("observed-mixed")).append(List.of(first, second, refused));
 
             assertThat(result.failedIndexes()).containsExactly(2);
-            assertThat(trace.withMdc(Trace.INTENT_ID, first.id())).singleElement().satisfies(line -> {
+            assertThat(trace.withMdc(Trace.INTENT_ID, IntentCodec.idOf(first))).singleElement().satisfies(line -> {
                 assertThat(line.mdc()).containsEntry(Trace.ENTITY_ID, IntentCodec.entityId(first.entity()));
                 assertThat(line.message()).isEqualTo("intent for shop/orders{id=1} appended (INSERT)");
             });
-            assertThat(trace.withMdc(Trace.INTENT_ID, second.id())).hasSize(1);
-            assertThat(trace.withMdc(Trace.INTENT_ID, refused.id())).singleElement()
+            assertThat(trace.withMdc(Trace.INTENT_ID, IntentCodec.idOf(second))).hasSize(1);
+            assertThat(trace.withMdc(Trace.INTENT_ID, IntentCodec.idOf(refused))).singleElement()
                     .satisfies(line -> assertThat(line.message()).startsWith(
                             "intent for shop/tags{tag=bad-\uFFFE} not accepted by the intent log: "));
         }

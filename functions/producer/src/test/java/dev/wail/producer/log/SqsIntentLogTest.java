@@ -122,7 +122,7 @@ class SqsIntentLogTest {
         assertThat(messages).allSatisfy(m -> assertThat(m.attributes().get(MessageSystemAttributeName.MESSAGE_GROUP_ID))
                 .isEqualTo(IntentCodec.entityId(IntentCodec.DEFAULT.decodeAll(m.body()).get(0).entity())));
         assertThat(messages).extracting(m -> m.attributes().get(MessageSystemAttributeName.MESSAGE_DEDUPLICATION_ID))
-                .doesNotHaveDuplicates().contains(c1.id());
+                .doesNotHaveDuplicates().contains(IntentCodec.idOf(c1));
     }
 
     @Test
