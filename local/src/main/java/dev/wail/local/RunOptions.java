@@ -100,16 +100,17 @@ public final class RunOptions {
 
     @Option(names = "--concurrency", description = "Maximum concurrent consumer invocations (the mapping's maximum "
             + "concurrency; for Kinesis, one poller per shard, so also the shard count) (default: ${DEFAULT-VALUE}).")
-    int concurrency = DeployedDefaults.CONSUMER_CONCURRENCY;
+    int concurrency = DeployedDefaults.LOCAL_CONSUMER_CONCURRENCY;
 
     @Option(names = "--producer-concurrency", description = "Concurrent producer instances: aurora-hook "
             + "environments, or outbox-drain environments for overlapping scheduled invocations "
             + "(default: ${DEFAULT-VALUE}).")
     int producerConcurrency = 3;
 
-    @Option(names = "--batch-size", description = "Records per consumer invocation (default: "
-            + DeployedDefaults.CONSUMER_BATCH_SIZE + ", at most " + DeployedDefaults.FIFO_MAX_BATCH_SIZE
-            + " on a FIFO queue; above 10 on SQS, Lambda needs a batching window of at least 1s).")
+    @Option(names = "--batch-size", description = "Records per consumer invocation (default: the module's, "
+            + DeployedDefaults.CONSUMER_SQS_BATCH_SIZE + " on SQS and " + DeployedDefaults.CONSUMER_KINESIS_BATCH_SIZE
+            + " on Kinesis; at most " + DeployedDefaults.FIFO_MAX_BATCH_SIZE + " on a FIFO queue; above 10 on SQS, "
+            + "Lambda needs a batching window of at least 1s).")
     Integer batchSize;
 
     @Option(names = "--batch-window", paramLabel = "DURATION", converter = DurationConverter.class,
@@ -276,8 +277,8 @@ public final class RunOptions {
         if (batchSize != null) {
             return batchSize;
         }
-        return log == LogType.SQS_FIFO ? Math.min(DeployedDefaults.CONSUMER_BATCH_SIZE,
-                DeployedDefaults.FIFO_MAX_BATCH_SIZE) : DeployedDefaults.CONSUMER_BATCH_SIZE;
+        int deployed = DeployedDefaults.consumerBatchSize(log.isSqs());
+        return log == LogType.SQS_FIFO ? Math.min(deployed, DeployedDefaults.FIFO_MAX_BATCH_SIZE) : deployed;
     }
 
     public Duration batchWindow() {

@@ -21,9 +21,9 @@ class RunOptionsTest {
         assertThat(options.delivery()).isEqualTo(RunOptions.Delivery.OUTBOX);
         assertThat(options.drainSchedule()).isEqualTo(DeployedDefaults.OUTBOX_DRAIN_SCHEDULE);
         assertThat(options.functionTimeout()).isEqualTo(DeployedDefaults.FUNCTION_TIMEOUT);
-        assertThat(options.batchSize()).isEqualTo(DeployedDefaults.CONSUMER_BATCH_SIZE);
+        assertThat(options.batchSize()).isEqualTo(DeployedDefaults.CONSUMER_SQS_BATCH_SIZE);
         assertThat(options.batchWindow()).isEqualTo(DeployedDefaults.CONSUMER_BATCH_WINDOW);
-        assertThat(options.concurrency()).isEqualTo(DeployedDefaults.CONSUMER_CONCURRENCY);
+        assertThat(options.concurrency()).isEqualTo(DeployedDefaults.LOCAL_CONSUMER_CONCURRENCY);
     }
 
     @Test
