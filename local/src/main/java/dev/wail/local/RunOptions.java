@@ -131,6 +131,12 @@ public final class RunOptions {
                     + "module's producer.timeout and consumer.timeout).")
     Duration functionTimeout = DeployedDefaults.FUNCTION_TIMEOUT;
 
+    @Option(names = "--outbox-drain-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "The outbox drain function's timeout: each scheduled invocation polls the outbox until "
+                    + "shortly before it (default: 70s, the module's producer.outbox_drain.timeout, longer than the "
+                    + "schedule's minute so that invocations overlap; --function-timeout does not change it).")
+    Duration outboxDrainTimeout = DeployedDefaults.OUTBOX_DRAIN_TIMEOUT;
+
     @Option(names = "--test-only-drain-every", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "Testing only: invoke the outbox drain at this rate instead of the module's schedule, "
                     + "rate(1 minute) (default: 1m).")
@@ -210,6 +216,9 @@ public final class RunOptions {
                         + batchWindow.toMillis() + "ms");
         require(commandLine, !batchWindow.isNegative(), "--batch-window must not be negative");
         require(commandLine, drainSchedule.toMillis() >= 100, "--test-only-drain-every must be at least 100ms");
+        require(commandLine, outboxDrainTimeout.toSeconds() > 5 && outboxDrainTimeout.toSeconds() <= 900,
+                "--outbox-drain-timeout must be between 6s and 900s (the drain stops 5s before it, as in the module), "
+                        + "got " + outboxDrainTimeout.toSeconds() + "s");
         require(commandLine, maxReceiveCount > 0, "--max-receive-count must be positive");
         require(commandLine, visibilityTimeout.toSeconds() >= 1, "--visibility-timeout must be at least 1s");
         require(commandLine, probability(duplicateRate), "--duplicate-rate must be in [0, 1], got " + duplicateRate);
@@ -295,6 +304,11 @@ public final class RunOptions {
 
     public Duration functionTimeout() {
         return functionTimeout;
+    }
+
+    /** The outbox drain function's timeout: the module's {@code producer.outbox_drain.timeout} unless given. */
+    public Duration outboxDrainTimeout() {
+        return outboxDrainTimeout;
     }
 
     public double duplicateRate() {

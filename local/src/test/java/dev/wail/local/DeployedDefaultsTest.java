@@ -47,6 +47,7 @@ class DeployedDefaultsTest {
                 DeployedDefaults.FUNCTION_TIMEOUT.toSeconds(), DeployedDefaults.OUTBOX_DRAIN_TIMEOUT.toSeconds(),
                 DeployedDefaults.FUNCTION_TIMEOUT.toSeconds());
         assertThat(RunOptions.parse().functionTimeout()).isEqualTo(DeployedDefaults.FUNCTION_TIMEOUT);
+        assertThat(RunOptions.parse().outboxDrainTimeout()).isEqualTo(DeployedDefaults.OUTBOX_DRAIN_TIMEOUT);
     }
 
     @Test

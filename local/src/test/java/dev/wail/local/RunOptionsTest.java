@@ -37,6 +37,19 @@ class RunOptionsTest {
     }
 
     @Test
+    void theDrainHasATimeoutOfItsOwn() {
+        assertThat(RunOptions.parse().outboxDrainTimeout()).isEqualTo(DeployedDefaults.OUTBOX_DRAIN_TIMEOUT);
+        RunOptions shorter = RunOptions.parse("--function-timeout", "30s");
+        assertThat(shorter.functionTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(shorter.outboxDrainTimeout()).as("--function-timeout leaves the drain's timeout alone")
+                .isEqualTo(DeployedDefaults.OUTBOX_DRAIN_TIMEOUT);
+        assertThat(RunOptions.parse("--outbox-drain-timeout", "20s").outboxDrainTimeout()).isEqualTo(Duration.ofSeconds(20));
+        assertThatThrownBy(() -> RunOptions.parse("--outbox-drain-timeout", "5s"))
+                .isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessageContaining("--outbox-drain-timeout must be between 6s and 900s");
+    }
+
+    @Test
     void durationsTakeUnitsAndIso8601() {
         RunOptions options = RunOptions.parse("--duration", "2m", "--batch-window", "250ms", "--max-delay", "PT1S",
                 "--visibility-timeout", "5s");
