@@ -64,13 +64,7 @@ class OutboxDrainTest {
 
     @BeforeEach
     void setUp() {
-        Hooks.install(postgres);
-        postgres.execute("""
-                DROP TABLE IF EXISTS public.drain_orders;
-                CREATE TABLE public.drain_orders (id bigint PRIMARY KEY, status text NOT NULL);
-                TRUNCATE wail.outbox, wail.outbox_rejected;
-                SELECT wail.capture('public.drain_orders', source => 'shop');
-                """);
+        DrainSetUp.capturedTableAndEmptyOutbox(postgres, "drain_orders");
         reactive = postgres.openReactivePool(4);
         pool = reactive.pool();
     }
