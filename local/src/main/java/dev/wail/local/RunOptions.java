@@ -127,8 +127,9 @@ public final class RunOptions {
     int maxReceiveCount = 5;
 
     @Option(names = "--function-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "Function timeout: an invocation still running after it is killed (default: 60s, the "
-                    + "module's producer.timeout and consumer.timeout).")
+            description = "Function timeout of aurora-hook and the consumer: an invocation still running after it "
+                    + "is killed (default: 60s, the module's producer.timeout and consumer.timeout; the outbox drain "
+                    + "has --outbox-drain-timeout).")
     Duration functionTimeout = DeployedDefaults.FUNCTION_TIMEOUT;
 
     @Option(names = "--outbox-drain-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
