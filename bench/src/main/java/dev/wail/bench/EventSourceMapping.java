@@ -1,5 +1,6 @@
 package dev.wail.bench;
 
+import dev.wail.local.DeployedDefaults;
 import java.time.Duration;
 
 /**
@@ -15,11 +16,11 @@ import java.time.Duration;
 record EventSourceMapping(int batchSize, Duration batchingWindow) {
 
     /**
-     * The Terraform module's consumer defaults: {@code consumer.batch_size} and
-     * {@code consumer.maximum_batching_window_in_seconds} in {@code infra/variables.tf}. The one place the benchmark
-     * takes them from; {@code ShippedDefaultsTest} fails when the two disagree.
+     * The Terraform module's consumer mapping on SQS, from {@link DeployedDefaults} (checked against Terraform by
+     * {@code DeployedDefaultsTest} in {@code local/}).
      */
-    static final EventSourceMapping SHIPPED = new EventSourceMapping(10, Duration.ZERO);
+    static final EventSourceMapping SHIPPED = new EventSourceMapping(DeployedDefaults.CONSUMER_SQS_BATCH_SIZE,
+            DeployedDefaults.CONSUMER_BATCH_WINDOW);
 
     /** The most one SQS {@code ReceiveMessage} returns. */
     static final int MESSAGES_PER_RECEIVE = 10;

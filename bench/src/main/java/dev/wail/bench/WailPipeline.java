@@ -12,7 +12,7 @@ import dev.wail.core.wire.IntentCodec;
 import dev.wail.producer.config.ProducerDefaults;
 import dev.wail.producer.log.RetryPolicy;
 import dev.wail.producer.log.SqsIntentLog;
-import dev.wail.producer.outbox.DrainReport;
+import dev.wail.producer.outbox.DrainObserver;
 import dev.wail.producer.outbox.OutboxDrain;
 import dev.wail.testing.EmbeddedPostgresServer;
 import dev.wail.testing.EmbeddedSqsServer;
@@ -46,8 +46,11 @@ final class WailPipeline implements Pipeline {
     static final TableBinding ORDERS = new TableBinding("bench", BenchSchema.SOURCE_TABLE, List.of("id"),
             BenchSchema.COLUMNS, Optional.empty(), BenchSchema.SINK_TABLE);
 
-    /** The longest one drain pass keeps draining full batches before the loop starts the next. */
-    private static final Duration DRAIN_PASS = Duration.ofSeconds(1);
+    /**
+     * The deadline of one {@code drainUntil} call, which polls until it as a scheduled invocation does: short, so that
+     * {@link #close()} stops the loop soon.
+     */
+    private static final Duration DRAIN_INVOCATION = Duration.ofSeconds(1);
     /**
      * The producer function's database pool ({@code quarkus.datasource.reactive.max-size} in its
      * {@code application.properties}; {@code ShippedDefaultsTest} checks): a drain with several transactions in
@@ -63,7 +66,7 @@ final class WailPipeline implements Pipeline {
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicLong intentBytes = new AtomicLong();
     private final AtomicLong intents = new AtomicLong();
-    private static final String DRAIN = "outbox drain: one pass (transactions of lock rows, send, delete), rows";
+    private static final String DRAIN = "outbox drain: transactions (lock rows, send, delete), rows";
     private static final String SEND = "  of which SendMessageBatch calls (SqsIntentLog, packed), intents";
     private static final String LOOP = "consumer loop: gather a batch (when full), pipeline, delete, messages";
     private static final String RECEIVE = "  of which gathering the batches that filled (no wait), messages";
@@ -88,7 +91,8 @@ final class WailPipeline implements Pipeline {
         this.sqsServer = sqsServer;
         this.settings = settings;
         int pollers = settings.consumerLoops();
-        clock.stage(DRAIN, 1, false).stage(SEND, ProducerDefaults.outboxSendsInFlight(), true).stage(LOOP, pollers, false)
+        int inFlight = ProducerDefaults.outboxSendsInFlight();
+        clock.stage(DRAIN, inFlight, false).stage(SEND, inFlight, true).stage(LOOP, pollers, false)
                 .stage(RECEIVE, pollers, true).stage(PROCESS, pollers, true).stage(DELETE, pollers, true);
     }
 
@@ -109,8 +113,8 @@ final class WailPipeline implements Pipeline {
         SqsIntentLog log = new SqsIntentLog(sqs, queueUrl, RETRY, settings.intentsPerMessage());
         OutboxDrain drain = new OutboxDrain(drainPool.pool(), intents -> {
             roles.note("SendMessageBatch of the drained intents (SqsIntentLog)");
-            return clock.time(SEND, () -> log.append(intents), result -> intents.size());
-        }, settings.outboxBatchRows());
+            return log.append(intents);
+        }, settings.outboxBatchRows(), ProducerDefaults.outboxSendsInFlight(), settings.idlePause(), this::observe);
         ConsumerPipeline pipeline = new ConsumerPipeline(IntentCodec.DEFAULT, new TableRegistry(List.of(ORDERS)),
                 Map.of("bench", new PgSource("bench", consumerPool.pool(), Optional.empty())),
                 new PgReadModelSink(consumerPool.pool()));
@@ -134,30 +138,28 @@ final class WailPipeline implements Pipeline {
     }
 
     /**
-     * The shipped drain's polling, {@code OutboxDrain.drainUntil}, unrolled so that the drain stage's busy time means
-     * something: a pass drains while batches come back full ({@code drainUntilEmpty}, with the same sends in flight),
-     * then the loop waits the idle poll, as {@code drainUntil} does inside an invocation. Timing {@code drainUntil}
-     * itself would show the stage busy 100% of the time, polls included.
+     * The shipped drain's loop, {@code OutboxDrain.drainUntil} (its sends in flight, idle poll and "batch not full"
+     * rule), one call after another while the benchmark runs, as overlapping scheduled invocations keep it polling.
      */
     private void drainLoop(OutboxDrain drain) {
         roles.note("outbox drain loop (waits on its transaction)");
-        long idle = settings.idlePause().toNanos();
         while (running) {
             try {
-                DrainReport report = clock.time(DRAIN, () -> drainPass(drain), DrainReport::rows);
-                if (report.rows() % settings.outboxBatchRows() != 0 || report.rows() == 0) {
-                    LockSupport.parkNanos(idle);
-                }
+                drain.drainUntil(System.currentTimeMillis() + DRAIN_INVOCATION.toMillis());
             } catch (RuntimeException e) {
                 LOG.warnf("outbox drain failed, retrying: %s", e.getMessage());
-                LockSupport.parkNanos(idle);
+                LockSupport.parkNanos(settings.idlePause().toNanos());
             }
         }
     }
 
-    /** One pass: batches while they come back full, sends in flight as the shipped drain has them. */
-    private static DrainReport drainPass(OutboxDrain drain) {
-        return drain.drainUntilEmpty(System.currentTimeMillis() + DRAIN_PASS.toMillis());
+    /**
+     * Times the drain's stages from its own report of each transaction: a transaction's wall time, and its send's.
+     * An idle poll has no rows and is not counted, so the stage's busy time is time spent on rows.
+     */
+    private void observe(DrainObserver.Transaction transaction) {
+        clock.record(DRAIN, transaction.report().rows(), transaction.startNanos(), transaction.endNanos());
+        clock.record(SEND, transaction.report().intents(), 0, transaction.appendNanos());
     }
 
     private void consumeLoop(MappingPoller poller, ConsumerPipeline pipeline) {

@@ -201,10 +201,8 @@ public class LocalPipeline implements QuarkusApplication {
         }
         // aurora-hook gets no datasource: as deployed by the Terraform module, it never touches a database.
         Path taskRoot = FunctionZips.unpack(options.functionsDir(), "producer", workDir.resolve("functions"));
-        // The drain has its own timeout in the module (producer.outbox_drain.timeout); --function-timeout shortens it.
-        Duration timeout = options.delivery() == Delivery.OUTBOX
-                && options.functionTimeout().equals(DeployedDefaults.FUNCTION_TIMEOUT)
-                ? DeployedDefaults.OUTBOX_DRAIN_TIMEOUT : options.functionTimeout();
+        // The drain has its own timeout, as in the module (producer.outbox_drain.timeout).
+        Duration timeout = options.delivery() == Delivery.OUTBOX ? options.outboxDrainTimeout() : options.functionTimeout();
         return new FunctionSpec(producerName(options.delivery()), taskRoot, env, 512, timeout);
     }
 

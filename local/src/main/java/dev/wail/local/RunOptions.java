@@ -100,16 +100,17 @@ public final class RunOptions {
 
     @Option(names = "--concurrency", description = "Maximum concurrent consumer invocations (the mapping's maximum "
             + "concurrency; for Kinesis, one poller per shard, so also the shard count) (default: ${DEFAULT-VALUE}).")
-    int concurrency = DeployedDefaults.CONSUMER_CONCURRENCY;
+    int concurrency = DeployedDefaults.LOCAL_CONSUMER_CONCURRENCY;
 
     @Option(names = "--producer-concurrency", description = "Concurrent producer instances: aurora-hook "
             + "environments, or outbox-drain environments for overlapping scheduled invocations "
             + "(default: ${DEFAULT-VALUE}).")
     int producerConcurrency = 3;
 
-    @Option(names = "--batch-size", description = "Records per consumer invocation (default: "
-            + DeployedDefaults.CONSUMER_BATCH_SIZE + ", at most " + DeployedDefaults.FIFO_MAX_BATCH_SIZE
-            + " on a FIFO queue; above 10 on SQS, Lambda needs a batching window of at least 1s).")
+    @Option(names = "--batch-size", description = "Records per consumer invocation (default: the module's, "
+            + DeployedDefaults.CONSUMER_SQS_BATCH_SIZE + " on SQS and " + DeployedDefaults.CONSUMER_KINESIS_BATCH_SIZE
+            + " on Kinesis; at most " + DeployedDefaults.FIFO_MAX_BATCH_SIZE + " on a FIFO queue; above 10 on SQS, "
+            + "Lambda needs a batching window of at least 1s).")
     Integer batchSize;
 
     @Option(names = "--batch-window", paramLabel = "DURATION", converter = DurationConverter.class,
@@ -126,9 +127,16 @@ public final class RunOptions {
     int maxReceiveCount = 5;
 
     @Option(names = "--function-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "Function timeout: an invocation still running after it is killed (default: 60s, the "
-                    + "module's producer.timeout and consumer.timeout).")
+            description = "Function timeout of aurora-hook and the consumer: an invocation still running after it "
+                    + "is killed (default: 60s, the module's producer.timeout and consumer.timeout; the outbox drain "
+                    + "has --outbox-drain-timeout).")
     Duration functionTimeout = DeployedDefaults.FUNCTION_TIMEOUT;
+
+    @Option(names = "--outbox-drain-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "The outbox drain function's timeout: each scheduled invocation polls the outbox until "
+                    + "shortly before it (default: 70s, the module's producer.outbox_drain.timeout, longer than the "
+                    + "schedule's minute so that invocations overlap; --function-timeout does not change it).")
+    Duration outboxDrainTimeout = DeployedDefaults.OUTBOX_DRAIN_TIMEOUT;
 
     @Option(names = "--test-only-drain-every", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "Testing only: invoke the outbox drain at this rate instead of the module's schedule, "
@@ -209,6 +217,9 @@ public final class RunOptions {
                         + batchWindow.toMillis() + "ms");
         require(commandLine, !batchWindow.isNegative(), "--batch-window must not be negative");
         require(commandLine, drainSchedule.toMillis() >= 100, "--test-only-drain-every must be at least 100ms");
+        require(commandLine, outboxDrainTimeout.toSeconds() > 5 && outboxDrainTimeout.toSeconds() <= 900,
+                "--outbox-drain-timeout must be between 6s and 900s (the drain stops 5s before it, as in the module), "
+                        + "got " + outboxDrainTimeout.toSeconds() + "s");
         require(commandLine, maxReceiveCount > 0, "--max-receive-count must be positive");
         require(commandLine, visibilityTimeout.toSeconds() >= 1, "--visibility-timeout must be at least 1s");
         require(commandLine, probability(duplicateRate), "--duplicate-rate must be in [0, 1], got " + duplicateRate);
@@ -276,8 +287,8 @@ public final class RunOptions {
         if (batchSize != null) {
             return batchSize;
         }
-        return log == LogType.SQS_FIFO ? Math.min(DeployedDefaults.CONSUMER_BATCH_SIZE,
-                DeployedDefaults.FIFO_MAX_BATCH_SIZE) : DeployedDefaults.CONSUMER_BATCH_SIZE;
+        int deployed = DeployedDefaults.consumerBatchSize(log.isSqs());
+        return log == LogType.SQS_FIFO ? Math.min(deployed, DeployedDefaults.FIFO_MAX_BATCH_SIZE) : deployed;
     }
 
     public Duration batchWindow() {
@@ -294,6 +305,11 @@ public final class RunOptions {
 
     public Duration functionTimeout() {
         return functionTimeout;
+    }
+
+    /** The outbox drain function's timeout: the module's {@code producer.outbox_drain.timeout} unless given. */
+    public Duration outboxDrainTimeout() {
+        return outboxDrainTimeout;
     }
 
     public double duplicateRate() {

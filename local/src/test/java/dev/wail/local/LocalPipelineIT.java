@@ -81,7 +81,7 @@ class LocalPipelineIT {
         assertThat(process.exitValue()).isZero();
         assertThat(output).contains("--rate", "--duration", "--skew", "--log", "--concurrency", "--batch-size",
                 "--batch-window", "--duplicate-rate", "--max-delay", "--crash-rate", "--endpoint", "--delivery",
-                "--test-only-drain-every");
+                "--test-only-drain-every", "--outbox-drain-timeout");
     }
 
     private static void assertVerifiedAndSane(Run run, String log, String delivery) {

@@ -21,9 +21,9 @@ class RunOptionsTest {
         assertThat(options.delivery()).isEqualTo(RunOptions.Delivery.OUTBOX);
         assertThat(options.drainSchedule()).isEqualTo(DeployedDefaults.OUTBOX_DRAIN_SCHEDULE);
         assertThat(options.functionTimeout()).isEqualTo(DeployedDefaults.FUNCTION_TIMEOUT);
-        assertThat(options.batchSize()).isEqualTo(DeployedDefaults.CONSUMER_BATCH_SIZE);
+        assertThat(options.batchSize()).isEqualTo(DeployedDefaults.CONSUMER_SQS_BATCH_SIZE);
         assertThat(options.batchWindow()).isEqualTo(DeployedDefaults.CONSUMER_BATCH_WINDOW);
-        assertThat(options.concurrency()).isEqualTo(DeployedDefaults.CONSUMER_CONCURRENCY);
+        assertThat(options.concurrency()).isEqualTo(DeployedDefaults.LOCAL_CONSUMER_CONCURRENCY);
     }
 
     @Test
@@ -34,6 +34,19 @@ class RunOptionsTest {
         assertThat(options.delivery().handler()).isEqualTo("aurora-hook");
         assertThat(RunOptions.Delivery.OUTBOX.handler()).isEqualTo("outbox-drain");
         assertThat(RunOptions.parse("--test-only-drain-every", "2s").drainSchedule()).isEqualTo(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void theDrainHasATimeoutOfItsOwn() {
+        assertThat(RunOptions.parse().outboxDrainTimeout()).isEqualTo(DeployedDefaults.OUTBOX_DRAIN_TIMEOUT);
+        RunOptions shorter = RunOptions.parse("--function-timeout", "30s");
+        assertThat(shorter.functionTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(shorter.outboxDrainTimeout()).as("--function-timeout leaves the drain's timeout alone")
+                .isEqualTo(DeployedDefaults.OUTBOX_DRAIN_TIMEOUT);
+        assertThat(RunOptions.parse("--outbox-drain-timeout", "20s").outboxDrainTimeout()).isEqualTo(Duration.ofSeconds(20));
+        assertThatThrownBy(() -> RunOptions.parse("--outbox-drain-timeout", "5s"))
+                .isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessageContaining("--outbox-drain-timeout must be between 6s and 900s");
     }
 
     @Test

@@ -12,6 +12,7 @@ import dev.wail.core.log.IntentLog;
 import dev.wail.producer.log.KinesisIntentLog;
 import dev.wail.producer.log.RetryPolicy;
 import dev.wail.producer.log.SqsIntentLog;
+import dev.wail.producer.outbox.DrainObserver;
 import dev.wail.producer.outbox.DrainReport;
 import dev.wail.producer.outbox.OutboxDrain;
 import dev.wail.testing.EmbeddedKinesisServer;
@@ -30,6 +31,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -62,13 +64,7 @@ class OutboxDrainTest {
 
     @BeforeEach
     void setUp() {
-        Hooks.install(postgres);
-        postgres.execute("""
-                DROP TABLE IF EXISTS public.drain_orders;
-                CREATE TABLE public.drain_orders (id bigint PRIMARY KEY, status text NOT NULL);
-                TRUNCATE wail.outbox, wail.outbox_rejected;
-                SELECT wail.capture('public.drain_orders', source => 'shop');
-                """);
+        DrainSetUp.capturedTableAndEmptyOutbox(postgres, "drain_orders");
         reactive = postgres.openReactivePool(4);
         pool = reactive.pool();
     }
@@ -289,6 +285,36 @@ class OutboxDrainTest {
         } finally {
             thread.shutdownNow();
         }
+    }
+
+    @Test
+    void theObserverIsToldOfEachTransactionWithWhatItDidAndItsTimes() {
+        String queue = sqs.createQueue("drain-observed");
+        // 25 statements, so 25 outbox rows (the hook writes one row per statement).
+        postgres.execute("DO $$ BEGIN FOR i IN 1..25 LOOP INSERT INTO drain_orders VALUES (i, 'new'); END LOOP; END $$");
+        List<DrainObserver.Transaction> seen = new CopyOnWriteArrayList<>();
+        OutboxDrain drain = new OutboxDrain(pool, new SqsIntentLog(sqs.client(), queue, 3, Duration.ofMillis(10)), 10,
+                2, Duration.ZERO, seen::add);
+
+        DrainReport report = drain.drainUntilEmpty(System.currentTimeMillis() + 30_000);
+
+        assertThat(report.intents()).isEqualTo(25);
+        // Every transaction, the helpers' included: 10 + 10 + 5 rows, perhaps an empty one a helper found too late.
+        assertThat(seen).extracting(t -> t.report().rows()).filteredOn(rows -> rows > 0)
+                .containsExactlyInAnyOrder(10, 10, 5);
+        assertThat(seen.stream().map(DrainObserver.Transaction::report).reduce(DrainReport.EMPTY, DrainReport::plus))
+                .isEqualTo(new DrainReport(25, 25, 0, 0));
+        assertThat(seen).allSatisfy(t -> {
+            assertThat(t.endNanos()).isGreaterThan(t.startNanos());
+            assertThat(t.appendNanos()).isNotNegative().isLessThanOrEqualTo(t.endNanos() - t.startNanos());
+        });
+        assertThat(seen).filteredOn(t -> t.report().intents() > 0).allSatisfy(t -> assertThat(t.appendNanos())
+                .as("a send to ElasticMQ takes time").isPositive());
+
+        seen.clear();
+        assertThat(drain.drainOnce().await().indefinitely()).isEqualTo(DrainReport.EMPTY);
+        assertThat(seen).as("an idle poll is a transaction too").extracting(DrainObserver.Transaction::report)
+                .containsExactly(DrainReport.EMPTY);
     }
 
     @Test

@@ -1,22 +1,14 @@
 package dev.wail.consumer.bench;
 
-import dev.wail.consumer.postgres.PgReadModelSink;
-import dev.wail.consumer.postgres.PgSource;
-import dev.wail.consumer.postgres.SchemaInstaller;
 import dev.wail.core.pipeline.BatchResult;
 import dev.wail.core.pipeline.ConsumerPipeline;
 import dev.wail.core.pipeline.InboundMessage;
 import dev.wail.core.pipeline.MessageOutcome;
-import dev.wail.core.pipeline.TableBinding;
-import dev.wail.core.pipeline.TableRegistry;
-import dev.wail.core.wire.IntentCodec;
 import dev.wail.testing.EmbeddedPostgresServer;
 import dev.wail.testing.RealServices;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -40,31 +32,16 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 @EnabledIfSystemProperty(named = "wail.bench", matches = "true")
 class ConsumerThroughputBenchmark {
 
-    private static final int ROWS = 100_000;
+    private static final int ROWS = BenchItems.ROWS;
     private static final int BATCH = Integer.getInteger("wail.bench.batch", 1_000);
     private static final int INVOCATIONS = Integer.getInteger("wail.bench.invocations", 4);
     private static final int BATCHES_PER_INVOCATION = Integer.getInteger("wail.bench.batches", 25);
-    private static final TableBinding ITEMS = new TableBinding("bench", "bench.items", List.of("id"),
-            List.of("id", "status", "amount", "updated_at"), Optional.empty(), "read_model.bench_items");
 
     @Test
     void printThroughput(EmbeddedPostgresServer postgres) throws Exception {
-        postgres.execute(SchemaInstaller.sql() + """
-                CREATE EXTENSION IF NOT EXISTS pg_stat_statements;
-                DROP SCHEMA IF EXISTS bench CASCADE;
-                CREATE SCHEMA bench;
-                CREATE SCHEMA IF NOT EXISTS read_model;
-                CREATE TABLE bench.items (id bigint PRIMARY KEY, status text NOT NULL, amount numeric NOT NULL,
-                                          updated_at timestamptz NOT NULL);
-                INSERT INTO bench.items SELECT g, 'status ' || (g % 7), g * 1.5, now() FROM generate_series(1, 100000) g;
-                DROP TABLE IF EXISTS read_model.bench_items;
-                CREATE TABLE read_model.bench_items (LIKE bench.items INCLUDING ALL);
-                DELETE FROM wail.sink_positions WHERE sink_table = 'read_model.bench_items';
-                """);
+        BenchItems.install(postgres);
         try (EmbeddedPostgresServer.ReactivePool reactive = postgres.openReactivePool(INVOCATIONS * 2)) {
-            ConsumerPipeline pipeline = new ConsumerPipeline(IntentCodec.DEFAULT, new TableRegistry(List.of(ITEMS)),
-                    Map.of("bench", new PgSource("bench", reactive.pool(), Optional.empty())),
-                    new PgReadModelSink(reactive.pool()));
+            ConsumerPipeline pipeline = BenchItems.pipeline(reactive.pool());
             // Mutiny's context propagation initialises lazily and races when several threads start at once.
             invoke(pipeline, 1);
             run(pipeline, 5); // warm-up: JIT, prepared statements, catalog lookups
@@ -112,7 +89,7 @@ class ConsumerThroughputBenchmark {
         for (int b = 0; b < batches; b++) {
             List<InboundMessage> messages = new ArrayList<>(BATCH);
             for (int m = 0; m < BATCH; m++) {
-                messages.add(new InboundMessage(b + "-" + m, intent(key())));
+                messages.add(new InboundMessage(b + "-" + m, BenchItems.intent(key(), 1)));
             }
             long start = System.nanoTime();
             BatchResult result = pipeline.process(messages).await().indefinitely();
@@ -130,9 +107,5 @@ class ConsumerThroughputBenchmark {
     private static long key() {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         return random.nextBoolean() ? 1 + random.nextInt(ROWS / 10) : 1 + random.nextInt(ROWS);
-    }
-
-    private static String intent(long id) {
-        return "{\"v\":1,\"s\":\"bench\",\"t\":\"bench.items\",\"k\":{\"id\":" + id + "},\"o\":\"u\",\"c\":1}";
     }
 }

@@ -1,26 +1,17 @@
 package dev.wail.consumer.bench;
 
-import dev.wail.consumer.postgres.PgReadModelSink;
-import dev.wail.consumer.postgres.PgSource;
-import dev.wail.consumer.postgres.SchemaInstaller;
 import dev.wail.core.pipeline.BatchResult;
 import dev.wail.core.pipeline.ConsumerPipeline;
 import dev.wail.core.pipeline.InboundMessage;
 import dev.wail.core.pipeline.MessageOutcome;
-import dev.wail.core.pipeline.TableBinding;
-import dev.wail.core.pipeline.TableRegistry;
-import dev.wail.core.wire.IntentCodec;
 import dev.wail.testing.EmbeddedPostgresServer;
 import dev.wail.testing.RealServices;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -46,12 +37,10 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 @EnabledIfSystemProperty(named = "wail.bench", matches = "true")
 class PackedBatchMeasurement {
 
-    private static final int ROWS = 100_000;
+    private static final int ROWS = BenchItems.ROWS;
     private static final int ROUNDS = Integer.getInteger("wail.bench.rounds", 5);
     private static final int[] CAPS = Arrays.stream(System.getProperty("wail.bench.caps", "10000,2000,500")
             .split(",")).mapToInt(Integer::parseInt).toArray();
-    private static final TableBinding ITEMS = new TableBinding("bench", "bench.items", List.of("id"),
-            List.of("id", "status", "amount", "updated_at"), Optional.empty(), "read_model.bench_items");
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     private static final com.sun.management.OperatingSystemMXBean OS =
@@ -59,25 +48,12 @@ class PackedBatchMeasurement {
 
     @Test
     void printCostAndHeapPerBatch(EmbeddedPostgresServer postgres) {
-        postgres.execute(SchemaInstaller.sql() + """
-                DROP SCHEMA IF EXISTS bench CASCADE;
-                CREATE SCHEMA bench;
-                CREATE SCHEMA IF NOT EXISTS read_model;
-                CREATE TABLE bench.items (id bigint PRIMARY KEY, status text NOT NULL, amount numeric NOT NULL,
-                                          updated_at timestamptz NOT NULL);
-                INSERT INTO bench.items SELECT g, 'status ' || (g % 7), g * 1.5, now() FROM generate_series(1, 100000) g;
-                DROP TABLE IF EXISTS read_model.bench_items;
-                CREATE TABLE read_model.bench_items (LIKE bench.items INCLUDING ALL);
-                DELETE FROM wail.sink_positions WHERE sink_table = 'read_model.bench_items';
-                """);
+        BenchItems.install(postgres);
         System.out.printf("%npacked batches on PostgreSQL (max heap %d MB, %d cores), median of %d%n",
                 Runtime.getRuntime().maxMemory() >> 20, Runtime.getRuntime().availableProcessors(), ROUNDS);
         try (EmbeddedPostgresServer.ReactivePool reactive = postgres.openReactivePool(2)) {
             for (int cap : CAPS) {
-                ConsumerPipeline pipeline = new ConsumerPipeline(IntentCodec.DEFAULT,
-                        new TableRegistry(List.of(ITEMS)),
-                        Map.of("bench", new PgSource("bench", reactive.pool(), Optional.empty())),
-                        new PgReadModelSink(reactive.pool()), Clock.systemUTC(), cap);
+                ConsumerPipeline pipeline = BenchItems.pipeline(reactive.pool(), cap);
                 measure(pipeline, cap, "1 message x 1 intent", 1, 1, ROWS);
                 measure(pipeline, cap, "10 messages x 1,000, keys all over", 10, 1_000, ROWS);
                 measure(pipeline, cap, "10 messages x 1,000, 1,000 hot keys", 10, 1_000, 1_000);
@@ -147,8 +123,7 @@ class PackedBatchMeasurement {
                 if (i > 0) {
                     body.append(',');
                 }
-                body.append("{\"v\":1,\"s\":\"bench\",\"t\":\"bench.items\",\"k\":{\"id\":")
-                        .append(1 + random.nextInt(keys)).append("},\"o\":\"u\",\"c\":").append(now).append('}');
+                body.append(BenchItems.intent(1 + random.nextInt(keys), now));
             }
             batch.add(new InboundMessage(Long.toString(random.nextLong()), body.append(perMessage == 1 ? "" : "]")
                     .toString()));

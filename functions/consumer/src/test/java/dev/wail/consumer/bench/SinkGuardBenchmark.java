@@ -2,17 +2,14 @@ package dev.wail.consumer.bench;
 
 import dev.wail.consumer.postgres.PgReadModelSink;
 import dev.wail.consumer.postgres.PgSource;
-import dev.wail.consumer.postgres.SchemaInstaller;
 import dev.wail.core.intent.EntityKey;
 import dev.wail.core.pipeline.Freshness;
-import dev.wail.core.pipeline.TableBinding;
 import dev.wail.testing.EmbeddedPostgresServer;
 import dev.wail.testing.RealServices;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -42,31 +39,18 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 @EnabledIfSystemProperty(named = "wail.bench", matches = "true")
 class SinkGuardBenchmark {
 
-    private static final int ROWS = 100_000;
+    private static final int ROWS = BenchItems.ROWS;
     private static final int HOT = 200;
     private static final int INVOCATIONS = Integer.getInteger("wail.bench.invocations", 4);
     private static final String BATCHES = System.getProperty("wail.bench.batches", "100,2000");
     private static final int REFRESHES = Integer.getInteger("wail.bench.refreshes", 8);
-    private static final TableBinding ITEMS = new TableBinding("bench", "bench.items", List.of("id"),
-            List.of("id", "status", "amount", "updated_at"), Optional.empty(), "read_model.bench_items");
 
     @Test
     void printGuardCost(EmbeddedPostgresServer postgres) throws Exception {
-        postgres.execute(SchemaInstaller.sql() + """
-                CREATE EXTENSION IF NOT EXISTS pg_stat_statements;
-                DROP SCHEMA IF EXISTS bench CASCADE;
-                CREATE SCHEMA bench;
-                CREATE SCHEMA IF NOT EXISTS read_model;
-                CREATE TABLE bench.items (id bigint PRIMARY KEY, status text NOT NULL, amount numeric NOT NULL,
-                                          updated_at timestamptz NOT NULL);
-                INSERT INTO bench.items SELECT g, 'status ' || (g % 7), g * 1.5, now() FROM generate_series(1, 100000) g;
-                DROP TABLE IF EXISTS read_model.bench_items;
-                CREATE TABLE read_model.bench_items (LIKE bench.items INCLUDING ALL);
-                DELETE FROM wail.sink_positions WHERE sink_table = 'read_model.bench_items';
-                """);
+        BenchItems.install(postgres);
         try (EmbeddedPostgresServer.ReactivePool reactive = postgres.openReactivePool(INVOCATIONS * 2)) {
             PgReadModelSink sink = new PgReadModelSink(reactive.pool());
-            PgSource source = new PgSource("bench", reactive.pool(), Optional.empty());
+            PgSource source = BenchItems.source(reactive.pool());
             refresh(sink, source, 10); // prepared statements, catalog lookups
             for (String size : BATCHES.split(",")) {
                 measure(postgres, sink, source, Integer.parseInt(size.trim()));
@@ -167,7 +151,7 @@ class SinkGuardBenchmark {
             ids.add(HOT + 1L + random.nextInt(ROWS - HOT));
         }
         List<EntityKey> keys = ids.stream().map(id -> EntityKey.builder().add("id", id).build()).toList();
-        Map<EntityKey, String> refused = sink.refresh(ITEMS, keys, (requested, floor) -> source.read(ITEMS,
+        Map<EntityKey, String> refused = sink.refresh(BenchItems.ITEMS, keys, (requested, floor) -> source.read(BenchItems.ITEMS,
                 requested, new Freshness(floor.position(), Set.of(), floor.history()))).await().indefinitely();
         if (!refused.isEmpty()) {
             throw new IllegalStateException("refused: " + refused.values().iterator().next());

@@ -57,6 +57,7 @@ public final class OutboxDrain {
     private final int batchRows;
     private final int sendsInFlight;
     private final Duration idlePoll;
+    private final DrainObserver observer;
 
     /** A drain with the shipped defaults for {@link #drainUntil}: see {@link ProducerDefaults}. */
     public OutboxDrain(Pool pool, IntentLog log, int batchRows) {
@@ -70,6 +71,15 @@ public final class OutboxDrain {
      * @param idlePoll      how long {@link #drainUntil} waits after a batch that was not full before it polls again
      */
     public OutboxDrain(Pool pool, IntentLog log, int batchRows, int sendsInFlight, Duration idlePoll) {
+        this(pool, log, batchRows, sendsInFlight, idlePoll, DrainObserver.NONE);
+    }
+
+    /**
+     * As {@link #OutboxDrain(Pool, IntentLog, int, int, Duration)}, telling {@code observer} of each transaction (of
+     * every drain method), idle polls included.
+     */
+    public OutboxDrain(Pool pool, IntentLog log, int batchRows, int sendsInFlight, Duration idlePoll,
+            DrainObserver observer) {
         if (batchRows < 1) {
             throw new IllegalArgumentException("batchRows must be at least 1, got " + batchRows);
         }
@@ -84,14 +94,28 @@ public final class OutboxDrain {
         this.batchRows = batchRows;
         this.sendsInFlight = sendsInFlight;
         this.idlePoll = idlePoll;
+        this.observer = observer;
     }
 
-    /** Drains one batch in one transaction. */
+    /** Drains one batch in one transaction, and tells the observer of it. */
     public Uni<DrainReport> drainOnce() {
-        return pool.withTransaction(connection -> connection.preparedQuery(LOCK_BATCH).execute(Tuple.of(batchRows))
-                .map(Batch::read)
-                .chain(batch -> appendOffTheEventLoop(batch.intents)
-                        .chain(result -> settle(connection, batch, result))));
+        return Uni.createFrom().deferred(() -> {
+            long start = System.nanoTime();
+            long[] appendNanos = new long[1];
+            return pool.withTransaction(connection -> connection.preparedQuery(LOCK_BATCH).execute(Tuple.of(batchRows))
+                    .map(Batch::read)
+                    .chain(batch -> timed(appendOffTheEventLoop(batch.intents), appendNanos)
+                            .chain(result -> settle(connection, batch, result))))
+                    .invoke(report -> observer.transaction(new DrainObserver.Transaction(report, start,
+                            appendNanos[0], System.nanoTime())));
+        });
+    }
+
+    /** {@code append}, its time (subscription to result) written to {@code nanos[0]}. */
+    private static Uni<AppendResult> timed(Uni<AppendResult> append, long[] nanos) {
+        long[] start = new long[1];
+        return append.onSubscription().invoke(() -> start[0] = System.nanoTime())
+                .invoke(() -> nanos[0] = System.nanoTime() - start[0]);
     }
 
     /**

@@ -2,7 +2,7 @@ package dev.wail.producer.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.wail.producer.Hooks;
+import dev.wail.producer.DrainSetUp;
 import dev.wail.producer.config.ProducerDefaults;
 import dev.wail.producer.log.RetryPolicy;
 import dev.wail.producer.log.SqsIntentLog;
@@ -41,13 +41,7 @@ class DrainBench {
 
     @Test
     void rowsPerSecondBySendsInFlight() {
-        Hooks.install(postgres);
-        postgres.execute("""
-                DROP TABLE IF EXISTS public.bench_orders;
-                CREATE TABLE public.bench_orders (id bigint PRIMARY KEY, status text NOT NULL);
-                TRUNCATE wail.outbox;
-                SELECT wail.capture('public.bench_orders', source => 'shop');
-                """);
+        DrainSetUp.capturedTableAndEmptyOutbox(postgres, "bench_orders");
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         List<String> lines = new ArrayList<>();
