@@ -23,8 +23,12 @@
 -- its largest key), so that no payload can exceed it; left out, chunk_bytes is 200,000 or that bound when lower, and
 -- DDL that lowers the bound lowers the table's chunk_bytes with it. wail.invoke still refuses a larger payload.
 --
--- Delivery 'outbox': the payload is inserted into wail.outbox in the writing transaction, so it exists exactly when
--- the change commits; the producer's outbox drain moves it to the intent log.
+-- Delivery 'outbox': one small typed row per payload (its format, operation, xid, LSN, capture time and keys, not the
+-- payload's text) is inserted into wail.outbox in the writing transaction, so it exists exactly when the change
+-- commits; the producer's outbox drain reads it as a payload (wail.outbox_payload) and moves it to the intent log.
+-- Upgrading from a version whose outbox rows held the payload's text: deploy the producer of this version first (its
+-- drain reads both kinds of row, but fails until this script has run: nothing is lost), then run this script. An older
+-- drain would move the new rows to wail.outbox_rejected.
 -- Delivery 'aws_lambda': the trigger calls aws_lambda.invoke(..., 'Event') once per payload, as Aurora and RDS for
 -- PostgreSQL provide it (CREATE EXTENSION aws_lambda CASCADE). The invoke leaves at once, outside the transaction: a
 -- rolled-back change may still be reported, and the report may arrive before the change commits. Both are meant to be
@@ -41,8 +45,9 @@
 -- keys a TRUNCATE removes; a policy wail_hooks_read on each lets it read past row-level security); nothing else.
 -- Application roles need only their own table privileges: they get no right on the schema wail, on wail.outbox or on
 -- aws_lambda (all revoked from PUBLIC), and a bug in a hook runs with wail_hooks' rights, not a superuser's. Every wail function runs with search_path = pg_catalog, pg_temp and names
--- every other object with its schema. The outbox drain's role needs: GRANT USAGE ON SCHEMA wail, SELECT, DELETE ON
--- wail.outbox, INSERT ON wail.outbox_rejected.
+-- every other object with its schema. The outbox drain's role needs: GRANT USAGE ON SCHEMA wail, SELECT, DELETE,
+-- UPDATE (id) ON wail.outbox (UPDATE for its FOR UPDATE SKIP LOCKED), SELECT ON wail.payload_formats, EXECUTE ON FUNCTION wail.outbox_payload(wail.outbox), INSERT ON
+-- wail.outbox_rejected (a re-run of this script grants the two new ones to every role that may read wail.outbox).
 --
 -- Keys. Each key column is written in one canonical JSON form per type, whatever the writing session's TimeZone,
 -- DateStyle or bytea_output (the consumer matches keys by typed equality on these forms):
@@ -105,10 +110,32 @@ GRANT USAGE ON SCHEMA wail TO wail_hooks;
 
 CREATE TABLE IF NOT EXISTS wail.outbox (
     id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    payload    text        NOT NULL,
+    payload    text,
     created_at timestamptz NOT NULL DEFAULT clock_timestamp()
 );
-COMMENT ON TABLE wail.outbox IS 'Hook payloads waiting for the producer''s outbox drain; a row is deleted once the intent log accepted all of its intents.';
+-- The writer's row is small and typed (issue 18): what only the writing transaction knows, not the payload's text.
+-- The drain builds the payload (wail.outbox_payload), outside the user's transaction. Rows written before an upgrade
+-- keep their payload and have no other column; rows written after it have payload NULL. created_at is the capture
+-- time, c in the payload.
+ALTER TABLE wail.outbox ALTER COLUMN payload DROP NOT NULL;
+ALTER TABLE wail.outbox ADD COLUMN IF NOT EXISTS format integer;  -- wail.payload_formats (id): source, table, cv, kc
+ALTER TABLE wail.outbox ADD COLUMN IF NOT EXISTS op "char";       -- i, u or d
+ALTER TABLE wail.outbox ADD COLUMN IF NOT EXISTS xid xid8;        -- the writing transaction
+ALTER TABLE wail.outbox ADD COLUMN IF NOT EXISTS lsn pg_lsn;      -- the WAL insert position when the hook ran
+ALTER TABLE wail.outbox ADD COLUMN IF NOT EXISTS keys text;       -- the payload's k without its brackets: [1],[2]
+COMMENT ON TABLE wail.outbox IS 'Captured keys waiting for the producer''s outbox drain (wail.outbox_payload makes a row''s payload); a row is deleted once the intent log accepted all of its intents.';
+
+-- The fixed parts of the payloads of one capture definition (source, table label, capture version, key columns), as
+-- JSON text: a payload is prefix || op || '","x":' ... || suffix || keys || ']}' (wail.outbox_payload). Written when
+-- hooks are installed, never changed or deleted, so that an outbox row is read with the definition it was written
+-- under, whatever DDL came after it.
+CREATE TABLE IF NOT EXISTS wail.payload_formats (
+    id     integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    prefix text NOT NULL,
+    suffix text NOT NULL,
+    UNIQUE (prefix, suffix)
+);
+COMMENT ON TABLE wail.payload_formats IS 'The fixed parts of hook payloads, per capture definition, referenced by wail.outbox rows.';
 
 CREATE TABLE IF NOT EXISTS wail.outbox_rejected (
     id          bigint      PRIMARY KEY,
@@ -165,6 +192,8 @@ DROP FUNCTION IF EXISTS wail.capture(regclass, text, text, integer);
 DROP FUNCTION IF EXISTS wail.payload_query(text, text, text, text[], text, integer, integer);
 DROP FUNCTION IF EXISTS wail.delivery_statement(text, text, text, text);
 DROP FUNCTION IF EXISTS wail.payload_query(text, text, text, text[], text[], text, integer, integer);
+DROP FUNCTION IF EXISTS wail.delivery_statement(text, text, text, text, boolean);
+DROP FUNCTION IF EXISTS wail.hook_statements(wail.captured_tables, text, text[], text);
 
 -- The largest payload aws_lambda delivery sends: 256 KiB, Lambda's asynchronous invoke limit until it was raised to
 -- 1 MB. Staying under the older figure keeps every Aurora version and every Lambda quota on the safe side.
@@ -264,18 +293,53 @@ BEGIN
 END;
 $$;
 
--- The SQL expression that writes one payload of captured table t and operation op, as JSON text, from the keys of an
--- aggregate group (column k: one key's JSON array as text). Built by concatenation rather than json_build_object: the
--- fixed parts are JSON written once here (to_json quotes the source, label and key column names), and only x, l, c and
--- the keys are computed when the hook runs. The same text as json_build_object would write, without its spaces.
--- The fixed parts of a payload of captured table t and operation op, as JSON text, in payload order: before x, before
--- l, before c, before the keys, between two keys, after the keys. Written once here (to_json quotes the source, label
--- and key column names); x, l, c and the keys are computed when the hook runs.
+-- A payload of captured table t, as JSON text, up to its operation's letter: '{"wail":1,"s":..,"t":..,"cv":N,"o":"'.
+-- to_json quotes the source and the label.
+CREATE OR REPLACE FUNCTION wail.payload_prefix(t wail.captured_tables)
+RETURNS text LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT '{"wail":1,"s":' || pg_catalog.to_json(t.source)::text || ',"t":' || pg_catalog.to_json(t.table_label)::text
+           || ',"cv":' || t.capture_version || ',"o":"'
+$$;
+
+-- A payload of captured table t, as JSON text, from after c to its first key: ',"kc":[..],"k":['.
+CREATE OR REPLACE FUNCTION wail.payload_suffix(t wail.captured_tables)
+RETURNS text LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT ',"kc":' || pg_catalog.to_json(t.key_columns)::text || ',"k":['
+$$;
+
+-- The fixed parts of a payload of captured table t and operation op (i, u or d: no quoting needed), as JSON text, in
+-- payload order: before x, before l, before c, before the keys, between two keys, after the keys. Written once here;
+-- x, l, c and the keys are computed when the hook runs (aws_lambda) or when the drain reads the row (outbox).
 CREATE OR REPLACE FUNCTION wail.payload_parts(t wail.captured_tables, op text)
 RETURNS text[] LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
-    SELECT ARRAY['{"wail":1,"s":' || pg_catalog.to_json(t.source)::text || ',"t":' || pg_catalog.to_json(t.table_label)::text
-                     || ',"cv":' || t.capture_version || ',"o":' || pg_catalog.to_json(op)::text || ',"x":',
-                 ',"l":', ',"c":', ',"kc":' || pg_catalog.to_json(t.key_columns)::text || ',"k":[', ',', ']}']
+    SELECT ARRAY[wail.payload_prefix(t) || op || '","x":', ',"l":', ',"c":', wail.payload_suffix(t), ',', ']}']
+$$;
+
+-- The id of the wail.payload_formats row of captured table t's definition, created when there is none.
+CREATE OR REPLACE FUNCTION wail.payload_format(t wail.captured_tables)
+RETURNS integer LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    found_id integer;
+BEGIN
+    INSERT INTO wail.payload_formats (prefix, suffix) VALUES (wail.payload_prefix(t), wail.payload_suffix(t))
+    ON CONFLICT (prefix, suffix) DO NOTHING
+    RETURNING id INTO found_id;
+    IF found_id IS NULL THEN
+        SELECT f.id INTO found_id FROM wail.payload_formats f
+         WHERE f.prefix = wail.payload_prefix(t) AND f.suffix = wail.payload_suffix(t);
+    END IF;
+    RETURN found_id;
+END;
+$$;
+
+-- The payload of outbox row o, as JSON text, as the producer's drain reads it: the row's own payload (written before
+-- issue 18's upgrade), or one made from its typed columns and its format, the same text the hook wrote before.
+CREATE OR REPLACE FUNCTION wail.outbox_payload(o wail.outbox)
+RETURNS text LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT coalesce(o.payload, (
+        SELECT f.prefix || o.op::text || '","x":' || o.xid::text || ',"l":' || (o.lsn - '0/0'::pg_lsn)::text
+               || ',"c":' || floor(extract(epoch FROM o.created_at) * 1000)::bigint::text || f.suffix || o.keys || ']}'
+          FROM wail.payload_formats f WHERE f.id = o.format))
 $$;
 
 -- The SQL expression that writes one payload of captured table t and operation op, as JSON text, from the keys of an
@@ -325,8 +389,9 @@ RETURNS integer LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS 
     SELECT wail.max_invoke_payload_bytes() + 1 - wail.max_payload_header_bytes(t) - wail.max_key_bytes(t)
 $$;
 
--- The queries that build the payloads of captured table t for the keys of changed_rows (a FROM item), one row (column
--- payload, text) per payload.
+-- The queries that build the payloads of captured table t for the keys of changed_rows (a FROM item), one row per
+-- payload: for delivery 'outbox' its keys (column keys, text: the key arrays joined by commas), for 'aws_lambda' the
+-- whole payload (column payload, text).
 --
 -- single: the whole statement in one payload, or no row at all when it does not fit in one (more than chunk_keys keys,
 -- or more than chunk_bytes bytes of keys, each key counted with its separator) or changed no row. This is the query a
@@ -341,44 +406,49 @@ CREATE OR REPLACE FUNCTION wail.payload_query(t wail.captured_tables, op text, k
                                               changed_rows text, single boolean)
 RETURNS text LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
     SELECT CASE WHEN single THEN pg_catalog.format(
-                  'SELECT %1$s AS payload FROM (%2$s) keys '
+                  'SELECT %1$s FROM (%2$s) keys '
                   'HAVING count(*) BETWEEN 1 AND %3$s AND sum(octet_length(k) + 1) <= %4$s',
-                  wail.payload_expression(t, op), keys, t.chunk_keys, t.chunk_bytes)
+                  selected, keys, t.chunk_keys, t.chunk_bytes)
            ELSE pg_catalog.format(
-                  'SELECT %1$s AS payload FROM ('
+                  'SELECT %1$s FROM ('
                   'SELECT k, ((sum(cost) OVER (ROWS UNBOUNDED PRECEDING))::bigint - cost) / %5$s AS part FROM ('
                   'SELECT k, greatest((octet_length(k) + 1)::bigint * %3$s, %4$s) AS cost FROM (%2$s) keys) costed) '
                   'placed GROUP BY part',
-                  wail.payload_expression(t, op), keys, t.chunk_keys, t.chunk_bytes,
+                  selected, keys, t.chunk_keys, t.chunk_bytes,
                   t.chunk_keys::bigint * t.chunk_bytes)
            END
       FROM (SELECT pg_catalog.format('SELECT ''['' || %s || '']'' AS k FROM %s',
                                      pg_catalog.array_to_string(key_expressions, ' || '','' || '), changed_rows)
-                AS keys) q
+                AS keys,
+                   CASE WHEN t.delivery = 'outbox' THEN 'string_agg(k, '','') AS keys'
+                        ELSE wail.payload_expression(t, op) || ' AS payload' END AS selected) q
 $$;
 
--- The statement that delivers each payload of a payload query: one statement rather than a loop of calls, because
--- its fixed cost is what a one-row write pays. As PL/pgSQL (PERFORM) or as plain SQL for EXECUTE.
-CREATE OR REPLACE FUNCTION wail.delivery_statement(delivery text, function_name text, region text, payloads text,
+-- The statement that delivers each payload of a payload query of captured table t and operation op: one statement
+-- rather than a loop of calls, because its fixed cost is what a one-row write pays. As PL/pgSQL (PERFORM) or as plain
+-- SQL for EXECUTE. For 'outbox' it inserts one small typed row per payload (format: wail.payload_format(t)); the
+-- drain makes the payload's text.
+CREATE OR REPLACE FUNCTION wail.delivery_statement(t wail.captured_tables, op text, format_id integer, payloads text,
                                                    plpgsql boolean DEFAULT true)
 RETURNS text LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
-    SELECT CASE delivery
+    SELECT CASE t.delivery
         WHEN 'outbox' THEN pg_catalog.format(
-            'INSERT INTO wail.outbox (payload) SELECT payload FROM (%s) payloads', payloads)
+            'INSERT INTO wail.outbox (format, op, xid, lsn, keys) SELECT %s, %L, pg_current_xact_id(), '
+            'pg_current_wal_insert_lsn(), keys FROM (%s) payloads', format_id, op, payloads)
         WHEN 'aws_lambda' THEN pg_catalog.format('%s wail.invoke(%L, %L, payload::json) FROM (%s) payloads',
-            CASE WHEN plpgsql THEN 'PERFORM' ELSE 'SELECT' END, function_name, region, payloads)
+            CASE WHEN plpgsql THEN 'PERFORM' ELSE 'SELECT' END, t.function_name, t.region, payloads)
     END
 $$;
 
 -- The PL/pgSQL that a hook runs for the keys of changed_rows: the single-payload statement, and only when it delivered
 -- nothing (a statement too large for one payload, or one that changed no row) the chunked one.
-CREATE OR REPLACE FUNCTION wail.hook_statements(t wail.captured_tables, op text, key_expressions text[],
-                                                changed_rows text)
+CREATE OR REPLACE FUNCTION wail.hook_statements(t wail.captured_tables, op text, format_id integer,
+                                                key_expressions text[], changed_rows text)
 RETURNS text LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
     SELECT pg_catalog.format(E'%s;\n        IF NOT FOUND THEN\n            %s;\n        END IF',
-        wail.delivery_statement(t.delivery, t.function_name, t.region,
+        wail.delivery_statement(t, op, format_id,
                                 wail.payload_query(t, op, key_expressions, changed_rows, single => true)),
-        wail.delivery_statement(t.delivery, t.function_name, t.region,
+        wail.delivery_statement(t, op, format_id,
                                 wail.payload_query(t, op, key_expressions, changed_rows, single => false)))
 $$;
 
@@ -482,7 +552,7 @@ CREATE OR REPLACE FUNCTION wail.report_rows(t wail.captured_tables, relation reg
                                             key_expressions text[])
 RETURNS void LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
-    EXECUTE wail.delivery_statement(t.delivery, t.function_name, t.region,
+    EXECUTE wail.delivery_statement(t, op, wail.payload_format(t),
         wail.payload_query(t, op, key_expressions, relation::text, single => false), plpgsql => false);
 END;
 $$;
@@ -518,13 +588,14 @@ CREATE OR REPLACE FUNCTION wail.install(t wail.captured_tables, key_expressions 
 RETURNS void LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     fn         constant text := wail.hook_function(t.target);
+    format_id  constant integer := wail.payload_format(t);
     key_list   constant text := (SELECT pg_catalog.string_agg(pg_catalog.format('%I', c), ', ')
                                    FROM pg_catalog.unnest(t.key_columns) AS c);
     truncate_q text;
     part       record;
 BEGIN
     -- The TRUNCATE query reads the truncated table named by TG_RELID at fire time (never by a name written here).
-    truncate_q := wail.delivery_statement(t.delivery, t.function_name, t.region,
+    truncate_q := wail.delivery_statement(t, 'd', format_id,
         wail.payload_query(t, 'd', key_expressions, pg_catalog.chr(1), single => false), plpgsql => false);
     EXECUTE pg_catalog.format($f$
 CREATE OR REPLACE FUNCTION %1$s() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
@@ -549,10 +620,10 @@ BEGIN
 END;
 $t$;
 $f$, fn,
-        wail.hook_statements(t, 'i', key_expressions, 'wail_new'),
-        wail.hook_statements(t, 'u', key_expressions,
+        wail.hook_statements(t, 'i', format_id, key_expressions, 'wail_new'),
+        wail.hook_statements(t, 'u', format_id, key_expressions,
             pg_catalog.format('(SELECT %1$s FROM wail_new UNION SELECT %1$s FROM wail_old) changed', key_list)),
-        wail.hook_statements(t, 'd', key_expressions, 'wail_old'),
+        wail.hook_statements(t, 'd', format_id, key_expressions, 'wail_old'),
         pg_catalog.split_part(truncate_q, pg_catalog.chr(1), 1),
         pg_catalog.split_part(truncate_q, pg_catalog.chr(1), 2));
     EXECUTE pg_catalog.format('ALTER FUNCTION %s() OWNER TO wail_hooks', fn);
@@ -857,6 +928,21 @@ $$;
 REVOKE ALL ON ALL TABLES IN SCHEMA wail FROM PUBLIC;
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA wail FROM PUBLIC;
 GRANT INSERT ON wail.outbox TO wail_hooks;
+-- The drain's role reads rows with wail.outbox_payload: a role that may read wail.outbox (granted for an earlier
+-- version) gets what it now needs too, so that an upgrade does not stop its drain.
+DO $$
+DECLARE
+    drainer name;
+BEGIN
+    FOR drainer IN SELECT DISTINCT g.grantee FROM information_schema.role_table_grants g
+                    WHERE g.table_schema = 'wail' AND g.table_name = 'outbox' AND g.privilege_type = 'SELECT'
+                      AND g.grantee NOT IN ('PUBLIC', 'wail_hooks')
+                      AND NOT (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = g.grantee) LOOP
+        EXECUTE pg_catalog.format('GRANT SELECT ON wail.payload_formats TO %I', drainer);
+        EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION wail.outbox_payload(wail.outbox) TO %I', drainer);
+    END LOOP;
+END;
+$$;
 GRANT EXECUTE ON FUNCTION wail.invoke(text, text, json), wail.max_invoke_payload_bytes() TO wail_hooks;
 SELECT wail.grant_aws_lambda();
 

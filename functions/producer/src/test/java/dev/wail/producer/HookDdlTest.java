@@ -143,7 +143,7 @@ class HookDdlTest {
                 + "ALTER TABLE ddl_orders ALTER COLUMN id TYPE text;"
                 + "INSERT INTO ddl_orders VALUES ('2', 'new')");
 
-        assertThat(Hooks.rows(postgres, "SELECT payload::json->>'k' FROM wail.outbox ORDER BY id"))
+        assertThat(Hooks.rows(postgres, "SELECT wail.outbox_payload(o)::json->>'k' FROM wail.outbox o ORDER BY id"))
                 .containsExactly("[[1]]", "[[\"2\"]]");
         assertThat(Hooks.rows(postgres, "SELECT format('%s -> %s', old_definition->'key_types', "
                 + "new_definition->'key_types') FROM wail.capture_events"))

@@ -60,7 +60,7 @@ class HookKeyFormTest {
 
     /** The key entries of every outbox payload, one payload a line, as jsonb writes them (the hooks write no spaces). */
     private String keysOf() {
-        return String.join("\n", Hooks.rows(postgres, "SELECT payload::jsonb->'k' FROM wail.outbox ORDER BY id"));
+        return String.join("\n", Hooks.rows(postgres, "SELECT wail.outbox_payload(o)::jsonb->'k' FROM wail.outbox o ORDER BY id"));
     }
 
     @Test

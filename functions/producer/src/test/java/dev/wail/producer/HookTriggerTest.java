@@ -55,7 +55,7 @@ class HookTriggerTest {
     private List<Intent> outboxIntents() throws SQLException {
         List<Intent> intents = new ArrayList<>();
         try (Connection c = postgres.dataSource().getConnection(); Statement s = c.createStatement();
-                ResultSet rows = s.executeQuery("SELECT payload FROM wail.outbox ORDER BY id")) {
+                ResultSet rows = s.executeQuery("SELECT wail.outbox_payload(o) FROM wail.outbox o ORDER BY id")) {
             while (rows.next()) {
                 intents.addAll(HookPayloadReader.read(rows.getString(1)));
             }
@@ -66,7 +66,7 @@ class HookTriggerTest {
     private List<Integer> outboxPayloadBytes() throws SQLException {
         List<Integer> sizes = new ArrayList<>();
         try (Connection c = postgres.dataSource().getConnection(); Statement s = c.createStatement();
-                ResultSet rows = s.executeQuery("SELECT octet_length(payload) FROM wail.outbox ORDER BY id")) {
+                ResultSet rows = s.executeQuery("SELECT octet_length(wail.outbox_payload(o)) FROM wail.outbox o ORDER BY id")) {
             while (rows.next()) {
                 sizes.add(rows.getInt(1));
             }

@@ -6,6 +6,12 @@ import dev.wail.producer.hook.HookPayloadReader;
 import dev.wail.testing.EmbeddedPostgresServer;
 import dev.wail.testing.RealServices;
 import dev.wail.testing.TestData;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,7 +58,7 @@ class HookUpgradeTest {
                 + "ALTER TABLE old_orders RENAME COLUMN id TO order_id;"
                 + "INSERT INTO old_orders VALUES (4, 'new');");
 
-        assertThat(rows("SELECT payload FROM wail.outbox ORDER BY id").stream()
+        assertThat(rows("SELECT wail.outbox_payload(o) FROM wail.outbox o ORDER BY id").stream()
                 .map(p -> HookPayloadReader.read(p).stream().map(i -> i.key().toString()).toList().toString())
                 .toList()).as("chunk_keys 2 kept; no payload for the table no longer captured").containsExactly(
                 "[{id=1}, {id=2}]", "[{id=3}]", "[{order_id=4}]");
@@ -67,5 +73,52 @@ class HookUpgradeTest {
                 + TestData.queryString(jdbcUrl, "SELECT 'old_orders'::regclass::oid"));
         assertThat(rows("SELECT tgrelid::regclass::text FROM pg_trigger WHERE tgname LIKE 'wail%' ORDER BY 1"))
                 .containsOnly("old_orders").hasSize(4);
+    }
+
+    @Test
+    void outboxRowsWrittenBeforeTheUpgradeAreReadAfterItBesideTheNewRowsByTheDrainsOwnRole() throws SQLException {
+        // The older installation's rows hold their payload's text; the drain's role was granted what it then needed.
+        TestData.execute(jdbcUrl, """
+                INSERT INTO old_orders SELECT g, 'new' FROM generate_series(1, 3) g;
+                UPDATE old_orders SET status = 'paid' WHERE id = 2;
+                DO $$ BEGIN
+                    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'wail_test_drainer') THEN
+                        CREATE ROLE wail_test_drainer LOGIN NOSUPERUSER;
+                    END IF;
+                END $$;
+                GRANT USAGE ON SCHEMA wail TO wail_test_drainer;
+                GRANT SELECT, DELETE, UPDATE (id) ON wail.outbox TO wail_test_drainer;
+                GRANT INSERT ON wail.outbox_rejected TO wail_test_drainer;
+                """);
+        String before = TestData.queryString(jdbcUrl, "SELECT string_agg(payload, '|' ORDER BY id) FROM wail.outbox");
+
+        TestData.execute(jdbcUrl, Hooks.installerSql() + """
+                UPDATE old_orders SET status = 'sent' WHERE id IN (1, 3);
+                DELETE FROM old_orders WHERE id = 2;
+                """);
+
+        assertThat(rows("SELECT count(*) FILTER (WHERE payload IS NULL) || ' typed, ' "
+                + "|| count(*) FILTER (WHERE payload IS NOT NULL) || ' with text' FROM wail.outbox"))
+                .containsExactly("2 typed, 3 with text");
+        // What the drain runs (OutboxDrain's LOCK_BATCH), as the drain's role.
+        List<String> payloads = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(jdbcUrl); Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            s.execute("SET LOCAL ROLE wail_test_drainer");
+            try (ResultSet r = s.executeQuery("SELECT wail.outbox_payload(o) FROM wail.outbox o ORDER BY o.id "
+                    + "LIMIT 100 FOR UPDATE SKIP LOCKED")) {
+                while (r.next()) {
+                    payloads.add(r.getString(1));
+                }
+            }
+            c.rollback();
+        }
+        assertThat(String.join("|", payloads.subList(0, 3))).as("rows from before, as written").isEqualTo(before);
+        assertThat(payloads.stream()
+                .map(p -> HookPayloadReader.read(p).stream()
+                        .map(i -> i.operation() + " " + i.key() + " cv" + i.captureVersion()).toList().toString())
+                .toList()).containsExactly(
+                "[INSERT {id=1} cvnull, INSERT {id=2} cvnull]", "[INSERT {id=3} cvnull]", "[UPDATE {id=2} cvnull]",
+                "[UPDATE {id=1} cv2, UPDATE {id=3} cv2]", "[DELETE {id=2} cv2]");
     }
 }

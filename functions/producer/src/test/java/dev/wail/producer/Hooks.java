@@ -63,7 +63,7 @@ public final class Hooks {
     /** Every payload in wail.outbox, decoded as the producer decodes it, in outbox order. */
     public static List<Intent> outboxIntents(EmbeddedPostgresServer postgres) {
         List<Intent> intents = new ArrayList<>();
-        rows(postgres, "SELECT payload FROM wail.outbox ORDER BY id")
+        rows(postgres, "SELECT wail.outbox_payload(o) FROM wail.outbox o ORDER BY id")
                 .forEach(payload -> intents.addAll(HookPayloadReader.read(payload)));
         return intents;
     }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.wail.core.intent.EntityKey;
 import dev.wail.core.intent.Intent;
+import dev.wail.core.intent.IntentLimits;
 import dev.wail.core.intent.Operation;
 import dev.wail.core.intent.VersionHint;
 import dev.wail.core.wire.IntentCodec;
@@ -206,6 +207,34 @@ class OutboxDrainTest {
     }
 
     @Test
+    void aKeyValueOverTheIntentLimitNeverFailsTheWriteAndIsRecordedAsRejectedWhenDrained() throws SQLException {
+        String queue = sqs.createQueue("drain-long-key");
+        String tooLong = "y".repeat(IntentLimits.MAX_KEY_VALUE_CHARS + 1);
+        postgres.execute("DROP TABLE IF EXISTS public.drain_codes;"
+                + "CREATE TABLE public.drain_codes (code text PRIMARY KEY);"
+                + "SELECT wail.capture('public.drain_codes', source => 'shop');"
+                + "INSERT INTO drain_codes VALUES ('A-1'), ('" + tooLong + "'), ('B-1')");
+        assertThat(count("drain_codes")).as("the write is not refused").isEqualTo(3);
+        OutboxDrain drain = new OutboxDrain(pool, new SqsIntentLog(sqs.client(), queue, 3, Duration.ofMillis(10)), 100);
+
+        DrainReport report = drain.drainOnce().await().indefinitely();
+
+        assertThat(report).isEqualTo(new DrainReport(1, 2, 0, 0, 1));
+        assertThat(receiveAll(queue)).extracting(m -> IntentCodec.DEFAULT.decode(m.body()))
+                .extracting(i -> i.table() + " " + i.operation() + " " + i.key())
+                .containsExactlyInAnyOrder("drain_codes INSERT {code=A-1}", "drain_codes INSERT {code=B-1}");
+        assertThat(count("wail.outbox")).isZero();
+        try (Connection c = postgres.dataSource().getConnection(); Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("SELECT payload::json->'k', reason FROM wail.outbox_rejected")) {
+            assertThat(r.next()).isTrue();
+            assertThat(r.getString(1)).isEqualTo("[[\"" + tooLong + "\"]]");
+            assertThat(r.getString("reason")).isEqualTo("hook payload field 'k[1][0]': key column 'code': a key value "
+                    + "must be at most 2048 characters, got 2049");
+            assertThat(r.next()).isFalse();
+        }
+    }
+
+    @Test
     void rowsStayInTheOutboxWhenTheLogRefusesTheirIntents() throws SQLException {
         // A queue that does not exist: every SendMessageBatch call fails, nothing may be deleted.
         String missing = sqs.endpoint() + "/" + EmbeddedSqsServer.ACCOUNT + "/no-such-queue";
@@ -386,7 +415,7 @@ class OutboxDrainTest {
     private List<Long> keysLeftInTheOutbox() throws SQLException {
         List<Long> keys = new ArrayList<>();
         try (Connection c = postgres.dataSource().getConnection(); Statement s = c.createStatement();
-                ResultSet r = s.executeQuery("SELECT payload FROM wail.outbox")) {
+                ResultSet r = s.executeQuery("SELECT wail.outbox_payload(o) FROM wail.outbox o")) {
             while (r.next()) {
                 dev.wail.producer.hook.HookPayloadReader.readEach(r.getString(1)).intents()
                         .forEach(i -> keys.add((Long) i.key().value(0)));

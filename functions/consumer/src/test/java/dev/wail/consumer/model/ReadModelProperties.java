@@ -242,7 +242,7 @@ class ReadModelProperties {
         List<Intent> intents = new ArrayList<>();
         try (Connection connection = postgres.dataSource().getConnection();
                 Statement statement = connection.createStatement();
-                ResultSet rows = statement.executeQuery("DELETE FROM wail.outbox RETURNING payload")) {
+                ResultSet rows = statement.executeQuery("DELETE FROM wail.outbox o RETURNING wail.outbox_payload(o)")) {
             while (rows.next()) {
                 intents.addAll(HookPayloadReader.read(rows.getString(1)));
             }

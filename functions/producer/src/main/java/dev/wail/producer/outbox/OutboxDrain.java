@@ -42,8 +42,12 @@ import org.jboss.logging.Logger;
 public final class OutboxDrain {
 
     private static final Logger LOG = Logger.getLogger(OutboxDrain.class);
-    private static final String LOCK_BATCH =
-            "SELECT id, payload FROM wail.outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED";
+    /**
+     * A row holds its payload's text (written before the hooks of issue 18) or small typed columns the hook wrote;
+     * {@code wail.outbox_payload} (hooks.sql) makes the same payload text from either.
+     */
+    private static final String LOCK_BATCH = "SELECT o.id, wail.outbox_payload(o) AS payload FROM wail.outbox o"
+            + " ORDER BY o.id LIMIT $1 FOR UPDATE SKIP LOCKED";
     /** The oldest row is the lowest id (ids grow with insertion), found through the primary key's index. */
     private static final String OLDEST_AGE_MILLIS = "SELECT (extract(epoch FROM clock_timestamp() - created_at) * 1000)"
             + "::bigint AS age FROM wail.outbox ORDER BY id LIMIT 1";
