@@ -6,6 +6,7 @@ import static dev.wail.consumer.postgres.SqlIdentifiers.quoteQualified;
 
 import dev.wail.core.intent.EntityKey;
 import dev.wail.core.pipeline.EntityState;
+import dev.wail.core.pipeline.Hydrator;
 import dev.wail.core.pipeline.SourceSnapshot;
 import dev.wail.core.pipeline.TableBinding;
 import dev.wail.core.pipeline.UnreadableKeysException;
@@ -66,7 +67,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * cluster's {@code system_identifier} as the read's {@link SourceSnapshot#history}: a restored or reloaded source
  * is another cluster, whose positions do not compare with the old ones.
  */
-public final class PgHydrator {
+public final class PgHydrator implements Hydrator {
 
     /**
      * The position every read reports: the replay position on a server in recovery (a replica), the WAL insert
@@ -135,6 +136,16 @@ public final class PgHydrator {
                     }
                     throw new UnreadableKeysException(reasons);
                 }))));
+    }
+
+    /**
+     * The {@link Hydrator} read: the states alone, with no transactions to check. {@link PgSource} uses
+     * {@link #read(TableBinding, List, Set)}, which also reports the position and whether the read saw given
+     * transactions.
+     */
+    @Override
+    public Uni<List<EntityState>> read(TableBinding table, List<EntityKey> keys) {
+        return read(table, keys, Set.of()).map(read -> read.snapshot().states());
     }
 
     /** The key codec of the table, built from the catalog on first use and then reused. */
