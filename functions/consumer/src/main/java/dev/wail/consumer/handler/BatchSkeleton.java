@@ -115,9 +115,13 @@ final class BatchSkeleton {
         }
     }
 
-    /** How long to wait for the pipeline: the remaining time less the margin (at least 1 ms); empty: no deadline. */
+    /**
+     * How long to wait for the pipeline: the remaining time less the margin (at least 1 ms). Empty, no deadline: no
+     * context, or one that knows no deadline (0 or less remaining: the runtime sent none, as Quarkus's mock event
+     * server in tests and {@code local/}; in Lambda an invocation past its deadline is no longer running).
+     */
     static Optional<Duration> waitFor(Context context) {
-        if (context == null) {
+        if (context == null || context.getRemainingTimeInMillis() <= 0) {
             return Optional.empty();
         }
         long remaining = context.getRemainingTimeInMillis();
