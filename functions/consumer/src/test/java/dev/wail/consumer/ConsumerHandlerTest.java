@@ -48,8 +48,9 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * The SQS handler's promises on real services: write-ahead verification against real transactions, a corpus of bad
- * messages each recorded with its reason while valid neighbours succeed, the FIFO group rule, a source outage that
- * retries instead of rejecting, and one hydration query for a batch of 1,000 intents.
+ * messages each recorded with its reason while valid neighbours succeed, a source outage that retries instead of
+ * rejecting, and one hydration query for a batch of 1,000 intents. What every handler promises (the FIFO group rule
+ * among them) is in {@code handler.ConsumerHandlerContract}.
  */
 @QuarkusTest
 @QuarkusTestResource(RealServicesResource.class)
@@ -156,31 +157,6 @@ class ConsumerHandlerTest {
             assertThat(letter.disposition).isEqualTo(DeadLetter.Disposition.REJECTED);
             assertThat(letter.reason).isEqualTo(corpus.get(letter.body));
         });
-    }
-
-    @Test
-    void onAFifoQueueTheMessagesAfterAFailureInTheSameGroupFailToo() {
-        execute("INSERT INTO verify.items VALUES (1, 'a'), (2, 'b')");
-        String queue = "fifo-intents.fifo";
-        String queueUrl = sqs.createQueue(b -> b.queueName(queue).attributes(Map.of(QueueAttributeName.FIFO_QUEUE,
-                "true", QueueAttributeName.CONTENT_BASED_DEDUPLICATION, "true"))).queueUrl();
-        String bad = "{\"v\":1,\"s\":\"shop\",\"t\":\"verify.items\",\"k\":{\"id\":\"one\"},\"c\":1}";
-        String one = "{\"v\":1,\"s\":\"shop\",\"t\":\"verify.items\",\"k\":{\"id\":1},\"c\":2}";
-        String two = "{\"v\":1,\"s\":\"shop\",\"t\":\"verify.items\",\"k\":{\"id\":2},\"c\":3}";
-        sqs.sendMessage(b -> b.queueUrl(queueUrl).messageGroupId("g1").messageBody(bad));
-        sqs.sendMessage(b -> b.queueUrl(queueUrl).messageGroupId("g2").messageBody(two));
-        sqs.sendMessage(b -> b.queueUrl(queueUrl).messageGroupId("g1").messageBody(one));
-        List<Message> messages = receiveAll(queueUrl);
-        List<String> bodies = messages.stream().map(Message::body).toList();
-        assertThat(bodies).containsExactlyInAnyOrder(bad, one, two);
-        assertThat(bodies.indexOf(bad)).isLessThan(bodies.indexOf(one));
-
-        SQSBatchResponse response = invoke(queue, messages);
-
-        assertThat(LambdaEvents.failedIds(response)).containsExactly(messages.get(bodies.indexOf(bad)).messageId(),
-                messages.get(bodies.indexOf(one)).messageId());
-        assertThat(query("SELECT jsonb_agg(to_jsonb(r) ORDER BY id)::text FROM read_model.verify_items r"))
-                .isEqualTo("[{\"id\": 1, \"status\": \"a\"}, {\"id\": 2, \"status\": \"b\"}]");
     }
 
     @Test

@@ -26,7 +26,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The PostgreSQL hydrator and read-model sink on a real server, with a composite (uuid, integer) key. */
+/**
+ * The PostgreSQL read-model sink on a real server, with a composite (uuid, integer) key. What every hydrator promises
+ * is in {@link HydrationContract} ({@code PgHydratorContractTest}).
+ */
 @RealServices
 class PostgresHydrationAndSinkTest {
 
@@ -85,26 +88,6 @@ class PostgresHydrationAndSinkTest {
         PgSource source = new PgSource("shop", pool, Optional.empty());
         assertThat(new PgReadModelSink(pool).refresh(LINES, keys, (requested, floor) -> source.read(LINES, requested,
                 new Freshness(floor.position(), Set.of(), floor.history()))).await().indefinitely()).isEmpty();
-    }
-
-    @Test
-    void aThousandKeysAreReadInOneQueryInRequestOrderWithAbsentKeysMarked() {
-        PgHydrator hydrator = new PgHydrator(pool);
-        hydrator.read(LINES, keys(1, 1), Set.of()).await().indefinitely(); // first use looks up the key column types
-        postgres.execute("SELECT pg_stat_statements_reset()");
-        List<EntityKey> requested = new ArrayList<>(keys(1, 1000));
-        requested.add(0, EntityKey.builder().add("tenant", TENANT).add("line_no", 5000).build());
-
-        List<EntityState> states = hydrator.read(LINES, requested, Set.of()).await().indefinitely().snapshot().states();
-
-        assertThat(states).hasSize(1001);
-        assertThat(states.get(0).exists()).isFalse();
-        assertThat(states.subList(1, 1001)).allMatch(EntityState::exists)
-                .extracting(EntityState::key).containsExactlyElementsOf(keys(1, 1000));
-        assertThat(states.get(42).document()).isEqualTo(
-                "{\"tenant\":\"" + TENANT + "\",\"line_no\":42,\"sku\":\"sku-42\",\"qty\":0}");
-        assertThat(TestData.queryString(postgres.jdbcUrl(), "SELECT sum(calls)::text FROM pg_stat_statements"
-                + " WHERE query LIKE '%FROM \"sales\".\"lines\"%'")).isEqualTo("1");
     }
 
     @Test

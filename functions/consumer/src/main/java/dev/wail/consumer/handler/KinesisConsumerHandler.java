@@ -9,15 +9,12 @@ import dev.wail.consumer.deadletter.DeadLetter.Disposition;
 import dev.wail.consumer.deadletter.DeadLetterRecorder;
 import dev.wail.consumer.metrics.ConsumerMetrics;
 import dev.wail.consumer.deadletter.DeadLetterRecorder.Failure;
-import dev.wail.core.pipeline.BatchResult;
 import dev.wail.core.pipeline.ConsumerPipeline;
 import dev.wail.core.pipeline.InboundMessage;
-import dev.wail.core.pipeline.MessageOutcome;
 import jakarta.inject.Named;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
-import org.jboss.logging.Logger;
 
 /**
  * {@code consumer-kinesis}: a Kinesis event source mapping with {@code ReportBatchItemFailures} delivers records of
@@ -32,16 +29,12 @@ import org.jboss.logging.Logger;
 @Named("consumer-kinesis")
 public class KinesisConsumerHandler implements RequestHandler<KinesisEvent, StreamsEventResponse> {
 
-    private static final Logger LOG = Logger.getLogger(KinesisConsumerHandler.class);
-
-    private final ConsumerPipeline pipeline;
+    private final BatchSkeleton skeleton;
     private final DeadLetterRecorder deadLetters;
-    private final ConsumerMetrics metrics;
 
     public KinesisConsumerHandler(ConsumerPipeline pipeline, DeadLetterRecorder deadLetters,
             ConsumerMetrics metrics) {
-        this.pipeline = pipeline;
-        this.metrics = metrics;
+        this.skeleton = new BatchSkeleton(pipeline, metrics, "record");
         this.deadLetters = deadLetters;
     }
 
@@ -51,25 +44,37 @@ public class KinesisConsumerHandler implements RequestHandler<KinesisEvent, Stre
         if (records.isEmpty()) {
             return new StreamsEventResponse(List.of());
         }
-        List<InboundMessage> messages = records.stream()
-                .map(record -> new InboundMessage(record.getKinesis().getSequenceNumber(),
-                        StandardCharsets.UTF_8.decode(record.getKinesis().getData().duplicate()).toString()))
-                .toList();
-        BatchResult result = pipeline.process(messages).await().indefinitely();
-        List<MessageOutcome> outcomes = result.outcomes();
-        BatchOutcomes.trace(messages, outcomes);
-        List<Failure> failures = BatchOutcomes.failures(messages, outcomes);
-        failures.forEach(f -> LOG.warnf("record %s %s: %s", f.messageId(), f.disposition(), f.reason()));
-        boolean recorded = deadLetters.record(records.get(0).getEventSourceARN(), failures);
+        return skeleton.handle(records, context, new BatchSkeleton.EventShape<KinesisEventRecord,
+                StreamsEventResponse>() {
+            @Override
+            public InboundMessage message(KinesisEventRecord record) {
+                return new InboundMessage(record.getKinesis().getSequenceNumber(),
+                        StandardCharsets.UTF_8.decode(record.getKinesis().getData().duplicate()).toString());
+            }
+
+            @Override
+            public BatchSkeleton.Settled<StreamsEventResponse> settle(List<KinesisEventRecord> records,
+                    List<Failure> failures, List<String> sentToDeadLetterQueue) {
+                return settleFailures(records.get(0).getEventSourceARN(), failures);
+            }
+        });
+    }
+
+    /**
+     * Records every failure, and reports the first record to retry: the stream delivers it and every later one again.
+     */
+    private BatchSkeleton.Settled<StreamsEventResponse> settleFailures(String streamArn, List<Failure> failures) {
+        boolean recorded = deadLetters.record(streamArn, failures);
         Optional<Failure> firstToRetry = failures.stream()
                 .filter(failure -> failure.disposition() == Disposition.RETRY || !recorded)
                 .findFirst();
         // Rejected, recorded and passed over: the ones before the first record the stream will deliver again.
-        metrics.publish(result, recorded ? (int) failures.stream()
-                .takeWhile(failure -> failure.disposition() == Disposition.REJECTED).count() : 0);
-        return firstToRetry
+        int passedOver = recorded ? (int) failures.stream()
+                .takeWhile(failure -> failure.disposition() == Disposition.REJECTED).count() : 0;
+        StreamsEventResponse response = firstToRetry
                 .map(first -> new StreamsEventResponse(
                         List.of(new StreamsEventResponse.BatchItemFailure(first.messageId()))))
                 .orElseGet(() -> new StreamsEventResponse(List.of()));
+        return new BatchSkeleton.Settled<>(response, passedOver);
     }
 }

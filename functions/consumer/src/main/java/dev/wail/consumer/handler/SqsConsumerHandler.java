@@ -12,7 +12,6 @@ import dev.wail.consumer.deadletter.DeadLetterQueue;
 import dev.wail.consumer.deadletter.DeadLetterQueues;
 import dev.wail.consumer.deadletter.DeadLetterRecorder;
 import dev.wail.consumer.metrics.ConsumerMetrics;
-import dev.wail.core.pipeline.BatchResult;
 import dev.wail.core.pipeline.ConsumerPipeline;
 import dev.wail.core.pipeline.InboundMessage;
 import dev.wail.core.pipeline.MessageOutcome;
@@ -26,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.jboss.logging.Logger;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
@@ -58,11 +56,8 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 @Named("consumer-sqs")
 public class SqsConsumerHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
 
-    private static final Logger LOG = Logger.getLogger(SqsConsumerHandler.class);
-
-    private final ConsumerPipeline pipeline;
+    private final BatchSkeleton skeleton;
     private final DeadLetterRecorder deadLetters;
-    private final ConsumerMetrics metrics;
     private final int maxReceiveCount;
     private final Optional<DeadLetterQueue> deadLetterQueue;
 
@@ -78,8 +73,7 @@ public class SqsConsumerHandler implements RequestHandler<SQSEvent, SQSBatchResp
      */
     public SqsConsumerHandler(ConsumerPipeline pipeline, DeadLetterRecorder deadLetters, ConsumerMetrics metrics,
             int maxReceiveCount, Optional<DeadLetterQueue> deadLetterQueue) {
-        this.pipeline = pipeline;
-        this.metrics = metrics;
+        this.skeleton = new BatchSkeleton(pipeline, metrics, "message");
         this.deadLetters = deadLetters;
         this.maxReceiveCount = maxReceiveCount;
         this.deadLetterQueue = deadLetterQueue;
@@ -91,17 +85,34 @@ public class SqsConsumerHandler implements RequestHandler<SQSEvent, SQSBatchResp
         if (records.isEmpty()) {
             return new SQSBatchResponse(List.of());
         }
-        List<InboundMessage> messages = records.stream()
-                .map(record -> new InboundMessage(record.getMessageId(), record.getBody()))
-                .toList();
-        BatchResult result = pipeline.process(messages).await().indefinitely();
-        Set<String> sentToDlq = sendRejectedToDeadLetterQueue(records, messages, result.outcomes());
-        List<MessageOutcome> outcomes = failLaterMessagesOfFailedGroups(records, result.outcomes(), sentToDlq);
-        BatchOutcomes.trace(messages, outcomes);
-        List<DeadLetterRecorder.Failure> failures = BatchOutcomes.failures(messages, outcomes);
-        failures.forEach(f -> LOG.warnf("message %s %s%s: %s", f.messageId(), f.disposition(),
-                sentToDlq.contains(f.messageId()) ? " (sent to the dead-letter queue)" : "", f.reason()));
-        // Failed on its last receive: SQS moves it to the dead-letter queue next.
+        return skeleton.handle(records, context, new BatchSkeleton.EventShape<SQSMessage, SQSBatchResponse>() {
+            @Override
+            public InboundMessage message(SQSMessage record) {
+                return new InboundMessage(record.getMessageId(), record.getBody());
+            }
+
+            @Override
+            public BatchSkeleton.Adjusted adjust(List<SQSMessage> records, List<InboundMessage> messages,
+                    List<MessageOutcome> outcomes) {
+                Set<String> sentToDlq = sendRejectedToDeadLetterQueue(records, messages, outcomes);
+                return new BatchSkeleton.Adjusted(failLaterMessagesOfFailedGroups(records, outcomes, sentToDlq),
+                        List.copyOf(sentToDlq));
+            }
+
+            @Override
+            public BatchSkeleton.Settled<SQSBatchResponse> settle(List<SQSMessage> records,
+                    List<DeadLetterRecorder.Failure> failures, List<String> sentToDlq) {
+                return settleFailures(records, failures, Set.copyOf(sentToDlq));
+            }
+        });
+    }
+
+    /**
+     * Records the rejected messages and those failed on their last receive (SQS moves them to its dead-letter queue
+     * next), and reports every failure not already in the dead-letter queue.
+     */
+    private BatchSkeleton.Settled<SQSBatchResponse> settleFailures(List<SQSMessage> records,
+            List<DeadLetterRecorder.Failure> failures, Set<String> sentToDlq) {
         Set<String> lastReceived = lastReceived(records);
         List<DeadLetterRecorder.Failure> toRecord = new ArrayList<>();
         int givenUp = 0;
@@ -113,11 +124,11 @@ public class SqsConsumerHandler implements RequestHandler<SQSEvent, SQSBatchResp
             }
         }
         deadLetters.record(records.get(0).getEventSourceArn(), toRecord);
-        metrics.publish(result, sentToDlq.size() + givenUp);
-        return new SQSBatchResponse(failures.stream()
+        SQSBatchResponse response = new SQSBatchResponse(failures.stream()
                 .filter(failure -> !sentToDlq.contains(failure.messageId()))
                 .map(failure -> new SQSBatchResponse.BatchItemFailure(failure.messageId()))
                 .toList());
+        return new BatchSkeleton.Settled<>(response, sentToDlq.size() + givenUp);
     }
 
     /** @return the ids of the rejected messages now in the dead-letter queue (none without one configured) */

@@ -17,19 +17,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequest;
-import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 import software.amazon.awssdk.services.kinesis.model.Record;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 
-/** The Kinesis intent log against a real Kinesis API (kinesis-mock), every call it makes recorded. */
+/**
+ * What is specific to the Kinesis intent log, against a real Kinesis API (kinesis-mock), every call it makes recorded:
+ * partition keys and shards, packing per shard, streams named by ARN. What every log promises (limits, a refused
+ * record retried alone) is in {@link IntentLogContract}.
+ */
 @RealServices
 class KinesisIntentLogTest {
 
@@ -100,80 +101,6 @@ class KinesisIntentLogTest {
         // One entity, one shard, arrival order: the insert of order 7 comes before its update.
         assertThat(landed).filteredOn(i -> i.table().equals("orders") && i.key().value(0).equals(7L))
                 .extracting(Intent::operation).containsExactly(Operation.INSERT, Operation.UPDATE);
-    }
-
-    @Test
-    void moreThanFiveHundredIntentsAreSplitIntoCallsOfAtMostFiveHundred() {
-        kinesis.createStream(stream, 2);
-        List<Intent> intents = TestIntents.inserts(1_201);
-
-        assertThat(log(3, NO_WAIT).append(intents).accepted()).isTrue();
-
-        assertThat(calls.requests(PutRecordsRequest.class)).extracting(r -> r.records().size())
-                .containsExactly(500, 500, 201);
-        assertThat(decoded(kinesis.records(stream))).containsExactlyInAnyOrderElementsOf(intents);
-    }
-
-    @Test
-    void callsStayWithinFiveMegabytesOfDataAndPartitionKeys() {
-        kinesis.createStream(stream, 1);
-        // Six intents of 900,000 bytes each: 5.4 MB, more than one call may carry.
-        List<Intent> intents = IntStream.range(0, 6)
-                .mapToObj(i -> TestIntents.withKeyOfLength("blobs_" + i, 900_000)).toList();
-
-        assertThat(log(3, NO_WAIT).append(intents).accepted()).isTrue();
-
-        List<PutRecordsRequest> requests = calls.requests(PutRecordsRequest.class);
-        assertThat(requests).extracting(r -> r.records().size()).containsExactly(5, 1);
-        assertThat(requests).allSatisfy(r -> assertThat(r.records().stream()
-                .mapToLong(KinesisIntentLog::bytes).sum()).isLessThanOrEqualTo(5_000_000));
-        assertThat(data(kinesis.records(stream))).containsExactlyInAnyOrderElementsOf(encoded(intents));
-    }
-
-    /**
-     * The one per-record failure kinesis-mock produces: data larger than the stream's max record size (1 MiB) fails
-     * that record alone with InvalidArgumentException. Raising the limit between the attempts (the pause is where
-     * time passes) lets the retry through.
-     */
-    @Test
-    void aRecordTheStreamRefusesIsRetriedAloneAndLandsWhenTheStreamAcceptsIt() {
-        kinesis.createStream(stream, 2);
-        List<Intent> intents = new ArrayList<>(TestIntents.inserts(5));
-        Intent large = TestIntents.withKeyOfLength("documents", 1_100_000);
-        intents.add(2, large);
-        AtomicInteger pauses = new AtomicInteger();
-        RetryPolicy.Pause limitRaised = duration -> {
-            pauses.incrementAndGet();
-            client.updateMaxRecordSize(b -> b.streamARN(EmbeddedKinesisServer.streamArn(stream))
-                    .maxRecordSizeInKiB(2048));
-        };
-
-        AppendResult result = log(3, limitRaised).append(intents);
-
-        // Accepted, after one record was sent again.
-        assertThat(result).isEqualTo(new AppendResult(List.of(), null, 1));
-        assertThat(pauses).hasValue(1);
-        List<PutRecordsRequest> requests = calls.requests(PutRecordsRequest.class);
-        assertThat(requests).extracting(r -> r.records().size()).containsExactly(6, 1);
-        assertThat(requests.get(1).records()).extracting(PutRecordsRequestEntry::partitionKey)
-                .containsExactly(IntentCodec.entityId(large.entity()));
-        assertThat(data(kinesis.records(stream))).containsExactlyInAnyOrderElementsOf(encoded(intents));
-    }
-
-    @Test
-    void whatTheStreamStillRefusesAfterTheLastAttemptIsReportedByPosition() {
-        kinesis.createStream(stream, 2);
-        List<Intent> intents = new ArrayList<>(TestIntents.inserts(5));
-        intents.add(3, TestIntents.withKeyOfLength("documents", 1_100_000));
-
-        AppendResult result = log(3, NO_WAIT).append(intents);
-
-        assertThat(result.failedIndexes()).containsExactly(3);
-        assertThat(result.firstError()).startsWith("InvalidArgumentException: Record data size ")
-                .contains("exceeds the stream's max record size of 1048576 bytes");
-        assertThat(calls.requests(PutRecordsRequest.class)).extracting(r -> r.records().size())
-                .containsExactly(6, 1, 1);
-        assertThat(decoded(kinesis.records(stream))).containsExactlyInAnyOrderElementsOf(TestIntents.inserts(5));
     }
 
     private KinesisIntentLog packed(int attempts, RetryPolicy.Pause pause) {

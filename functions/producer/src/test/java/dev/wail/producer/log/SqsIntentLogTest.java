@@ -10,7 +10,6 @@ import dev.wail.testing.CallRecorder;
 import dev.wail.testing.EmbeddedSqsServer;
 import dev.wail.testing.RealServices;
 import dev.wail.testing.TestData;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -22,17 +21,15 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequest;
-import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 
 /**
- * The SQS intent log against a real SQS API (ElasticMQ), every call recorded: FIFO deduplication, packing, and the
- * 256 KiB limits. Grouping by entity and the 10-entry limit are covered through the outbox drain in
+ * What is specific to the SQS intent log, against a real SQS API (ElasticMQ), every call recorded: FIFO deduplication
+ * and groups, packed bodies as JSON arrays, a refused call. What every log promises (limits, packing, order) is in
+ * {@link IntentLogContract}. Grouping by entity and the 10-entry limit are covered through the outbox drain in
  * {@code OutboxDrainTest}.
  */
 @RealServices
 class SqsIntentLogTest {
-
-    private static final int KIB_256 = 256 * 1024;
 
     private final EmbeddedSqsServer sqs;
     private final CallRecorder calls = new CallRecorder();
@@ -64,10 +61,6 @@ class SqsIntentLogTest {
 
     private static List<Intent> intentsOf(List<Message> messages) {
         return messages.stream().flatMap(m -> IntentCodec.DEFAULT.decodeAll(m.body()).stream()).toList();
-    }
-
-    private static int bytes(String text) {
-        return text.getBytes(StandardCharsets.UTF_8).length;
     }
 
     @Test
@@ -135,27 +128,6 @@ class SqsIntentLogTest {
         log.append(hotRow);
 
         assertThat(receiveAll(queue)).extracting(m -> IntentCodec.DEFAULT.decodeAll(m.body())).containsExactly(hotRow);
-    }
-
-    @Test
-    void packsAndCallsStayWithin256KiB() {
-        String queue = sqs.createQueue(queueName);
-        // 600 intents of about 1,000 bytes: 600 KB, so packs are cut by size, not by count.
-        List<Intent> intents = IntStream.range(0, 600)
-                .mapToObj(i -> TestIntents.withKeyOfLength("t" + i, 950)).toList();
-
-        assertThat(log(queue, 10_000).append(intents).accepted()).isTrue();
-
-        List<SendMessageBatchRequest> requests = calls.requests(SendMessageBatchRequest.class);
-        assertThat(requests).allSatisfy(r -> assertThat(r.entries().stream()
-                .mapToInt(e -> bytes(e.messageBody())).sum()).isLessThanOrEqualTo(KIB_256));
-        List<String> bodies = requests.stream().flatMap(r -> r.entries().stream())
-                .map(SendMessageBatchRequestEntry::messageBody).toList();
-        assertThat(bodies).hasSize(3).allSatisfy(b -> assertThat(bytes(b)).isLessThanOrEqualTo(KIB_256));
-        // Cut by size, a pack is full: the next intent would not have fitted.
-        assertThat(bytes(bodies.get(0)) + bytes(IntentCodec.DEFAULT.encodeToString(intents.get(0))) + 1)
-                .isGreaterThan(KIB_256);
-        assertThat(intentsOf(receiveAll(queue))).containsExactlyInAnyOrderElementsOf(intents);
     }
 
     @Test
