@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import dev.wail.consumer.handler.KinesisConsumerHandler;
-import dev.wail.testing.EmbeddedKinesisServer;
-import dev.wail.testing.LambdaEvents;
-import dev.wail.testing.RealServicesResource;
-import dev.wail.testing.TestData;
 import dev.wail.core.wire.IntentCodec;
+import dev.wail.embedded.EmbeddedKinesisServer;
+import dev.wail.embedded.TestData;
+import dev.wail.emulation.mapping.LambdaEvents;
+import dev.wail.testing.RealServicesResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;

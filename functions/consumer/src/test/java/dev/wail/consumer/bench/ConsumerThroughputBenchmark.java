@@ -10,7 +10,7 @@ import dev.wail.core.pipeline.MessageOutcome;
 import dev.wail.core.pipeline.TableBinding;
 import dev.wail.core.pipeline.TableRegistry;
 import dev.wail.core.wire.IntentCodec;
-import dev.wail.testing.EmbeddedPostgresServer;
+import dev.wail.embedded.EmbeddedPostgresServer;
 import dev.wail.testing.RealServices;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -6,7 +6,7 @@ import dev.wail.consumer.postgres.SchemaInstaller;
 import dev.wail.core.intent.EntityKey;
 import dev.wail.core.pipeline.Freshness;
 import dev.wail.core.pipeline.TableBinding;
-import dev.wail.testing.EmbeddedPostgresServer;
+import dev.wail.embedded.EmbeddedPostgresServer;
 import dev.wail.testing.RealServices;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
