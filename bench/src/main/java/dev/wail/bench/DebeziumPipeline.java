@@ -6,7 +6,7 @@ import dev.wail.consumer.postgres.PgReadModelSink;
 import dev.wail.core.intent.EntityKey;
 import dev.wail.core.pipeline.EntityState;
 import dev.wail.core.pipeline.SourceSnapshot;
-import dev.wail.testing.EmbeddedPostgresServer;
+import dev.wail.embedded.EmbeddedPostgresServer;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
 import io.debezium.engine.format.ChangeEventFormat;

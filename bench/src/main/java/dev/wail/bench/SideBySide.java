@@ -1,8 +1,8 @@
 package dev.wail.bench;
 
 import dev.wail.consumer.postgres.SchemaInstaller;
-import dev.wail.testing.EmbeddedPostgresServer;
-import dev.wail.testing.EmbeddedSqsServer;
+import dev.wail.embedded.EmbeddedPostgresServer;
+import dev.wail.embedded.EmbeddedSqsServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -2,7 +2,7 @@ package dev.wail.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.wail.testing.EmbeddedSqsServer;
+import dev.wail.embedded.EmbeddedSqsServer;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.IntStream;

@@ -3,8 +3,8 @@ package dev.wail.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wail.consumer.postgres.SchemaInstaller;
-import dev.wail.testing.EmbeddedPostgresServer;
-import dev.wail.testing.EmbeddedSqsServer;
+import dev.wail.embedded.EmbeddedPostgresServer;
+import dev.wail.embedded.EmbeddedSqsServer;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

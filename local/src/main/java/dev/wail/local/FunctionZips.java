@@ -1,6 +1,6 @@
 package dev.wail.local;
 
-import dev.wail.testing.Folders;
+import dev.wail.embedded.Folders;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -1,9 +1,9 @@
 package dev.wail.local;
 
-import dev.wail.testing.EmbeddedKinesisServer;
-import dev.wail.testing.EmbeddedPostgresServer;
-import dev.wail.testing.EmbeddedSqsServer;
-import dev.wail.testing.LocalAws;
+import dev.wail.embedded.EmbeddedKinesisServer;
+import dev.wail.embedded.EmbeddedPostgresServer;
+import dev.wail.embedded.EmbeddedSqsServer;
+import dev.wail.embedded.LocalAws;
 import java.net.URI;
 import java.util.Map;
 import java.util.Optional;

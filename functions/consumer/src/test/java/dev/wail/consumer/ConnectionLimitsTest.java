@@ -12,7 +12,7 @@ import dev.wail.consumer.postgres.SessionSettings;
 import dev.wail.core.intent.EntityKey;
 import dev.wail.core.pipeline.Freshness;
 import dev.wail.core.pipeline.TableBinding;
-import dev.wail.testing.EmbeddedPostgresServer;
+import dev.wail.embedded.EmbeddedPostgresServer;
 import dev.wail.testing.RealServices;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;

@@ -7,6 +7,6 @@ import org.junit.jupiter.api.condition.EnabledIf;
 /** {@link DatabaseSecretTest} against the packaged function: the native executable under {@code -Pnative}. */
 @QuarkusIntegrationTest
 @TestProfile(SecretBackedDatabase.class)
-@EnabledIf(value = "dev.wail.testing.MotoServer#available", disabledReason = dev.wail.testing.MotoServer.MISSING)
+@EnabledIf(value = "dev.wail.embedded.MotoServer#available", disabledReason = dev.wail.embedded.MotoServer.MISSING)
 class DatabaseSecretIT extends DatabaseSecretTest {
 }

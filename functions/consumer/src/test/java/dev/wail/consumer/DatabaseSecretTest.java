@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.empty;
 
-import dev.wail.testing.EmbeddedSqsServer;
-import dev.wail.testing.LambdaEvents;
-import dev.wail.testing.MotoServer;
+import dev.wail.embedded.EmbeddedSqsServer;
+import dev.wail.embedded.MotoServer;
+import dev.wail.embedded.TestData;
+import dev.wail.emulation.mapping.LambdaEvents;
 import dev.wail.testing.RealServicesResource.Endpoints;
 import dev.wail.testing.SecretBackedServices;
-import dev.wail.testing.TestData;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
@@ -33,7 +33,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
  */
 @QuarkusTest
 @TestProfile(SecretBackedDatabase.class)
-@EnabledIf(value = "dev.wail.testing.MotoServer#available", disabledReason = MotoServer.MISSING)
+@EnabledIf(value = "dev.wail.embedded.MotoServer#available", disabledReason = MotoServer.MISSING)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DatabaseSecretTest {
 

@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import dev.wail.consumer.handler.SqsConsumerHandler;
+import dev.wail.embedded.EmbeddedDynamoDbServer;
+import dev.wail.embedded.EmbeddedDynamoDbServer.KeyAttribute;
+import dev.wail.embedded.EmbeddedSqsServer;
+import dev.wail.embedded.TestData;
+import dev.wail.emulation.mapping.LambdaEvents;
 import dev.wail.testing.DynamoDbResource;
-import dev.wail.testing.EmbeddedDynamoDbServer;
-import dev.wail.testing.EmbeddedDynamoDbServer.KeyAttribute;
-import dev.wail.testing.EmbeddedSqsServer;
-import dev.wail.testing.LambdaEvents;
 import dev.wail.testing.RealServicesResource;
-import dev.wail.testing.TestData;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;

@@ -21,7 +21,7 @@ import dev.wail.core.pipeline.TableRegistry;
 import dev.wail.core.pipeline.TableStats;
 import dev.wail.core.pipeline.UnreadableKeysException;
 import dev.wail.core.wire.IntentCodec;
-import dev.wail.testing.EmbeddedPostgresServer;
+import dev.wail.embedded.EmbeddedPostgresServer;
 import dev.wail.testing.RealServices;
 import io.vertx.mutiny.sqlclient.Pool;
 import java.time.Instant;

@@ -9,7 +9,7 @@ import dev.wail.core.pipeline.EntityState;
 import dev.wail.core.pipeline.Freshness;
 import dev.wail.core.pipeline.SourceSnapshot;
 import dev.wail.core.pipeline.TableBinding;
-import dev.wail.testing.EmbeddedPostgresServer;
+import dev.wail.embedded.EmbeddedPostgresServer;
 import dev.wail.testing.RealServices;
 import dev.wail.testing.Resources;
 import io.vertx.mutiny.pgclient.PgBuilder;

@@ -3,9 +3,9 @@ package dev.wail.consumer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wail.consumer.postgres.SchemaInstaller;
-import dev.wail.testing.EmbeddedPostgresServer;
+import dev.wail.embedded.EmbeddedPostgresServer;
+import dev.wail.embedded.TestData;
 import dev.wail.testing.RealServices;
-import dev.wail.testing.TestData;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

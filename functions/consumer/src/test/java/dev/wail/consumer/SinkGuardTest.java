@@ -11,7 +11,7 @@ import dev.wail.core.pipeline.Freshness;
 import dev.wail.core.pipeline.Sink;
 import dev.wail.core.pipeline.SourceSnapshot;
 import dev.wail.core.pipeline.TableBinding;
-import dev.wail.testing.EmbeddedPostgresServer;
+import dev.wail.embedded.EmbeddedPostgresServer;
 import dev.wail.testing.RealServices;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;

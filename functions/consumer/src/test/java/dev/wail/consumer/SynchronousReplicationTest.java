@@ -10,7 +10,7 @@ import dev.wail.consumer.postgres.SchemaInstaller;
 import dev.wail.core.intent.EntityKey;
 import dev.wail.core.pipeline.Freshness;
 import dev.wail.core.pipeline.TableBinding;
-import dev.wail.testing.EmbeddedPostgresServer;
+import dev.wail.embedded.EmbeddedPostgresServer;
 import dev.wail.testing.LogCapture;
 import io.vertx.mutiny.pgclient.PgBuilder;
 import io.vertx.mutiny.sqlclient.Pool;

@@ -10,12 +10,12 @@ import dev.wail.core.intent.Intent;
 import dev.wail.core.intent.Operation;
 import dev.wail.core.intent.VersionHint;
 import dev.wail.core.wire.IntentCodec;
-import dev.wail.producer.local.DeliveryReport;
-import dev.wail.producer.local.HttpInvocationTarget;
-import dev.wail.producer.local.LambdaInvokeEmulator;
-import dev.wail.testing.EmbeddedSqsServer;
+import dev.wail.embedded.EmbeddedSqsServer;
+import dev.wail.embedded.TestData;
+import dev.wail.emulation.aurora.DeliveryReport;
+import dev.wail.emulation.aurora.HttpInvocationTarget;
+import dev.wail.emulation.aurora.LambdaInvokeEmulator;
 import dev.wail.testing.RealServicesResource;
-import dev.wail.testing.TestData;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -30,13 +30,13 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.LongStream;
-import software.amazon.awssdk.services.sqs.model.Message;
 import java.util.Map;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
  * Delivery {@code aws_lambda} end to end on real services: triggers on PostgreSQL call the emulated

@@ -1,6 +1,6 @@
 package dev.wail.producer;
 
-import dev.wail.testing.EmbeddedPostgresServer;
+import dev.wail.embedded.EmbeddedPostgresServer;
 
 /** What an outbox drain test or benchmark starts from: the shipped hooks, one captured table, an empty outbox. */
 public final class DrainSetUp {

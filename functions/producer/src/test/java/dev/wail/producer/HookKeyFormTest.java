@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.wail.core.intent.EntityKey;
 import dev.wail.core.intent.Intent;
-import dev.wail.testing.EmbeddedPostgresServer;
+import dev.wail.embedded.EmbeddedPostgresServer;
 import dev.wail.testing.RealServices;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;

@@ -6,7 +6,7 @@ import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.wail.core.intent.Intent;
 import dev.wail.core.intent.Operation;
-import dev.wail.testing.EmbeddedPostgresServer;
+import dev.wail.embedded.EmbeddedPostgresServer;
 import dev.wail.testing.RealServices;
 import java.util.List;
 import org.assertj.core.groups.Tuple;

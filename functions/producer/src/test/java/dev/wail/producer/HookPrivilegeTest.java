@@ -6,10 +6,10 @@ import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.wail.core.intent.Intent;
 import dev.wail.core.intent.Operation;
+import dev.wail.embedded.EmbeddedPostgresServer;
+import dev.wail.embedded.TestData;
 import dev.wail.producer.hook.HookPayloadReader;
-import dev.wail.testing.EmbeddedPostgresServer;
 import dev.wail.testing.RealServices;
-import dev.wail.testing.TestData;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

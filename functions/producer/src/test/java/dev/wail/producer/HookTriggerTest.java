@@ -8,25 +8,25 @@ import dev.wail.core.intent.EntityKey;
 import dev.wail.core.intent.Intent;
 import dev.wail.core.intent.Operation;
 import dev.wail.core.intent.VersionHint;
+import dev.wail.embedded.EmbeddedPostgresServer;
+import dev.wail.embedded.TestData;
 import dev.wail.producer.hook.HookPayloadReader;
-import dev.wail.testing.EmbeddedPostgresServer;
 import dev.wail.testing.RealServices;
-import dev.wail.testing.TestData;
+import java.io.StringReader;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
-import org.postgresql.PGConnection;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.postgresql.PGConnection;
 
 /** The statement-level triggers on a real PostgreSQL: what lands in wail.outbox for each kind of write. */
 @RealServices

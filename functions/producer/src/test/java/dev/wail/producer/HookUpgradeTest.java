@@ -2,10 +2,11 @@ package dev.wail.producer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.wail.embedded.EmbeddedPostgresServer;
+import dev.wail.embedded.TestData;
+import dev.wail.embedded.TestData;
 import dev.wail.producer.hook.HookPayloadReader;
-import dev.wail.testing.EmbeddedPostgresServer;
 import dev.wail.testing.RealServices;
-import dev.wail.testing.TestData;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;

@@ -1,9 +1,9 @@
 package dev.wail.producer;
 
 import dev.wail.core.intent.Intent;
+import dev.wail.embedded.EmbeddedPostgresServer;
+import dev.wail.embedded.TestData;
 import dev.wail.producer.hook.HookPayloadReader;
-import dev.wail.testing.EmbeddedPostgresServer;
-import dev.wail.testing.TestData;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -1,6 +1,6 @@
 package dev.wail.producer;
 
-import dev.wail.testing.EmbeddedKinesisServer;
+import dev.wail.embedded.EmbeddedKinesisServer;
 import dev.wail.testing.SdkSystemProperties;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTestProfile;

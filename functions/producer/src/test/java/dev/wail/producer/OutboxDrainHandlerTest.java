@@ -1,10 +1,10 @@
 package dev.wail.producer;
 
 import dev.wail.core.wire.IntentCodec;
-import dev.wail.testing.EmbeddedSqsServer;
+import dev.wail.embedded.EmbeddedSqsServer;
+import dev.wail.embedded.TestData;
 import dev.wail.testing.RealServicesResource;
 import dev.wail.testing.RealServicesResource.Endpoints;
-import dev.wail.testing.TestData;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;

@@ -2,7 +2,7 @@ package dev.wail.producer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.wail.testing.MotoServer;
+import dev.wail.embedded.MotoServer;
 import dev.wail.testing.RealServicesResource.Endpoints;
 import dev.wail.testing.SecretBackedProfile;
 import dev.wail.testing.SecretBackedServices;
@@ -17,7 +17,7 @@ import org.junit.jupiter.api.condition.EnabledIf;
  */
 @QuarkusTest
 @TestProfile(SecretBackedProfile.class)
-@EnabledIf(value = "dev.wail.testing.MotoServer#available", disabledReason = MotoServer.MISSING)
+@EnabledIf(value = "dev.wail.embedded.MotoServer#available", disabledReason = MotoServer.MISSING)
 class OutboxDrainSecretTest extends OutboxDrainHandlerTest {
 
     @Override

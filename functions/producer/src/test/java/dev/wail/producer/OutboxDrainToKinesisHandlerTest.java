@@ -3,17 +3,17 @@ package dev.wail.producer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wail.core.wire.IntentCodec;
-import dev.wail.testing.EmbeddedKinesisServer;
+import dev.wail.embedded.EmbeddedKinesisServer;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Map;
-import software.amazon.awssdk.services.kinesis.model.Shard;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.Record;
+import software.amazon.awssdk.services.kinesis.model.Shard;
 
 /** The deployable producer configured for Kinesis, invoked like Lambda invokes it on a schedule. */
 @QuarkusTest

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
 import dev.wail.core.intent.Intent;
-import dev.wail.testing.TestData;
+import dev.wail.embedded.TestData;
 import io.restassured.http.ContentType;
 import java.util.List;
 

@@ -1,7 +1,7 @@
 package dev.wail.local.observe;
 
+import dev.wail.embedded.TestData;
 import dev.wail.local.RunOptions.Delivery;
-import dev.wail.testing.TestData;
 import java.util.function.LongSupplier;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;

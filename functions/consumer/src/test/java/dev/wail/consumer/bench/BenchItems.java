@@ -7,7 +7,7 @@ import dev.wail.core.pipeline.ConsumerPipeline;
 import dev.wail.core.pipeline.TableBinding;
 import dev.wail.core.pipeline.TableRegistry;
 import dev.wail.core.wire.IntentCodec;
-import dev.wail.testing.EmbeddedPostgresServer;
+import dev.wail.embedded.EmbeddedPostgresServer;
 import io.vertx.mutiny.sqlclient.Pool;
 import java.time.Clock;
 import java.util.List;

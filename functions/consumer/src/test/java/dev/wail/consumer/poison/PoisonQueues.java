@@ -1,8 +1,8 @@
 package dev.wail.consumer.poison;
 
-import dev.wail.testing.EmbeddedPostgresServer;
-import dev.wail.testing.EmbeddedSqsServer;
-import dev.wail.testing.MotoServer;
+import dev.wail.embedded.EmbeddedPostgresServer;
+import dev.wail.embedded.EmbeddedSqsServer;
+import dev.wail.embedded.MotoServer;
 import dev.wail.testing.Resources;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTestProfile;

@@ -2,9 +2,9 @@ package dev.wail.consumer.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.wail.testing.EmbeddedPostgresServer;
+import dev.wail.embedded.EmbeddedPostgresServer;
+import dev.wail.embedded.TestData;
 import dev.wail.testing.RealServices;
-import dev.wail.testing.TestData;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.sql.Connection;

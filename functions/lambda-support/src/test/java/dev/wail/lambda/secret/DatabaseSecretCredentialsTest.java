@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.wail.testing.LocalAws;
-import dev.wail.testing.MotoServer;
+import dev.wail.embedded.LocalAws;
+import dev.wail.embedded.MotoServer;
 import dev.wail.testing.SdkSystemProperties;
 import io.quarkus.credentials.CredentialsProvider;
 import java.time.Clock;

@@ -3,13 +3,13 @@ package dev.wail.producer.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wail.producer.DrainSetUp;
+import dev.wail.embedded.EmbeddedPostgresServer;
+import dev.wail.embedded.EmbeddedSqsServer;
 import dev.wail.producer.config.ProducerDefaults;
 import dev.wail.producer.log.RetryPolicy;
 import dev.wail.producer.log.SqsIntentLog;
 import dev.wail.producer.outbox.DrainReport;
 import dev.wail.producer.outbox.OutboxDrain;
-import dev.wail.testing.EmbeddedPostgresServer;
-import dev.wail.testing.EmbeddedSqsServer;
 import dev.wail.testing.RealServices;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package dev.wail.producer.bench;
 
+import dev.wail.embedded.EmbeddedPostgresServer;
 import dev.wail.producer.Hooks;
-import dev.wail.testing.EmbeddedPostgresServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

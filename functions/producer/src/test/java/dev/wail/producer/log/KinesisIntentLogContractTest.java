@@ -2,8 +2,8 @@ package dev.wail.producer.log;
 
 import dev.wail.core.intent.Intent;
 import dev.wail.core.log.IntentLog;
+import dev.wail.embedded.EmbeddedKinesisServer;
 import dev.wail.testing.CallRecorder;
-import dev.wail.testing.EmbeddedKinesisServer;
 import dev.wail.testing.RealServices;
 import java.time.Duration;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.wail.producer.log;
 
-import dev.wail.testing.EmbeddedSqsServer;
+import dev.wail.embedded.EmbeddedSqsServer;
 
 /** The intent log contract for {@link SqsIntentLog} on an ElasticMQ FIFO queue: each entity a message group, in order. */
 class SqsFifoIntentLogContractTest extends SqsIntentLogContractTest {

@@ -2,10 +2,10 @@ package dev.wail.producer.log;
 
 import dev.wail.core.intent.Intent;
 import dev.wail.core.log.IntentLog;
+import dev.wail.embedded.EmbeddedSqsServer;
+import dev.wail.embedded.TestData;
 import dev.wail.testing.CallRecorder;
-import dev.wail.testing.EmbeddedSqsServer;
 import dev.wail.testing.RealServices;
-import dev.wail.testing.TestData;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
