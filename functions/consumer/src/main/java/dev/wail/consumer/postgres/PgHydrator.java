@@ -37,7 +37,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * WITH p AS MATERIALIZED (SELECT &lt;position&gt;, bool_and(pg_visible_in_snapshot(x, pg_current_snapshot()))
  *                           FROM unnest($3::text[]::xid8[]) x)
  * SELECT p.*, r.* FROM p LEFT JOIN (
- *   SELECT k.n, row_to_json(t)::text
+ *   SELECT k.n, row_to_json(t.*)::text
  *     FROM unnest($1::text[]::bigint[], $2::text[]::timestamp with time zone[]) WITH ORDINALITY k(k0, k1, n)
  *     JOIN (SELECT "id", "created_at", "status" FROM "public"."orders") t
  *       ON t."id" = k.k0 AND t."created_at" = k.k1) r ON true
@@ -46,7 +46,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * Both are evaluated while the statement runs, after its snapshot was taken: the position (the replay position on a
  * replica, the WAL insert position on a primary) is at least that of every commit the read saw, and the visibility
  * check is made against the very snapshot that read the rows. Each row comes back as a JSON document of the
- * projected columns, the form every sink takes.
+ * projected columns, the form every sink takes ({@code t.*}, not {@code t}: a column named {@code t} would win over
+ * the row).
  *
  * <p>If PostgreSQL cannot hold some key values (a data exception, SQLSTATE class 22, or a domain's CHECK, 23514),
  * the batch is narrowed down by bisection to the keys that fail on their own, and the read fails with an
@@ -370,7 +371,7 @@ public final class PgHydrator implements Hydrator {
                 + " FROM unnest($" + (keyColumns + 1) + "::text[]::xid8[]) x)"
                 + " SELECT p.position, p.visible, r.*" + (history ? ", p.history" : "")
                 + " FROM p LEFT JOIN (SELECT k.n"
-                + ", row_to_json(t)::text AS document FROM unnest(" + String.join(", ", unnestArgs)
+                + ", row_to_json(t.*)::text AS document FROM unnest(" + String.join(", ", unnestArgs)
                 + ") WITH ORDINALITY k(" + String.join(", ", ordinals) + ", n) JOIN (SELECT "
                 + quoteAll("", table.columns()) + " FROM " + quoteQualified(table.table()) + ") t ON "
                 + String.join(" AND ", matches) + ") r ON true";

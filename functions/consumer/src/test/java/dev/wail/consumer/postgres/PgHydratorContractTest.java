@@ -32,8 +32,8 @@ class PgHydratorContractTest extends HydrationContract {
                 DROP SCHEMA IF EXISTS hyd CASCADE;
                 CREATE SCHEMA hyd;
                 CREATE TABLE hyd.items (id bigint PRIMARY KEY, name text NOT NULL, qty int NOT NULL, note text);
-                CREATE TABLE hyd.typed (u uuid, i int, b bigint, s text, n numeric, note text,
-                                        PRIMARY KEY (u, i, b, s, n));
+                CREATE TABLE hyd.typed (u uuid, i int, b bigint, t text, n numeric, note text,
+                                        PRIMARY KEY (u, i, b, t, n));
                 """);
         reactive = postgres.openReactivePool(2);
         hydrator = new PgHydrator(reactive.pool());
@@ -69,16 +69,17 @@ class PgHydratorContractTest extends HydrationContract {
         return Integer.parseInt(calls);
     }
 
+    /** A key column named {@code t}, the alias the read gives the projected row: the row, not the column, becomes the document. */
     @Override
     protected List<KeyTypes> keysOfEveryType() {
         UUID tenant = UUID.fromString("6f1c2a9e-3b1d-4c6e-9f0a-1b2c3d4e5f60");
         postgres.execute("INSERT INTO hyd.typed VALUES ('" + tenant + "', 7, 9007199254740993, 'o''brien', 2.50, 'x'),"
                 + " ('" + tenant + "', -1, -1, '', 0, 'y')");
-        TableBinding typed = binding("hyd.typed", List.of("u", "i", "b", "s", "n"), List.of("u", "i", "b", "s", "n"));
+        TableBinding typed = binding("hyd.typed", List.of("u", "i", "b", "t", "n"), List.of("u", "i", "b", "t", "n"));
         return List.of(new KeyTypes(typed, List.of(
-                EntityKey.builder().add("u", tenant).add("i", 7L).add("b", 9007199254740993L).add("s", "o'brien")
+                EntityKey.builder().add("u", tenant).add("i", 7L).add("b", 9007199254740993L).add("t", "o'brien")
                         .add("n", "2.50").build(),
-                EntityKey.builder().add("u", tenant.toString()).add("i", -1L).add("b", -1L).add("s", "")
+                EntityKey.builder().add("u", tenant.toString()).add("i", -1L).add("b", -1L).add("t", "")
                         .add("n", 0L).build())));
     }
 }
