@@ -31,7 +31,7 @@ class LocalPipelineIT {
      */
     @Test
     void sqsOutboxWithCrashesDuplicatesAndDelaysEndsVerified() throws Exception {
-        Run run = run("sqs", "--log", "sqs", "--test-only-drain-every", "1s", "--duplicate-rate", "0.15",
+        Run run = run("sqs", "--log", "sqs", "--test-only-drain-every", "1s", "--duplicate-rate", "1",
                 "--crash-rate", "0.05", "--max-delay", "200ms", "--visibility-timeout", "3s");
 
         assertVerifiedAndSane(run, "sqs", "outbox");
@@ -42,8 +42,9 @@ class LocalPipelineIT {
         assertThat(run.output()).contains("starting 1 outbox-drain and 2 consumer instances")
                 .doesNotContain("aurora-hook");
         assertThat(REPOSITORY.resolve("local/target/it-sqs/logs/wail-shop-aurora-hook.log")).doesNotExist();
-        assertThat(run.summary().at("/faults/duplicateDeliveries").asLong()
-                + run.summary().at("/faults/crashedInstances").asLong()).isPositive();
+        // Every batch is delivered twice: with packing a short run has only a handful of batches, and a rate below 1
+        // left some runs without a single duplicate to survive.
+        assertThat(run.summary().at("/faults/duplicateDeliveries").asLong()).isPositive();
         assertThat(run.summary().at("/faults/delayedInvocations").asLong())
                 .isEqualTo(run.summary().at("/consumer/batches").asLong());
     }
