@@ -6,7 +6,6 @@ import dev.wail.core.pipeline.Hydrator;
 import dev.wail.core.pipeline.TableBinding;
 import dev.wail.embedded.EmbeddedDynamoDbServer;
 import dev.wail.embedded.EmbeddedDynamoDbServer.KeyAttribute;
-import dev.wail.embedded.LocalAws;
 import dev.wail.testing.RealServices;
 import java.time.Duration;
 import java.util.List;
@@ -15,14 +14,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.core.interceptor.Context;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /** The hydration contract for {@link DynamoDbHydrator} on DynamoDB Local; reads counted as BatchGetItem calls. */
@@ -33,7 +27,7 @@ class DynamoDbHydratorContractTest extends HydrationContract {
 
     private final EmbeddedDynamoDbServer server;
     private final DynamoDbClient dynamodb;
-    private final AtomicInteger batchGets = new AtomicInteger();
+    private final BatchGetRecorder batchGets = new BatchGetRecorder();
     private DynamoDbAsyncClient async;
     private String table;
 
@@ -42,21 +36,9 @@ class DynamoDbHydratorContractTest extends HydrationContract {
         this.dynamodb = server.client();
     }
 
-    /** Counts BatchGetItem calls: an observer on the real client, which talks to the server. */
     @BeforeEach
     void connect() {
-        ExecutionInterceptor counter = new ExecutionInterceptor() {
-            @Override
-            public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
-                if (context.request() instanceof BatchGetItemRequest) {
-                    batchGets.incrementAndGet();
-                }
-            }
-        };
-        async = LocalAws.pointedAt(DynamoDbAsyncClient.builder(), server.endpoint())
-                .httpClientBuilder(NettyNioAsyncHttpClient.builder())
-                .overrideConfiguration(c -> c.addExecutionInterceptor(counter))
-                .build();
+        async = batchGets.client(server.endpoint());
         table = "items_" + TABLES.incrementAndGet();
         EmbeddedDynamoDbServer.createTable(dynamodb, table, null, new KeyAttribute("id", ScalarAttributeType.N));
     }
@@ -85,7 +67,7 @@ class DynamoDbHydratorContractTest extends HydrationContract {
 
     @Override
     protected int reads() {
-        return batchGets.getAndSet(0);
+        return batchGets.takeCalls();
     }
 
     /** String, number and binary hash keys, and a hash and range key. */

@@ -11,7 +11,6 @@ import dev.wail.core.pipeline.EntityState;
 import dev.wail.core.pipeline.TableBinding;
 import dev.wail.embedded.EmbeddedDynamoDbServer;
 import dev.wail.embedded.EmbeddedDynamoDbServer.KeyAttribute;
-import dev.wail.embedded.LocalAws;
 import dev.wail.testing.RealServices;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,20 +19,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.core.interceptor.Context;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
@@ -48,7 +41,7 @@ class DynamoDbHydratorTest {
 
     private final EmbeddedDynamoDbServer server;
     private final DynamoDbClient dynamodb;
-    private final List<Integer> keysPerBatchGet = new CopyOnWriteArrayList<>();
+    private final BatchGetRecorder batchGets = new BatchGetRecorder();
     private DynamoDbAsyncClient async;
 
     DynamoDbHydratorTest(EmbeddedDynamoDbServer server) {
@@ -56,21 +49,9 @@ class DynamoDbHydratorTest {
         this.dynamodb = server.client();
     }
 
-    /** Counts the keys each BatchGetItem call asks for: an observer on the real client, which talks to the server. */
     @BeforeEach
     void connect() {
-        ExecutionInterceptor counter = new ExecutionInterceptor() {
-            @Override
-            public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
-                if (context.request() instanceof BatchGetItemRequest request) {
-                    keysPerBatchGet.add(request.requestItems().values().stream().mapToInt(k -> k.keys().size()).sum());
-                }
-            }
-        };
-        async = LocalAws.pointedAt(DynamoDbAsyncClient.builder(), server.endpoint())
-                .httpClientBuilder(NettyNioAsyncHttpClient.builder())
-                .overrideConfiguration(c -> c.addExecutionInterceptor(counter))
-                .build();
+        async = batchGets.client(server.endpoint());
     }
 
     @AfterEach
@@ -102,8 +83,8 @@ class DynamoDbHydratorTest {
                 assertThat(JSON.readTree(state.document())).as("line %d", n).isEqualTo(expectedLine(n));
             }
         }
-        assertThat(keysPerBatchGet).containsExactlyInAnyOrder(100, 100, 53);
-        System.out.println("BatchGetItem calls for " + keys.size() + " keys: " + keysPerBatchGet);
+        assertThat(batchGets.keysPerCall()).containsExactlyInAnyOrder(100, 100, 53);
+        System.out.println("BatchGetItem calls for " + keys.size() + " keys: " + batchGets.keysPerCall());
     }
 
     @Test
@@ -163,8 +144,8 @@ class DynamoDbHydratorTest {
 
         assertThat(states).allSatisfy(state -> assertThat(state.document())
                 .isEqualTo("{\"data\":\"" + payload + "\",\"id\":" + state.key().value(0) + "}"));
-        assertThat(keysPerBatchGet).hasSizeGreaterThan(1).first().isEqualTo(50);
-        keysPerBatchGet.clear();
+        assertThat(batchGets.keysPerCall()).hasSizeGreaterThan(1).first().isEqualTo(50);
+        batchGets.takeCalls();
         assertThatThrownBy(() -> hydrator(1).read(photos, keys).await().atMost(Duration.ofSeconds(60)))
                 .hasMessageMatching("shop/photos: \\d+ keys still unprocessed by DynamoDB after 1 BatchGetItem calls");
     }
