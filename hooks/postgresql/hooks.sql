@@ -33,7 +33,7 @@
 -- PostgreSQL provide it (CREATE EXTENSION aws_lambda CASCADE). The invoke leaves at once, outside the transaction: a
 -- rolled-back change may still be reported, and the report may arrive before the change commits. Both are meant to be
 -- harmless: the consumer reads the current row, after pg_xact_status(x) says the transaction ended (write-ahead
--- verification; see the README). On plain PostgreSQL, run wail/aws_lambda_emulation.sql
+-- verification; see docs/concepts.md). On plain PostgreSQL, run wail/aws_lambda_emulation.sql
 -- first to get the same functions.
 --
 -- Run by a superuser (rds_superuser on RDS / Aurora): it creates event triggers and the role wail_hooks, and the event

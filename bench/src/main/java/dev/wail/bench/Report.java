@@ -39,7 +39,7 @@ final class Report {
         md.append(String.format(Locale.ROOT, "Workload: %s%n%n", plan.workload()));
         if (!outcome.pipelines().isEmpty()) {
             md.append("Settings (wail: the shipped defaults but for its consumer loops; Debezium: what the fairness"
-                    + " rule gives it, see the README):\n");
+                    + " rule gives it, see docs/benchmark.md):\n");
             outcome.pipelines().forEach(p -> md.append("- ").append(p.name()).append(": ").append(p.settings())
                     .append('\n'));
             md.append('\n');

@@ -77,7 +77,7 @@ public final class ScalingModel {
     }
 
     /**
-     * Today's inputs: measured figures from the benchmark where they exist (README "Benchmark vs Debezium", issue 18's
+     * Today's inputs: measured figures from the benchmark where they exist (docs/benchmark.md, issue 18's
      * packing experiment), list prices for us-east-1 (docs/scaling.md cites each page), and named assumptions where
      * nothing was measured yet. The lead replaces them with the final measured figures.
      */
@@ -87,14 +87,14 @@ public final class ScalingModel {
                 .add("workload.rows-per-statement", 1, "rows",
                         "assumption: one-row statements, the worst case for per-statement hook costs")
                 .add("workload.sink-writes-per-source-write", 0.91, "ratio",
-                        "measured: 0.91 at 4,271/s, the shipped defaults (README bench, 2026-12-03); target 0.6")
+                        "measured: 0.91 at 4,271/s, the shipped defaults (docs/benchmark.md, 2026-12-03); target 0.6")
                 // Producer
                 .add("producer.memory-mb", 512, "MB", "infra/variables.tf producer.memory_size default")
                 .add("producer.hook-invoke-ms-per-payload", 25, "ms",
                         "assumption: aurora-hook run per payload = one SendMessageBatch round trip (~20 ms) + 5 ms")
                 .add("producer.drain-rows-per-transaction", 500, "rows", "ProducerDefaults.OUTBOX_BATCH_ROWS")
                 .add("producer.drain-db-ms-per-row", 0.07, "ms",
-                        "measured: 50 ms per drain transaction of 99 rows, 43 ms of it sends (README bench, 2,847/s)")
+                        "measured: 50 ms per drain transaction of 99 rows, 43 ms of it sends (docs/benchmark.md, 2,847/s)")
                 .add("producer.drain-sends-in-flight", 4, "calls", "ProducerDefaults.OUTBOX_SENDS_IN_FLIGHT")
                 .add("producer.hook-writer-cpu-ms-per-statement", 0.15, "ms",
                         "measured: HookOverheadBenchmark, server CPU per statement with hooks minus without, 139-168 us")
@@ -119,13 +119,13 @@ public final class ScalingModel {
                 .add("kinesis.parallelization-factor", 1, "batches per shard", "event source mapping default (max 10)")
                 // Debezium side
                 .add("debezium.max-changes-per-second-per-task", 10_000, "changes/s",
-                        "measured: 9,610/s sustained, one serial handleBatch (README bench, 2 shared cores)")
+                        "measured: 9,610/s sustained, one serial handleBatch (docs/benchmark.md, 2 shared cores)")
                 .add("debezium.task-vcpu", 2, "vCPU", "assumption: Fargate task size")
                 .add("debezium.task-memory-gb", 4, "GB", "assumption: Fargate task size")
-                .add("debezium.bytes-per-change", 801, "bytes", "measured: JSON key + value without schema (README bench)")
+                .add("debezium.bytes-per-change", 801, "bytes", "measured: JSON key + value without schema (docs/benchmark.md)")
                 .add("debezium.partition-key-bytes", 30, "bytes", "assumption: JSON key of a one-column primary key")
                 .add("debezium.walsender-us-per-change", 13.2, "us",
-                        "measured: walsender decoding 19% of a core at 14,416/s (README bench)")
+                        "measured: walsender decoding 19% of a core at 14,416/s (docs/benchmark.md)")
                 // Quotas (defaults of an account; docs/scaling.md cites each)
                 .add("quota.lambda-account-concurrency", 1000, "executions", "Lambda quotas page, default")
                 .add("quota.sqs-esm-max-concurrency", 1000, "batches", "SQS event source mapping scaling page")

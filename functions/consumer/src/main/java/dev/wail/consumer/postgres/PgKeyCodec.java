@@ -73,7 +73,7 @@ final class PgKeyCodec {
             PgKeyType type = PgKeyType.of(row.getLong(3), row.getBoolean(4)).orElseThrow(() ->
                     new ConfigurationMismatchException(table, "key column " + name + " of "
                             + ConfigurationMismatchException.describe(table) + " has type " + label + ", which wail does not"
-                            + " support in a key (see the README, \"Key identity\"): change the column's type back or"
+                            + " support in a key (see docs/concepts.md, \"Key identity\"): change the column's type back or"
                             + " update " + ConfigurationMismatchException.setting(table, "key-columns")));
             byName.put(name, new Column(name, declared, label, type));
         }

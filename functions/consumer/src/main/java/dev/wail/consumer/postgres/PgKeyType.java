@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 /**
  * The PostgreSQL types wail allows in a primary key, each with its key codec: it validates a key value as the
  * intent carries it (a JSON integer as {@link Long}, anything else as {@link String}) against what a column of the
- * type can hold, and returns the value's canonical form, the one the hook writes (README, "Key identity"): equal
+ * type can hold, and returns the value's canonical form, the one the hook writes (docs/concepts.md, "Key identity"): equal
  * values give equal forms however they were spelled. Domains use their base type's codec; PostgreSQL judges their
  * CHECK constraints, and an enum's labels, when the key is read.
  */

@@ -13,7 +13,7 @@ import java.util.UUID;
  * <p>Values are either {@link Long} (integer columns) or {@link String} (every other key type, in its JSON form).
  * Equality is by value, not by meaning: two keys are equal when their columns and values are equal in order, so
  * {@code "1.50"} and {@code "1.5"} are two keys here. One row gets one key because every value takes one canonical
- * form: the PostgreSQL hook writes it (the table of forms per column type is in the README, "Key identity"), and the
+ * form: the PostgreSQL hook writes it (the table of forms per column type is in docs/concepts.md, "Key identity"), and the
  * consumer rewrites every delivered key to it through {@code Source.keys} before coalescing, since intents may also
  * come from backfills or other writers. Keys order first by columns, then value by value with integers before
  * strings, which gives coalescing a deterministic output order.

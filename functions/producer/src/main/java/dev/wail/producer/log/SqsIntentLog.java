@@ -23,7 +23,7 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
  * <p>Consecutive intents are packed into one message whose body is a JSON array (at most {@code intentsPerMessage}
  * intents and 256 KiB; the shipped default is {@link dev.wail.producer.config.ProducerDefaults#INTENTS_PER_MESSAGE});
  * on a FIFO queue only intents of the same entity share a message; with 1, a message is one intent, not an array.
- * Packing divides the calls and billed requests on both sides of the queue (see the README's measurements). What it
+ * Packing divides the calls and billed requests on both sides of the queue (see docs/capture.md and docs/benchmark.md for the measurements). What it
  * costs: SQS deletes or redelivers a message as a whole. The consumer settles a packed message's intents one by one:
  * an intent it rejects goes to the dead-letter queue alone (re-encoded) and its neighbours are written, but an intent
  * that must be retried makes the whole message come back, and its neighbours are read and written again (harmless:
