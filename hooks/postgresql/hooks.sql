@@ -137,6 +137,8 @@ CREATE TABLE IF NOT EXISTS wail.payload_formats (
 );
 COMMENT ON TABLE wail.payload_formats IS 'The fixed parts of hook payloads, per capture definition, referenced by wail.outbox rows.';
 
+-- payload stays NOT NULL: a drain older than the typed outbox rows reads their empty payload as unreadable and tries to
+-- move them here; the constraint fails its transaction, so the rows wait in wail.outbox for a current drain.
 CREATE TABLE IF NOT EXISTS wail.outbox_rejected (
     id          bigint      PRIMARY KEY,
     payload     text        NOT NULL,

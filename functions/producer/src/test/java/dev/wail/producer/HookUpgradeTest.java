@@ -1,6 +1,7 @@
 package dev.wail.producer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.wail.embedded.EmbeddedPostgresServer;
 import dev.wail.embedded.TestData;
@@ -121,5 +122,27 @@ class HookUpgradeTest {
                 .toList()).containsExactly(
                 "[INSERT {id=1} cvnull, INSERT {id=2} cvnull]", "[INSERT {id=3} cvnull]", "[UPDATE {id=2} cvnull]",
                 "[UPDATE {id=1} cv2, UPDATE {id=3} cv2]", "[DELETE {id=2} cv2]");
+    }
+
+    /**
+     * The other upgrade order: hooks.sql re-run while a drain older than it still runs. That drain reads a typed row's
+     * empty payload as unreadable and moves it to wail.outbox_rejected with that payload (its RECORD_REJECTED,
+     * below, in the same transaction as its deletes); the NOT NULL on outbox_rejected.payload refuses the move, so
+     * the old drain fails and the row waits in the outbox for the new one, its keys intact.
+     */
+    @Test
+    void aDrainOlderThanTheHooksCannotMoveTypedRowsAway() {
+        TestData.execute(jdbcUrl, Hooks.installerSql() + "INSERT INTO old_orders VALUES (7, 'new');");
+        // The older drain's RECORD_REJECTED and DELETE_SETTLED, with what it read: the row's id and its payload.
+        String olderDrainsMove = "BEGIN; INSERT INTO wail.outbox_rejected (id, payload, reason)"
+                + " SELECT id, payload, 'unreadable' FROM wail.outbox; DELETE FROM wail.outbox; COMMIT;";
+
+        assertThatThrownBy(() -> TestData.execute(jdbcUrl, olderDrainsMove))
+                .hasStackTraceContaining("null value in column \"payload\"");
+
+        assertThat(rows("SELECT wail.outbox_payload(o) FROM wail.outbox o ORDER BY id").stream()
+                .map(p -> HookPayloadReader.read(p).stream().map(in -> in.key().toString()).toList().toString())
+                .toList()).as("the typed row is still there for the new drain").containsExactly("[{id=7}]");
+        assertThat(rows("SELECT count(*)::text FROM wail.outbox_rejected")).containsExactly("0");
     }
 }
