@@ -43,7 +43,8 @@ public final class FaultSchedule implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     public FaultSchedule(Map<Fault, Outage> outages, Duration after, Duration length, Duration every) {
-        this.outages = new EnumMap<>(outages);
+        this.outages = new EnumMap<>(Fault.class);
+        this.outages.putAll(outages);
         this.after = after;
         this.length = length;
         this.every = every;
@@ -93,8 +94,8 @@ public final class FaultSchedule implements AutoCloseable {
     private boolean inject(Fault fault, Outage outage) {
         long begin = System.nanoTime();
         double at = (begin - startNanos) / 1e9;
-        System.out.printf(Locale.ROOT, "wail local pipeline: fault %s at %.0fs for %ds%n", fault, at,
-                length.toSeconds());
+        System.out.printf(Locale.ROOT, "wail local pipeline: fault %s at %.0fs for %.1fs%n", fault, at,
+                length.toMillis() / 1000.0);
         try {
             outage.begin();
         } catch (RuntimeException e) {
