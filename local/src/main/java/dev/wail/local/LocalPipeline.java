@@ -1,5 +1,6 @@
 package dev.wail.local;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wail.embedded.EmbeddedPostgresServer;
@@ -16,9 +17,14 @@ import dev.wail.emulation.mapping.MappingStats;
 import dev.wail.emulation.mapping.Schedule;
 import dev.wail.emulation.mapping.SqsEventSourceMapping;
 import dev.wail.local.RunOptions.Delivery;
+import dev.wail.local.faults.Fault;
+import dev.wail.local.faults.FaultSchedule;
+import dev.wail.local.faults.OutageProxy;
+import dev.wail.local.faults.SourceRestart;
 import dev.wail.local.observe.Backlog;
 import dev.wail.local.observe.EmfTally;
 import dev.wail.local.observe.FunctionLogs;
+import dev.wail.local.observe.FunctionMemory;
 import dev.wail.local.observe.Gauges;
 import dev.wail.local.observe.ProgressDisplay;
 import dev.wail.local.observe.ReadModelVerifier;
@@ -31,15 +37,18 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.PoolOptions;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.hibernate.reactive.mutiny.Mutiny;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
@@ -77,7 +86,7 @@ public class LocalPipeline implements QuarkusApplication {
         Path workDir = options.workDir().toAbsolutePath();
         RuntimeClient runtime = RuntimeClient.prepare(Path.of("local", "target", "lambda-runtime"), workDir);
         EmfTally tally = new EmfTally();
-        Faults faults = new Faults(options.duplicateRate(), options.maxDelay(), options.crashRate());
+        Faults faults = new Faults(options.duplicateRate(), options.maxDelay(), options.crashRate(), options.seed());
         List<AutoCloseable> resources = new ArrayList<>();
         try (FunctionLogs producerLogs = new FunctionLogs(workDir.resolve("logs"), producerName, tally);
                 FunctionLogs consumerLogs = new FunctionLogs(workDir.resolve("logs"), CONSUMER, tally);
@@ -115,10 +124,25 @@ public class LocalPipeline implements QuarkusApplication {
                     workDir.resolve("logs"));
             ReadModelVerifier.Verification verification;
             long drainMillis;
-            Instant secondHalf = Instant.now().plus(options.duration().dividedBy(2));
+            System.out.printf(Locale.ROOT, "wail local pipeline: faults %s, seed %d%n", describeFaults(options),
+                    options.seed());
+            Instant trafficStart = Instant.now();
+            Instant secondHalf = trafficStart.plus(options.duration().dividedBy(2));
+            FaultSchedule outages = new FaultSchedule(outages(options, services), options.faultAfter(),
+                    options.faultFor(), options.faultEvery());
+            FunctionMemory memory = new FunctionMemory(List.of(producer, consumer), MEMORY_INTERVAL);
             try (ProgressDisplay progress = options.progressBar() ? ProgressDisplay.bar(gauges, options.duration())
                     : ProgressDisplay.lines(gauges, options.progressInterval(), System.out)) {
-                traffic.run(options.duration());
+                memory.start();
+                outages.start();
+                try {
+                    traffic.run(options.duration());
+                } finally {
+                    // Outages end with the traffic: the drain and the verification run on a whole pipeline.
+                    outages.close();
+                    memory.close();
+                }
+                memory.readNow();
                 progress.phase("drain");
                 long drainStart = System.nanoTime();
                 try (SqsClient sqs = services.sqsClient()) {
@@ -137,6 +161,7 @@ public class LocalPipeline implements QuarkusApplication {
             SinkProbe.SinkWindow warm = sink.ofSourceWritesFrom(secondHalf);
             ObjectNode summary = summary(options, traffic, last, overall, warm, verification, drainMillis, stats[0],
                     faults, producer, consumer, drainSchedule[0]);
+            soak(summary, outages, memory, sink.perMinute(trafficStart));
             Files.createDirectories(workDir);
             json.writerWithDefaultPrettyPrinter().writeValue(workDir.resolve("summary.json").toFile(), summary);
             printSummary(summary, verification);
@@ -166,11 +191,11 @@ public class LocalPipeline implements QuarkusApplication {
     }
 
     /** The environment the Terraform module gives the functions, pointed at the local services. */
-    private static Map<String, String> commonEnvironment(LocalServices services) {
+    private static Map<String, String> commonEnvironment(Optional<URI> awsEndpoint) {
         Map<String, String> env = new HashMap<>();
         env.put("AWS_REGION", LocalAws.REGION);
         env.put("AWS_DEFAULT_REGION", LocalAws.REGION);
-        services.endpoint().ifPresent(endpoint -> {
+        awsEndpoint.ifPresent(endpoint -> {
             env.put("AWS_ENDPOINT_URL", endpoint.toString());
             env.put("AWS_ACCESS_KEY_ID", System.getProperty("aws.accessKeyId"));
             env.put("AWS_SECRET_ACCESS_KEY", System.getProperty("aws.secretAccessKey"));
@@ -186,7 +211,8 @@ public class LocalPipeline implements QuarkusApplication {
      * defaults are.
      */
     private static FunctionSpec producerSpec(RunOptions options, LocalServices services, Path workDir) {
-        Map<String, String> env = commonEnvironment(services);
+        // Through the relay a log-outage cuts, when that fault is on.
+        Map<String, String> env = commonEnvironment(services.producerEndpoint());
         env.put("QUARKUS_LAMBDA_HANDLER", options.delivery().handler());
         if (options.log().isSqs()) {
             env.put("WAIL_PRODUCER_LOG", "sqs");
@@ -207,9 +233,10 @@ public class LocalPipeline implements QuarkusApplication {
     }
 
     private static FunctionSpec consumerSpec(RunOptions options, LocalServices services, Path workDir) {
-        Map<String, String> env = commonEnvironment(services);
+        Map<String, String> env = commonEnvironment(services.endpoint());
         env.put("QUARKUS_LAMBDA_HANDLER", options.log().isSqs() ? "consumer-sqs" : "consumer-kinesis");
-        env.put("QUARKUS_DATASOURCE_REACTIVE_URL", services.reactiveUrl(LocalServices.SINK_DATABASE));
+        // Through the relay a sink-outage cuts, when that fault is on.
+        env.put("QUARKUS_DATASOURCE_REACTIVE_URL", services.consumerSinkUrl());
         env.put("WAIL_CONSUMER_MAX_RECEIVE_COUNT", Integer.toString(options.maxReceiveCount()));
         if (options.log().isSqs()) {
             // As the Terraform module sets it: the redrive target, where rejected messages go at once.
@@ -370,8 +397,8 @@ public class LocalPipeline implements QuarkusApplication {
         // The second half of the traffic: the functions' JVMs have compiled their hot paths by then.
         sink.put("secondHalfFreshnessP50Ms", round(secondHalf.p50Ms()));
         sink.put("secondHalfFreshnessP99Ms", round(secondHalf.p99Ms()));
-        summary.putObject("faults").put("duplicateDeliveries", faults.duplicates()).put("delayedInvocations",
-                faults.delays()).put("crashedInstances", faults.crashes());
+        summary.putObject("faults").put("seed", options.seed()).put("duplicateDeliveries", faults.duplicates())
+                .put("delayedInvocations", faults.delays()).put("crashedInstances", faults.crashes());
         ObjectNode verified = summary.putObject("verification");
         verified.put("equal", verification.equal());
         verified.put("sourceRows", verification.sourceRows());
@@ -380,6 +407,94 @@ public class LocalPipeline implements QuarkusApplication {
         verified.put("drainMillis", drainMillis);
         verification.examples().forEach(verified.putArray("examples")::add);
         return summary;
+    }
+
+    /** Readings of the functions' JVMs every this often during the traffic (and once at its end). */
+    private static final Duration MEMORY_INTERVAL = Duration.ofSeconds(30);
+
+    private static String describeFaults(RunOptions options) {
+        List<String> on = new ArrayList<>();
+        if (options.duplicateRate() > 0) {
+            on.add("duplicate-rate " + options.duplicateRate());
+        }
+        if (!options.maxDelay().isZero()) {
+            on.add("max-delay " + options.maxDelay().toMillis() + "ms");
+        }
+        if (options.crashRate() > 0) {
+            on.add("crash-rate " + options.crashRate());
+        }
+        if (!options.faults().isEmpty()) {
+            on.add(options.faults() + " after " + options.faultAfter().toSeconds() + "s for "
+                    + options.faultFor().toSeconds() + "s each" + (options.faultEvery().isZero() ? ""
+                            : ", every " + options.faultEvery().toSeconds() + "s"));
+        }
+        return on.isEmpty() ? "none" : String.join(", ", on);
+    }
+
+    /** How each --fault begins and ends on this run's services. */
+    private static Map<Fault, FaultSchedule.Outage> outages(RunOptions options, LocalServices services) {
+        Map<Fault, FaultSchedule.Outage> outages = new EnumMap<>(Fault.class);
+        for (Fault fault : options.faults()) {
+            outages.put(fault, switch (fault) {
+                case SOURCE_RESTART -> {
+                    SourceRestart restart = SourceRestart.of(services.postgres());
+                    yield outage(restart::stop, restart::start);
+                }
+                case LOG_OUTAGE -> {
+                    OutageProxy relay = services.logProxy().orElseThrow();
+                    yield outage(relay::cut, relay::restore);
+                }
+                case SINK_OUTAGE -> {
+                    OutageProxy relay = services.sinkProxy().orElseThrow();
+                    yield outage(relay::cut, relay::restore);
+                }
+            });
+        }
+        return outages;
+    }
+
+    private static FaultSchedule.Outage outage(Runnable begin, Runnable end) {
+        return new FaultSchedule.Outage() {
+            @Override
+            public void begin() {
+                begin.run();
+            }
+
+            @Override
+            public void end() {
+                end.run();
+            }
+        };
+    }
+
+    /**
+     * What a long run needs to show that nothing builds up: each outage as it happened, the functions' JVM memory and
+     * the freshness lag, minute by minute.
+     */
+    private void soak(ObjectNode summary, FaultSchedule outages, FunctionMemory memory,
+            List<SinkProbe.MinuteLag> lag) {
+        ObjectNode faultsNode = (ObjectNode) summary.get("faults");
+        for (Fault fault : Fault.values()) {
+            faultsNode.put(camel(fault), outages.count(fault));
+        }
+        var injected = faultsNode.putArray("outages");
+        outages.injected().forEach(i -> injected.addObject().put("fault", i.fault().toString())
+                .put("atSeconds", i.atSeconds()).put("lastedMs", i.lastedMillis()));
+        ObjectNode soak = summary.putObject("perMinute");
+        var memoryNode = soak.putArray("functionMemory");
+        memory.readings().forEach(r -> memoryNode.addObject().put("atSeconds", r.atSeconds())
+                .put("minute", (int) (r.atSeconds() / 60)).put("function", r.function())
+                .put("environments", r.environments()).put("rssMb", r.rssMb()).put("heapUsedMb", r.heapUsedMb())
+                .put("oldGenUsedMb", r.oldGenUsedMb()));
+        var lagNode = soak.putArray("freshness");
+        lag.forEach(m -> lagNode.addObject().put("minute", m.minute()).put("sinkWrites", m.writes())
+                .put("p50Ms", round(m.p50Ms())).put("p99Ms", round(m.p99Ms())).put("maxMs", round(m.maxMs())));
+    }
+
+    /** source-restart -> sourceRestarts: the summary's counter of a fault. */
+    static String camel(Fault fault) {
+        String[] words = fault.toString().split("-");
+        return words[0] + Character.toUpperCase(words[1].charAt(0)) + words[1].substring(1) + "s";
     }
 
     private static double round(double value) {
@@ -423,8 +538,23 @@ public class LocalPipeline implements QuarkusApplication {
                 s.at("/producer/meanInvocationMs").asDouble(), s.at("/producer/coldStarts").asLong(),
                 s.at("/consumer/meanInvocationMs").asDouble(), s.at("/consumer/coldStarts").asLong());
         System.out.printf(Locale.ROOT, "faults      %d duplicate deliveries, %d delayed invocations, %d crashed "
-                + "instances%n", s.at("/faults/duplicateDeliveries").asLong(),
-                s.at("/faults/delayedInvocations").asLong(), s.at("/faults/crashedInstances").asLong());
+                + "instances, %d source restarts, %d log outages, %d sink outages (seed %d)%n",
+                s.at("/faults/duplicateDeliveries").asLong(), s.at("/faults/delayedInvocations").asLong(),
+                s.at("/faults/crashedInstances").asLong(), s.at("/faults/sourceRestarts").asLong(),
+                s.at("/faults/logOutages").asLong(), s.at("/faults/sinkOutages").asLong(),
+                s.at("/faults/seed").asLong());
+        for (JsonNode minute : s.at("/perMinute/freshness")) {
+            System.out.printf(Locale.ROOT, "minute %-4d %d sink writes, freshness p50 %.0f ms, p99 %.0f ms, max %.0f ms"
+                    + "%n", minute.path("minute").asInt(), minute.path("sinkWrites").asLong(),
+                    minute.path("p50Ms").asDouble(), minute.path("p99Ms").asDouble(), minute.path("maxMs").asDouble());
+        }
+        for (JsonNode reading : s.at("/perMinute/functionMemory")) {
+            System.out.printf(Locale.ROOT, "memory %4.0fs %s: %d environments, largest RSS %.0f MiB, heap used %.0f MiB "
+                    + "(old generation %.0f MiB)%n", reading.path("atSeconds").asDouble(),
+                    reading.path("function").asText(), reading.path("environments").asInt(),
+                    reading.path("rssMb").asDouble(), reading.path("heapUsedMb").asDouble(),
+                    reading.path("oldGenUsedMb").asDouble());
+        }
         if (verification.equal()) {
             System.out.printf("verified    read model equals the source: %d rows, row by row (%d ms to drain)%n",
                     verification.sourceRows(), s.at("/verification/drainMillis").asLong());

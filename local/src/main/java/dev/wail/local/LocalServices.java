@@ -4,6 +4,8 @@ import dev.wail.embedded.EmbeddedKinesisServer;
 import dev.wail.embedded.EmbeddedPostgresServer;
 import dev.wail.embedded.EmbeddedSqsServer;
 import dev.wail.embedded.LocalAws;
+import dev.wail.local.faults.Fault;
+import dev.wail.local.faults.OutageProxy;
 import java.net.URI;
 import java.util.Map;
 import java.util.Optional;
@@ -30,6 +32,9 @@ public final class LocalServices implements AutoCloseable {
     private URI endpoint;
     private String queueUrl;
     private String dlqUrl;
+    /** Relays a --fault can cut: the producer's way to the log, the consumer's way to the read model. */
+    private OutageProxy logProxy;
+    private OutageProxy sinkProxy;
 
     private LocalServices(RunOptions options) {
         this.options = options;
@@ -40,6 +45,7 @@ public final class LocalServices implements AutoCloseable {
         try {
             services.startPostgres();
             services.startLog();
+            services.startOutageProxies();
             return services;
         } catch (RuntimeException e) {
             services.close();
@@ -74,6 +80,19 @@ public final class LocalServices implements AutoCloseable {
             try (KinesisClient kinesis = kinesisClient()) {
                 kinesis.describeStreamSummary(b -> b.streamName(options.streamName()));
             }
+        }
+    }
+
+    private void startOutageProxies() {
+        if (options.faults().contains(Fault.LOG_OUTAGE)) {
+            if (endpoint == null || !endpoint.getHost().matches("127\\.0\\.0\\.1|localhost")) {
+                throw new IllegalStateException("--fault log-outage needs the log on this machine (embedded, or "
+                        + "--endpoint http://127.0.0.1:PORT), not " + describeEndpoint());
+            }
+            logProxy = OutageProxy.start("log", endpoint.getPort());
+        }
+        if (options.faults().contains(Fault.SINK_OUTAGE)) {
+            sinkProxy = OutageProxy.start("sink", postgres.port());
         }
     }
 
@@ -135,6 +154,25 @@ public final class LocalServices implements AutoCloseable {
         return Optional.ofNullable(endpoint);
     }
 
+    /** The log's endpoint as the producer function reaches it: through the relay a log-outage cuts, if any. */
+    public Optional<URI> producerEndpoint() {
+        return logProxy == null ? endpoint() : Optional.of(URI.create("http://127.0.0.1:" + logProxy.port()));
+    }
+
+    /** The read model's database as the consumer function reaches it: through the relay a sink-outage cuts, if any. */
+    public String consumerSinkUrl() {
+        return sinkProxy == null ? reactiveUrl(SINK_DATABASE)
+                : "postgresql://127.0.0.1:" + sinkProxy.port() + "/" + SINK_DATABASE;
+    }
+
+    public Optional<OutageProxy> logProxy() {
+        return Optional.ofNullable(logProxy);
+    }
+
+    public Optional<OutageProxy> sinkProxy() {
+        return Optional.ofNullable(sinkProxy);
+    }
+
     public String describeEndpoint() {
         return endpoint == null ? "AWS" : endpoint.toString();
     }
@@ -173,6 +211,12 @@ public final class LocalServices implements AutoCloseable {
 
     @Override
     public void close() {
+        if (logProxy != null) {
+            logProxy.close();
+        }
+        if (sinkProxy != null) {
+            sinkProxy.close();
+        }
         if (embeddedSqs != null) {
             embeddedSqs.close();
         }

@@ -1,9 +1,15 @@
 package dev.wail.local;
 
+import dev.wail.local.faults.Fault;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -24,6 +30,7 @@ import picocli.CommandLine.Option;
                 "  local/run --rate 1000 --duration 20s",
                 "  local/run --rate 500 --duration 60s --log sqs-fifo --delivery aws_lambda",
                 "  local/run --duplicate-rate 0.2 --max-delay 300ms --crash-rate 0.05",
+                "  local/run --fault source-restart,log-outage,sink-outage --fault-for 5s --seed 42",
                 "  local/run --endpoint http://localhost:4566     (queues created by localstack/init)"})
 public final class RunOptions {
 
@@ -155,6 +162,30 @@ public final class RunOptions {
             + "killed (SIGKILL) in the middle of a batch (default: ${DEFAULT-VALUE}).")
     double crashRate = 0;
 
+    @Option(names = "--fault", paramLabel = "FAULT", split = ",", converter = FaultConverter.class,
+            description = "Fault: an outage during the traffic, repeatable or comma-separated: source-restart (the "
+                    + "source PostgreSQL stopped and started again on its port and data), log-outage (the queue or "
+                    + "stream unreachable for the producer), sink-outage (the read model's database unreachable for "
+                    + "the consumer). Each lasts --fault-for; they run one after the other, 2s apart.")
+    List<Fault> faults = new ArrayList<>();
+
+    @Option(names = "--fault-after", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "When the first --fault begins, after the traffic starts (default: a quarter of "
+                    + "--duration).")
+    Duration faultAfter;
+
+    @Option(names = "--fault-for", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How long each --fault lasts (default: 5s).")
+    Duration faultFor = Duration.ofSeconds(5);
+
+    @Option(names = "--fault-every", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Repeat the round of --fault outages this often, for soak runs (default: 0s, once).")
+    Duration faultEvery = Duration.ZERO;
+
+    @Option(names = "--seed", description = "Seed of the random faults (--duplicate-rate, --max-delay, --crash-rate), "
+            + "for a run that draws the same faults in the same order (default: a random seed, printed).")
+    Long seed;
+
     @Option(names = "--endpoint", paramLabel = "URL", description = "Use this SQS/Kinesis endpoint (LocalStack, "
             + "moto_server) instead of the embedded services, or 'aws' for the real services with the default "
             + "credentials; the queues or stream must exist (see localstack/).")
@@ -226,6 +257,16 @@ public final class RunOptions {
         require(commandLine, probability(crashRate), "--crash-rate must be in [0, 1), got " + crashRate);
         require(commandLine, crashRate < 1, "--crash-rate must be below 1, or no batch could ever succeed");
         require(commandLine, !maxDelay.isNegative(), "--max-delay must not be negative");
+        require(commandLine, faultFor.toMillis() >= 100, "--fault-for must be at least 100ms");
+        require(commandLine, faultAfter().compareTo(duration) < 0 && !faultAfter().isNegative(),
+                "--fault-after must be within --duration (" + duration.toSeconds() + "s), got "
+                        + faultAfter().toSeconds() + "s");
+        require(commandLine, !faultEvery.isNegative(), "--fault-every must not be negative");
+        require(commandLine, faultEvery.isZero() || faultEvery.compareTo(faultRound()) >= 0,
+                "--fault-every must be at least one round of --fault outages (" + faultRound().toSeconds() + "s: "
+                        + "--fault-for plus 2s per fault), got " + faultEvery.toSeconds() + "s");
+        require(commandLine, faults.isEmpty() || !"aws".equals(endpoint),
+                "--fault needs services this machine runs or reaches by URL, not --endpoint aws");
         require(commandLine, progress.equals("auto") || progress.equals("bar") || progress.equals("lines"),
                 "--progress must be auto, bar or lines, got " + progress);
         if (endpoint != null && !endpoint.equals("aws")) {
@@ -324,6 +365,38 @@ public final class RunOptions {
         return crashRate;
     }
 
+    /** The outages to inject, each once per round, without repeats, in the order of {@link Fault}. */
+    public Set<Fault> faults() {
+        return faults.isEmpty() ? Set.of() : EnumSet.copyOf(faults);
+    }
+
+    /** When the first outage begins: a quarter into the traffic unless given. */
+    public Duration faultAfter() {
+        return faultAfter != null ? faultAfter : duration.dividedBy(4);
+    }
+
+    public Duration faultFor() {
+        return faultFor;
+    }
+
+    /** Zero: one round of outages. */
+    public Duration faultEvery() {
+        return faultEvery;
+    }
+
+    /** One round of outages: each one's length and the gap after it. */
+    private Duration faultRound() {
+        return faultFor.plusSeconds(2).multipliedBy(faults().size());
+    }
+
+    /** The seed of the random faults: as given, or drawn once. */
+    public long seed() {
+        if (seed == null) {
+            seed = ThreadLocalRandom.current().nextLong();
+        }
+        return seed;
+    }
+
     /** Empty: the embedded services. */
     public Optional<String> endpoint() {
         return Optional.ofNullable(endpoint);
@@ -387,6 +460,17 @@ public final class RunOptions {
 
         private static String badDuration(String value) {
             return "'" + value + "' is not a duration: use e.g. 500ms, 30s, 2m or PT1M";
+        }
+    }
+
+    public static final class FaultConverter implements CommandLine.ITypeConverter<Fault> {
+        @Override
+        public Fault convert(String value) {
+            try {
+                return Fault.of(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
         }
     }
 

@@ -3,6 +3,7 @@ package dev.wail.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.wail.local.faults.Fault;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -83,5 +84,36 @@ class RunOptionsTest {
                 .hasMessageContaining("--batch-size above 10 on SQS needs --batch-window of at least 1s (as on Lambda)");
         assertThat(RunOptions.parse("--batch-size", "100", "--batch-window", "1s").batchSize()).isEqualTo(100);
         assertThat(RunOptions.parse("--batch-size", "100", "--log", "kinesis").batchSize()).isEqualTo(100);
+    }
+
+    @Test
+    void faultsAreNamedRepeatableAndTimedWithinTheTraffic() {
+        RunOptions options = RunOptions.parse("--duration", "40s", "--fault", "sink-outage,source-restart",
+                "--fault", "log-outage", "--fault", "sink-outage", "--seed", "5");
+
+        assertThat(options.faults()).containsExactly(Fault.SOURCE_RESTART,
+                Fault.LOG_OUTAGE, Fault.SINK_OUTAGE);
+        assertThat(options.faultAfter()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(options.faultFor()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(options.faultEvery()).isZero();
+        assertThat(options.seed()).isEqualTo(5);
+        assertThat(RunOptions.parse().faults()).isEmpty();
+        // Without --seed, one seed is drawn and kept: the one the run prints is the one its faults used.
+        RunOptions unseeded = RunOptions.parse();
+        assertThat(unseeded.seed()).isEqualTo(unseeded.seed());
+    }
+
+    @Test
+    void badFaultOptionsSayWhatToUse() {
+        assertThatThrownBy(() -> RunOptions.parse("--fault", "disk-full"))
+                .isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessageContaining("'disk-full' is not a fault: use source-restart, log-outage or sink-outage");
+        assertThatThrownBy(() -> RunOptions.parse("--duration", "10s", "--fault", "log-outage", "--fault-after",
+                "10s")).hasMessageContaining("--fault-after must be within --duration (10s), got 10s");
+        assertThatThrownBy(() -> RunOptions.parse("--fault", "log-outage,sink-outage", "--fault-for", "5s",
+                "--fault-every", "10s")).hasMessageContaining("--fault-every must be at least one round of --fault "
+                        + "outages (14s: --fault-for plus 2s per fault), got 10s");
+        assertThatThrownBy(() -> RunOptions.parse("--fault", "log-outage", "--endpoint", "aws"))
+                .hasMessageContaining("--fault needs services this machine runs or reaches by URL, not --endpoint aws");
     }
 }

@@ -196,6 +196,11 @@ final class FunctionInstance implements AutoCloseable {
         return true;
     }
 
+    /** The environment's JVM process id (for memory readings). */
+    long pid() {
+        return process.pid();
+    }
+
     boolean alive() {
         return process.isAlive();
     }

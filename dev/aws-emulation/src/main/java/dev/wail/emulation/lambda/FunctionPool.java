@@ -156,6 +156,13 @@ public final class FunctionPool implements AutoCloseable {
         return failures.get();
     }
 
+    /** The process ids of the environments alive now, idle or busy: the JVMs whose memory a soak run watches. */
+    public List<Long> livePids() {
+        synchronized (idle) {
+            return all.stream().filter(FunctionInstance::alive).map(FunctionInstance::pid).toList();
+        }
+    }
+
     /** Stops every environment; closing again does nothing. */
     @Override
     public synchronized void close() {
