@@ -4,6 +4,12 @@
 # runs SQL when it starts; a consumer's first batch only checks that this version is there, and fails naming this
 # step when it is not (its batch is then retried).
 
+variable "invoke_consumer_schema_step" {
+  description = "Whether apply invokes the consumer's deploy-time schema step (its function is deployed either way). false only where Lambda cannot run the zip (an API emulator such as moto_server, whose Invoke needs Docker); then invoke <name>-consumer-schema, or run wail/consumer-schema.sql yourself, before the consumers' first batch."
+  type        = bool
+  default     = true
+}
+
 locals {
   # Keep equal to SchemaInstaller.VERSION and the version consumer-schema.sql records (ConsumerSchemaVersionTest
   # checks); a new version re-runs the invocation below on the next apply.
@@ -35,6 +41,8 @@ module "consumer_schema" {
 # {"schema": "wail", "version": N}; a failure (database unreachable, no permission to create tables) fails the apply
 # with the function's error.
 resource "aws_lambda_invocation" "consumer_schema" {
+  count = var.invoke_consumer_schema_step ? 1 : 0
+
   function_name = module.consumer_schema.function_name
   input         = jsonencode({ version = local.consumer_schema_version })
 
@@ -45,6 +53,6 @@ resource "aws_lambda_invocation" "consumer_schema" {
 }
 
 output "consumer_schema_version" {
-  description = "The consumer bookkeeping schema version the deploy-time step installed in the read-model database."
-  value       = jsondecode(aws_lambda_invocation.consumer_schema.result).version
+  description = "The consumer bookkeeping schema version the deploy-time step installed in the read-model database (null when invoke_consumer_schema_step is false)."
+  value       = var.invoke_consumer_schema_step ? jsondecode(aws_lambda_invocation.consumer_schema[0].result).version : null
 }
