@@ -1,5 +1,6 @@
--- wail consumer bookkeeping in the sink database. Idempotent: the consumer runs it at start-up unless
--- wail.consumer.install-schema=false (then run it once yourself, with a role allowed to create tables).
+-- wail consumer bookkeeping in the sink database. Idempotent. Run by the deploy-time schema step (handler
+-- install-schema, invoked by infra/consumer_schema.tf) or by hand with a role allowed to create tables; a consumer
+-- only checks at its first batch that version 1 (below) or newer is installed.
 
 -- Instances starting together all run this script, and CREATE ... IF NOT EXISTS is not safe against a concurrent
 -- twin (one of them fails on a unique index of the catalog). The script runs as one implicit transaction, so this lock
@@ -7,6 +8,12 @@
 SELECT pg_advisory_xact_lock(hashtext('wail consumer schema'));
 
 CREATE SCHEMA IF NOT EXISTS wail;
+
+-- The versions of this script installed here; the consumer's first batch checks for its own (SchemaInstaller.VERSION).
+CREATE TABLE IF NOT EXISTS wail.consumer_schema (
+    version      integer     PRIMARY KEY,
+    installed_at timestamptz NOT NULL DEFAULT now()
+);
 
 -- The newest source position each read-model row was written from, and tombstones for deleted rows: a state read
 -- at an older (epoch, position) never replaces it, so a late or lagging read can neither roll a row back nor bring a
@@ -22,7 +29,7 @@ CREATE TABLE IF NOT EXISTS wail.sink_positions (
 );
 -- The epoch of the source history the position belongs to (see wail.source_epochs); rows written before epochs
 -- existed are in epoch 0. Added only when missing: ALTER TABLE locks the table even when there is nothing to do, and
--- this script runs at every start-up while other instances write.
+-- this script may run while consumers write.
 DO $$
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = 'wail.sink_positions'::regclass
@@ -59,3 +66,6 @@ CREATE TABLE IF NOT EXISTS wail.dead_letters (
     last_seen_at  timestamptz NOT NULL DEFAULT now(),
     UNIQUE (log, message_id)
 );
+
+-- Last: a consumer that sees this version finds every table above.
+INSERT INTO wail.consumer_schema (version) VALUES (1) ON CONFLICT (version) DO NOTHING;

@@ -188,6 +188,8 @@ public class LocalPipeline implements QuarkusApplication {
         }
         TestData.execute(services.jdbcUrl(LocalServices.SINK_DATABASE),
                 TestData.resource("/local/read-model-schema.sql"));
+        // The deploy-time schema step (infra/consumer_schema.tf): consumers check for it at their first batch.
+        TestData.execute(services.jdbcUrl(LocalServices.SINK_DATABASE), TestData.resource("/wail/consumer-schema.sql"));
     }
 
     /** The environment the Terraform module gives the functions, pointed at the local services. */

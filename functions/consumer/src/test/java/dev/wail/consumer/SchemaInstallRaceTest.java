@@ -47,6 +47,6 @@ class SchemaInstallRaceTest {
 
         CompletableFuture.allOf(installs.toArray(CompletableFuture[]::new)).join();
         assertThat(TestData.queryString(url, "SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables "
-                + "WHERE schemaname = 'wail'")).isEqualTo("dead_letters,sink_positions,source_epochs");
+                + "WHERE schemaname = 'wail'")).isEqualTo("consumer_schema,dead_letters,sink_positions,source_epochs");
     }
 }

@@ -125,9 +125,13 @@ public interface ConsumerConfig {
     }
 
     interface Consumer {
-        /** Create the consumer's bookkeeping tables ({@code wail/consumer-schema.sql}) at start-up if missing. */
+        /**
+         * Run {@code wail/consumer-schema.sql} at start-up, for tests and laptops only: a database round trip at every
+         * start (before a SnapStart snapshot too). Off, the deploy-time schema step installs it (handler
+         * {@code install-schema}) and the consumer checks for it at its first batch.
+         */
         @WithName("install-schema")
-        @WithDefault("true")
+        @WithDefault("false")
         boolean installSchema();
 
         /**

@@ -1,25 +1,54 @@
 package dev.wail.consumer.deadletter;
 
-import io.quarkus.hibernate.reactive.panache.Panache;
-import io.quarkus.vertx.VertxContextSupport;
-import io.smallrye.mutiny.Multi;
-import io.smallrye.mutiny.Uni;
-import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Instant;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Singleton;
 import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
- * Records failed messages in {@code wail.dead_letters} with Hibernate Reactive. Off the hot path: only messages
- * that did not succeed get here. Called from Lambda handler threads, which have no Vert.x context of their own.
+ * Records failed messages in {@code wail.dead_letters} ({@link DeadLetter}) with one set-based statement per batch,
+ * on the datasource's reactive pool. Off the hot path: only messages that did not succeed get here.
+ *
+ * <p>One row per message ({@code log}, {@code message_id}): a message not seen before gets {@code attempts} = the
+ * number of times it is in the batch; one already recorded gets those added, and the newest disposition and reason.
+ * The body is the one first recorded. Within a batch, the last occurrence of a message gives its disposition and
+ * reason, and the first its body.
  */
-@ApplicationScoped
+@Singleton
 public class DeadLetterRecorder {
 
     private static final Logger LOG = Logger.getLogger(DeadLetterRecorder.class);
 
+    /**
+     * The batch arrives as parallel arrays; the aggregate folds the duplicates of one message (an SQS batch may hold
+     * a message twice), since one INSERT ... ON CONFLICT may not update a row twice. Values are bound, never spliced.
+     */
+    static final String UPSERT = """
+            INSERT INTO wail.dead_letters AS d (log, message_id, body, disposition, reason, attempts)
+            SELECT $1, f.message_id,
+                   (array_agg(f.body ORDER BY f.n))[1],
+                   (array_agg(f.disposition ORDER BY f.n DESC))[1],
+                   (array_agg(f.reason ORDER BY f.n DESC))[1],
+                   count(*)
+            FROM unnest($2::text[], $3::text[], $4::text[], $5::text[])
+                 WITH ORDINALITY AS f(message_id, body, disposition, reason, n)
+            GROUP BY f.message_id
+            ON CONFLICT (log, message_id) DO UPDATE
+               SET attempts = d.attempts + EXCLUDED.attempts,
+                   disposition = EXCLUDED.disposition,
+                   reason = EXCLUDED.reason,
+                   last_seen_at = now()
+            """;
+
     /** A message to record, with what became of it and why. */
     public record Failure(String messageId, String body, DeadLetter.Disposition disposition, String reason) {
+    }
+
+    private final Pool readModel;
+
+    public DeadLetterRecorder(Pool readModel) {
+        this.readModel = readModel;
     }
 
     /**
@@ -32,41 +61,16 @@ public class DeadLetterRecorder {
             return true;
         }
         try {
-            VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(() -> upsertAll(log, failures)));
+            readModel.preparedQuery(UPSERT).execute(Tuple.of(log,
+                    failures.stream().map(Failure::messageId).toArray(String[]::new),
+                    failures.stream().map(Failure::body).toArray(String[]::new),
+                    failures.stream().map(f -> f.disposition().name()).toArray(String[]::new),
+                    failures.stream().map(Failure::reason).toArray(String[]::new)))
+                    .await().indefinitely();
             return true;
-        } catch (Throwable unreachable) {
+        } catch (RuntimeException unreachable) {
             LOG.errorf(unreachable, "could not record %d dead letters of %s", failures.size(), log);
             return false;
         }
-    }
-
-    private static Uni<Void> upsertAll(String log, List<Failure> failures) {
-        Instant now = Instant.now();
-        return Multi.createFrom().iterable(failures)
-                .onItem().transformToUniAndConcatenate(failure -> DeadLetter.findByMessage(log, failure.messageId())
-                        .chain(existing -> existing == null ? create(log, failure, now).persist()
-                                : seenAgain(existing, failure, now)))
-                .collect().last().replaceWithVoid();
-    }
-
-    private static DeadLetter create(String log, Failure failure, Instant now) {
-        DeadLetter letter = new DeadLetter();
-        letter.log = log;
-        letter.messageId = failure.messageId();
-        letter.body = failure.body();
-        letter.disposition = failure.disposition();
-        letter.reason = failure.reason();
-        letter.attempts = 1;
-        letter.firstSeenAt = now;
-        letter.lastSeenAt = now;
-        return letter;
-    }
-
-    private static Uni<DeadLetter> seenAgain(DeadLetter letter, Failure failure, Instant now) {
-        letter.attempts++;
-        letter.disposition = failure.disposition();
-        letter.reason = failure.reason();
-        letter.lastSeenAt = now;
-        return Uni.createFrom().item(letter); // managed: flushed when the transaction commits
     }
 }

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import dev.wail.consumer.deadletter.DeadLetterRecorder;
 import dev.wail.consumer.deadletter.DeadLetterRecorder.Failure;
 import dev.wail.consumer.metrics.ConsumerMetrics;
+import dev.wail.consumer.postgres.ConsumerSchema;
 import dev.wail.core.pipeline.BatchResult;
 import dev.wail.core.pipeline.ConsumerPipeline;
 import dev.wail.core.pipeline.InboundMessage;
@@ -70,12 +71,14 @@ final class BatchSkeleton {
     }
 
     private final ConsumerPipeline pipeline;
+    private final ConsumerSchema schema;
     private final ConsumerMetrics metrics;
     private final String noun;
 
     /** @param noun what the event source calls a record, for logs ("message", "record") */
-    BatchSkeleton(ConsumerPipeline pipeline, ConsumerMetrics metrics, String noun) {
+    BatchSkeleton(ConsumerPipeline pipeline, ConsumerSchema schema, ConsumerMetrics metrics, String noun) {
         this.pipeline = pipeline;
+        this.schema = schema;
         this.metrics = metrics;
         this.noun = noun;
     }
@@ -83,8 +86,11 @@ final class BatchSkeleton {
     /**
      * @param records the event's records ({@link BatchOutcomes#records} checked them)
      * @param context the invocation's, for its deadline; null (a direct call outside Lambda): no deadline
+     * @throws ConsumerSchema.MissingSchemaException before anything is processed, when the deploy-time schema step
+     *     has not run: the invocation fails, and the event source delivers the whole batch again
      */
     <R, T> T handle(List<R> records, Context context, EventShape<R, T> shape) {
+        schema.check();
         List<InboundMessage> messages = records.stream().map(shape::message).toList();
         BatchResult result = processWithin(messages, context);
         Adjusted adjusted = shape.adjust(records, messages, result.outcomes());

@@ -8,6 +8,7 @@ import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import dev.wail.consumer.deadletter.DeadLetter.Disposition;
 import dev.wail.consumer.deadletter.DeadLetterRecorder;
 import dev.wail.consumer.metrics.ConsumerMetrics;
+import dev.wail.consumer.postgres.ConsumerSchema;
 import dev.wail.consumer.deadletter.DeadLetterRecorder.Failure;
 import dev.wail.core.pipeline.ConsumerPipeline;
 import dev.wail.core.pipeline.InboundMessage;
@@ -32,9 +33,9 @@ public class KinesisConsumerHandler implements RequestHandler<KinesisEvent, Stre
     private final BatchSkeleton skeleton;
     private final DeadLetterRecorder deadLetters;
 
-    public KinesisConsumerHandler(ConsumerPipeline pipeline, DeadLetterRecorder deadLetters,
+    public KinesisConsumerHandler(ConsumerPipeline pipeline, ConsumerSchema schema, DeadLetterRecorder deadLetters,
             ConsumerMetrics metrics) {
-        this.skeleton = new BatchSkeleton(pipeline, metrics, "record");
+        this.skeleton = new BatchSkeleton(pipeline, schema, metrics, "record");
         this.deadLetters = deadLetters;
     }
 

@@ -12,6 +12,7 @@ import dev.wail.consumer.deadletter.DeadLetterQueue;
 import dev.wail.consumer.deadletter.DeadLetterQueues;
 import dev.wail.consumer.deadletter.DeadLetterRecorder;
 import dev.wail.consumer.metrics.ConsumerMetrics;
+import dev.wail.consumer.postgres.ConsumerSchema;
 import dev.wail.core.pipeline.ConsumerPipeline;
 import dev.wail.core.pipeline.InboundMessage;
 import dev.wail.core.pipeline.MessageOutcome;
@@ -62,18 +63,19 @@ public class SqsConsumerHandler implements RequestHandler<SQSEvent, SQSBatchResp
     private final Optional<DeadLetterQueue> deadLetterQueue;
 
     @Inject
-    public SqsConsumerHandler(ConsumerPipeline pipeline, DeadLetterRecorder deadLetters, ConsumerConfig config,
-            ConsumerMetrics metrics, DeadLetterQueues deadLetterQueues) {
-        this(pipeline, deadLetters, metrics, config.consumer().maxReceiveCount(), deadLetterQueues.configured());
+    public SqsConsumerHandler(ConsumerPipeline pipeline, ConsumerSchema schema, DeadLetterRecorder deadLetters,
+            ConsumerConfig config, ConsumerMetrics metrics, DeadLetterQueues deadLetterQueues) {
+        this(pipeline, schema, deadLetters, metrics, config.consumer().maxReceiveCount(),
+                deadLetterQueues.configured());
     }
 
     /**
      * @param maxReceiveCount the source queue's redrive {@code maxReceiveCount}
      * @param deadLetterQueue where rejected messages go at once; empty: they are reported failed
      */
-    public SqsConsumerHandler(ConsumerPipeline pipeline, DeadLetterRecorder deadLetters, ConsumerMetrics metrics,
-            int maxReceiveCount, Optional<DeadLetterQueue> deadLetterQueue) {
-        this.skeleton = new BatchSkeleton(pipeline, metrics, "message");
+    public SqsConsumerHandler(ConsumerPipeline pipeline, ConsumerSchema schema, DeadLetterRecorder deadLetters,
+            ConsumerMetrics metrics, int maxReceiveCount, Optional<DeadLetterQueue> deadLetterQueue) {
+        this.skeleton = new BatchSkeleton(pipeline, schema, metrics, "message");
         this.deadLetters = deadLetters;
         this.maxReceiveCount = maxReceiveCount;
         this.deadLetterQueue = deadLetterQueue;

@@ -13,7 +13,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Creates the consumer's bookkeeping tables in the sink database at start-up, unless told not to.
+ * Creates the consumer's bookkeeping tables in the read-model database ({@value #SCHEMA}, idempotent). It runs in the
+ * deploy-time schema step ({@link dev.wail.consumer.handler.InstallSchemaHandler}, handler {@code install-schema}),
+ * not when a consumer starts: the consumer only checks for the tables at its first batch ({@link ConsumerSchema}).
+ * {@code wail.consumer.install-schema=true} (tests, a laptop) makes a consumer run it at start-up all the same.
  *
  * <p>It uses a connection of its own, closed afterwards, rather than one of the datasource's pool: with SnapStart the
  * application starts before the snapshot, and a pooled connection kept idle in it would be dead after a restore.
@@ -24,15 +27,35 @@ public class SchemaInstaller {
     private static final Logger LOG = Logger.getLogger(SchemaInstaller.class);
     public static final String SCHEMA = "wail/consumer-schema.sql";
 
-    void install(@Observes StartupEvent started, ConsumerConfig config, PgConnector connector,
+    /**
+     * The version {@value #SCHEMA} records in {@code wail.consumer_schema}; raise both with every change of the
+     * script, and {@code consumer_schema_version} in infra/consumer_schema.tf, which re-runs the step when it changes
+     * (ConsumerSchemaVersionTest checks all three agree).
+     */
+    public static final int VERSION = 1;
+
+    private final PgConnector connector;
+    private final PgConnector.Endpoint readModel;
+
+    public SchemaInstaller(PgConnector connector,
             @ConfigProperty(name = "quarkus.datasource.reactive.url") String url,
             @ConfigProperty(name = "quarkus.datasource.username") Optional<String> username,
             @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
-        if (!config.consumer().installSchema()) {
-            LOG.infof("wail.consumer.install-schema=false: expecting the tables of %s to exist", SCHEMA);
-            return;
+        this.connector = connector;
+        this.readModel = new PgConnector.Endpoint(url, username, password);
+    }
+
+    /** Runs {@value #SCHEMA} on the read-model database, on a connection opened for it and closed afterwards. */
+    public void install() {
+        connector.executeOnce(readModel, sql()).await().indefinitely();
+        LOG.infof("consumer schema version %d installed (%s)", VERSION, SCHEMA);
+    }
+
+    /** Only with {@code wail.consumer.install-schema=true}: a database round trip at start-up, for tests and laptops. */
+    void installAtStartUp(@Observes StartupEvent started, ConsumerConfig config) {
+        if (config.consumer().installSchema()) {
+            install();
         }
-        connector.executeOnce(new PgConnector.Endpoint(url, username, password), sql()).await().indefinitely();
     }
 
     public static String sql() {

@@ -3,6 +3,7 @@ package dev.wail.consumer.handler;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import dev.wail.consumer.deadletter.DeadLetterRecorder;
+import dev.wail.consumer.postgres.ConsumerSchema;
 import dev.wail.consumer.metrics.ConsumerMetrics;
 import dev.wail.core.pipeline.ConsumerPipeline;
 import dev.wail.embedded.EmbeddedKinesisServer;
@@ -39,6 +40,9 @@ class KinesisConsumerHandlerContractTest extends ConsumerHandlerContract {
     DeadLetterRecorder recorder;
 
     @Inject
+    ConsumerSchema schema;
+
+    @Inject
     ConsumerMetrics metrics;
 
     private String stream;
@@ -65,7 +69,7 @@ class KinesisConsumerHandlerContractTest extends ConsumerHandlerContract {
                 .data(SdkBytes.fromUtf8String(entry.body()))));
         List<Record> records = kinesis.records(stream);
         String shardId = kinesis.shards(stream).get(0).shardId();
-        KinesisConsumerHandler handler = new KinesisConsumerHandler(pipeline, recorder, metrics);
+        KinesisConsumerHandler handler = new KinesisConsumerHandler(pipeline, schema, recorder, metrics);
         List<String> ids = records.stream().map(Record::sequenceNumber).toList();
         return new Delivered() {
             @Override

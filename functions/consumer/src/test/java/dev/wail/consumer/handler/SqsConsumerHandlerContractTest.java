@@ -3,6 +3,7 @@ package dev.wail.consumer.handler;
 import com.amazonaws.services.lambda.runtime.Context;
 import dev.wail.consumer.deadletter.DeadLetterQueue;
 import dev.wail.consumer.deadletter.DeadLetterRecorder;
+import dev.wail.consumer.postgres.ConsumerSchema;
 import dev.wail.consumer.metrics.ConsumerMetrics;
 import dev.wail.core.pipeline.ConsumerPipeline;
 import dev.wail.embedded.EmbeddedSqsServer;
@@ -44,6 +45,9 @@ class SqsConsumerHandlerContractTest extends ConsumerHandlerContract {
     DeadLetterRecorder recorder;
 
     @Inject
+    ConsumerSchema schema;
+
+    @Inject
     ConsumerMetrics metrics;
 
     @ConfigProperty(name = "test.wail.sqs-endpoint")
@@ -72,7 +76,7 @@ class SqsConsumerHandlerContractTest extends ConsumerHandlerContract {
         entries.forEach(entry -> sqs.sendMessage(b -> b.queueUrl(queueUrl).messageGroupId(entry.group())
                 .messageBody(entry.body())));
         List<Message> messages = receiveAll(queueUrl, entries.size());
-        SqsConsumerHandler handler = new SqsConsumerHandler(pipeline, recorder, metrics, 3,
+        SqsConsumerHandler handler = new SqsConsumerHandler(pipeline, schema, recorder, metrics, 3,
                 Optional.of(new DeadLetterQueue(sqs, dlqUrl)));
         return new Delivered() {
             @Override

@@ -9,6 +9,7 @@ import dev.wail.consumer.deadletter.DeadLetter;
 import dev.wail.consumer.deadletter.DeadLetterMessage;
 import dev.wail.consumer.deadletter.DeadLetterQueue;
 import dev.wail.consumer.deadletter.DeadLetterRecorder;
+import dev.wail.consumer.postgres.ConsumerSchema;
 import dev.wail.consumer.handler.SqsConsumerHandler;
 import dev.wail.consumer.metrics.ConsumerMetrics;
 import dev.wail.core.pipeline.ConsumerPipeline;
@@ -75,6 +76,9 @@ abstract class PoisonMessagesTest {
 
     @Inject
     DeadLetterRecorder recorder;
+
+    @Inject
+    ConsumerSchema schema;
 
     @Inject
     ConsumerMetrics metrics;
@@ -338,7 +342,7 @@ abstract class PoisonMessagesTest {
 
     /** The function's handler with another dead-letter queue (the application has one, from its configuration). */
     private SqsConsumerHandler handlerSendingTo(String deadLetterQueueUrl) {
-        return new SqsConsumerHandler(pipeline, recorder, metrics, PoisonQueues.MAX_RECEIVE_COUNT,
+        return new SqsConsumerHandler(pipeline, schema, recorder, metrics, PoisonQueues.MAX_RECEIVE_COUNT,
                 Optional.of(new DeadLetterQueue(sqs, deadLetterQueueUrl)));
     }
 
