@@ -44,6 +44,7 @@ module "consumer" {
   vpc                            = var.vpc
   environment                    = local.consumer_environment
   iterator_age_alarm_ms          = local.use_kinesis ? var.monitoring.iterator_age_ms : null
+  has_failure_destination        = local.use_kinesis
   policy_statements              = concat(local.consumer_read_statements, local.consumer_dead_letter_statements, local.secret_statements, local.use_kinesis ? local.failure_queue_statements : [])
 
   snap_start         = local.function_defaults.snap_start

@@ -33,7 +33,7 @@ locals {
   function_defaults = {
     snap_start         = var.snap_start
     log_retention_days = var.monitoring.log_retention_days
-    alarm_actions      = var.monitoring.alarm_actions
+    alarm_actions      = local.alarm_actions
     tags               = var.tags
   }
 }

@@ -34,7 +34,9 @@ module "outbox_drain" {
   # rate(1 minute)) makes consecutive invocations overlap by a few seconds, so that the outbox is always polled.
   # Overlapping drains share the outbox (SKIP LOCKED); the function is then busy all the time (see the README).
   timeout = var.producer.outbox_drain.timeout
-  vpc     = var.vpc
+  # It runs until 5 s before its timeout by design: alarm only when it overran that deadline.
+  duration_alarm_ms = (var.producer.outbox_drain.timeout - 2) * 1000
+  vpc               = var.vpc
   environment = merge(var.producer.environment, local.producer_log_environment, local.secret_environment, {
     QUARKUS_DATASOURCE_REACTIVE_URL      = var.producer.outbox_drain.datasource_url
     WAIL_PRODUCER_OUTBOX_BATCH_ROWS      = tostring(var.producer.outbox_drain.batch_rows)
@@ -90,6 +92,9 @@ module "aurora_hook" {
   timeout           = var.producer.timeout
   environment       = merge(var.producer.environment, local.producer_log_environment)
   policy_statements = concat(local.producer_write_statements, local.failure_queue_statements)
+
+  has_failure_destination = true
+  invoked_asynchronously  = true
 
   snap_start         = local.function_defaults.snap_start
   log_retention_days = local.function_defaults.log_retention_days
@@ -163,13 +168,14 @@ module "dynamodb_stream" {
   source   = "./modules/function"
   for_each = var.producer.dynamodb_streams
 
-  name                  = "${var.name}-ddb-${each.key}"
-  handler_name          = "dynamodb-stream"
-  package               = var.producer.package
-  memory_size           = var.producer.memory_size
-  timeout               = var.producer.timeout
-  environment           = merge(var.producer.environment, local.producer_log_environment, { WAIL_PRODUCER_DYNAMODB_SOURCE = each.value.source })
-  iterator_age_alarm_ms = var.monitoring.iterator_age_ms
+  name                    = "${var.name}-ddb-${each.key}"
+  handler_name            = "dynamodb-stream"
+  package                 = var.producer.package
+  memory_size             = var.producer.memory_size
+  timeout                 = var.producer.timeout
+  environment             = merge(var.producer.environment, local.producer_log_environment, { WAIL_PRODUCER_DYNAMODB_SOURCE = each.value.source })
+  iterator_age_alarm_ms   = var.monitoring.iterator_age_ms
+  has_failure_destination = true
   policy_statements = concat(local.producer_write_statements, local.failure_queue_statements, [
     {
       sid          = "ReadTableStream"

@@ -306,7 +306,7 @@ variable "snap_start" {
 
 variable "monitoring" {
   description = <<-EOT
-    Log retention, alarm thresholds and targets, and the freshness alarms: one per (source, table) on the functions'
+    Log retention, alarm thresholds (who is notified: alarm_notifications), and the freshness alarms: one per (source, table) on the functions'
     own EMF metric wail/FreshnessLagMs (dimensions Source, Table). Each producer function also alarms on its
     wail/Refused metric (input that could not become intents), and the outbox drain on wail/OutboxOldestAgeMs above
     outbox_oldest_row_age_ms (or no report for 5 minutes). The consumer alarms on wail/ConfigurationMismatch
@@ -314,7 +314,6 @@ variable "monitoring" {
   EOT
   type = object({
     log_retention_days              = optional(number, 30)
-    alarm_actions                   = optional(list(string), [])
     queue_oldest_message_age_s      = optional(number, 300)
     iterator_age_ms                 = optional(number, 60000)
     freshness_lag_ms                = optional(number, 60000)
@@ -334,6 +333,47 @@ variable "monitoring" {
   validation {
     condition     = var.monitoring.queue_oldest_message_age_s > 0 && var.monitoring.iterator_age_ms > 0 && var.monitoring.freshness_lag_ms > 0 && var.monitoring.outbox_oldest_row_age_ms > 0
     error_message = "Alarm thresholds must be positive."
+  }
+}
+
+variable "alarm_notifications" {
+  description = <<-EOT
+    Where every alarm goes (alarm_actions and ok_actions of each). topic_arn: an existing SNS topic (its key policy,
+    if it is encrypted with a customer managed key, must let cloudwatch.amazonaws.com use the key). Otherwise the
+    module creates the topic <name>-alarms, encrypted with kms_key_arn or with a key it creates (CloudWatch cannot
+    publish to a topic under the AWS managed key alias/aws/sns), and subscribes each of subscriptions to it (e-mail
+    subscriptions stay pending until the address confirms). One of the two is required: alarms that notify nobody
+    are refused.
+  EOT
+  type = object({
+    topic_arn = optional(string)
+    subscriptions = optional(list(object({
+      protocol = string
+      endpoint = string
+    })), [])
+    kms_key_arn = optional(string)
+  })
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = var.alarm_notifications.topic_arn != null || length(var.alarm_notifications.subscriptions) > 0
+    error_message = "alarm_notifications: the alarms would notify nobody. Set alarm_notifications.topic_arn to an existing SNS topic, or alarm_notifications.subscriptions (e.g. [{ protocol = \"email\", endpoint = \"oncall@example.com\" }]) for the topic the module creates."
+  }
+
+  validation {
+    condition     = var.alarm_notifications.topic_arn == null || can(regex("^arn:[^:]+:sns:[^:]+:[0-9]{12}:[A-Za-z0-9_-]+$", var.alarm_notifications.topic_arn))
+    error_message = "alarm_notifications.topic_arn must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>)."
+  }
+
+  validation {
+    condition     = var.alarm_notifications.topic_arn == null || (length(var.alarm_notifications.subscriptions) == 0 && var.alarm_notifications.kms_key_arn == null)
+    error_message = "alarm_notifications.subscriptions and alarm_notifications.kms_key_arn apply to the topic the module creates: with topic_arn, subscribe and encrypt your topic where it is managed."
+  }
+
+  validation {
+    condition     = alltrue([for s in var.alarm_notifications.subscriptions : contains(["email", "email-json", "sms", "https", "sqs", "lambda", "firehose", "application"], s.protocol)])
+    error_message = "alarm_notifications.subscriptions[*].protocol must be one of email, email-json, sms, https, sqs, lambda, firehose, application."
   }
 }
 

@@ -104,7 +104,8 @@ sed -i "s#@ZIP@#$producer_zip#" "$work/invalid/main.tf"
   || { cat "$work/invalid.log"; echo "a plan with invalid inputs did not fail" >&2; exit 1; }
 for expected in 'must end in ".fifo"' 'max_receive_count must be an integer from 1 to 1000' \
                  'consumer.batch_size must be between 1 and 10000' 'carry no password' \
-                 'producer.package.runtime must be java21 (the JVM zip) or provided.al2023'; do
+                 'producer.package.runtime must be java21 (the JVM zip) or provided.al2023' \
+                 'alarm_notifications: the alarms would notify nobody'; do
   grep -Fq "$expected" "$work/invalid.log" || { cat "$work/invalid.log"; echo "missing validation error: $expected" >&2; exit 1; }
   echo "  refused: $expected"
 done

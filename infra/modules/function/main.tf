@@ -161,27 +161,60 @@ resource "aws_lambda_alias" "live" {
 }
 
 locals {
-  # The function's own alarms, one resource block for all of them: failed invocations, throttles and, for functions
-  # a stream triggers, how old the newest processed record is.
+  # Duration alarm threshold: by default 90% of the timeout (a function that nears its timeout is about to fail
+  # whole invocations, which Errors shows only once they time out).
+  duration_alarm_ms = coalesce(var.duration_alarm_ms, floor(var.timeout * 900))
+
+  # The function's own alarms, one resource block for all of them: failed invocations, throttles, duration near the
+  # timeout and, for functions a stream triggers, how old the newest processed record is; for functions with an
+  # on-failure destination, deliveries to it that failed; for asynchronously invoked ones, events dropped.
+  # Evaluation: one-minute periods; 3 breaching minutes of 5 unless datapoints is 1 (any minute: each count is lost
+  # or kept input).
   function_alarms = merge({
     errors = {
       metric      = "Errors"
       statistic   = "Sum"
       threshold   = 0
+      datapoints  = 3
       description = "invocations failed (a whole batch or event failed, not single records)"
     }
     throttles = {
       metric      = "Throttles"
       statistic   = "Sum"
       threshold   = 0
+      datapoints  = 3
       description = "invocations throttled (raise concurrency or lower the mapping's maximum concurrency)"
+    }
+    duration = {
+      metric      = "Duration"
+      statistic   = "Maximum"
+      threshold   = local.duration_alarm_ms
+      datapoints  = 3
+      description = "an invocation ran longer than ${local.duration_alarm_ms} ms of its ${var.timeout} s timeout"
     }
     }, var.iterator_age_alarm_ms == null ? {} : {
     iterator-age = {
       metric      = "IteratorAge"
       statistic   = "Maximum"
       threshold   = var.iterator_age_alarm_ms
+      datapoints  = 3
       description = "the newest record this function processed is older than ${var.iterator_age_alarm_ms} ms"
+    }
+    }, !var.has_failure_destination ? {} : {
+    destination-delivery-failures = {
+      metric      = "DestinationDeliveryFailures"
+      statistic   = "Sum"
+      threshold   = 0
+      datapoints  = 1
+      description = "events or batches given up on could not be delivered to the failure queue (check its policy and key): they are lost"
+    }
+    }, !var.invoked_asynchronously ? {} : {
+    async-events-dropped = {
+      metric      = "AsyncEventsDropped"
+      statistic   = "Sum"
+      threshold   = 0
+      datapoints  = 1
+      description = "asynchronous events were dropped after their retries or maximum age (each went to the failure queue if it could)"
     }
   })
 }
@@ -195,8 +228,8 @@ resource "aws_cloudwatch_metric_alarm" "function" {
   dimensions          = { FunctionName = aws_lambda_function.this.function_name }
   statistic           = each.value.statistic
   period              = 60
-  evaluation_periods  = 5
-  datapoints_to_alarm = 3
+  evaluation_periods  = each.value.datapoints == 1 ? 1 : 5
+  datapoints_to_alarm = each.value.datapoints
   threshold           = each.value.threshold
   comparison_operator = "GreaterThanThreshold"
   treat_missing_data  = "notBreaching"

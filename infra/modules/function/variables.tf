@@ -119,15 +119,37 @@ variable "log_kms_key_arn" {
 }
 
 variable "alarm_actions" {
-  description = "ARNs notified when an alarm fires or clears (e.g. an SNS topic)."
+  description = "ARNs notified when an alarm fires or clears (the root module's alarm topic); at least one."
   type        = list(string)
-  default     = []
+
+  validation {
+    condition     = length(var.alarm_actions) > 0
+    error_message = "alarm_actions must name at least one ARN (an SNS topic): an alarm that notifies nobody is not monitoring."
+  }
 }
 
 variable "iterator_age_alarm_ms" {
   description = "For stream-triggered functions, alarm when the function's IteratorAge exceeds this many milliseconds; null adds no such alarm."
   type        = number
   default     = null
+}
+
+variable "duration_alarm_ms" {
+  description = "Alarm when an invocation's Duration exceeds this many milliseconds; null: 90% of the timeout."
+  type        = number
+  default     = null
+}
+
+variable "has_failure_destination" {
+  description = "The function has an on-failure destination (asynchronous invoke config or a stream mapping): alarm on DestinationDeliveryFailures."
+  type        = bool
+  default     = false
+}
+
+variable "invoked_asynchronously" {
+  description = "The function is invoked asynchronously (the aurora-hook): alarm on AsyncEventsDropped."
+  type        = bool
+  default     = false
 }
 
 variable "tags" {
