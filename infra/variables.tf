@@ -188,6 +188,22 @@ variable "producer" {
     condition     = var.producer.send_attempts >= 1
     error_message = "producer.send_attempts must be at least 1."
   }
+
+  # No secret in any value: variables and environment sit in the Terraform state and the function's configuration.
+  validation {
+    condition     = !can(regex("(?i)://[^/?#@\\s]*@", var.producer.outbox_drain.datasource_url)) && !can(regex("(?i)[?&;]password=", var.producer.outbox_drain.datasource_url))
+    error_message = "producer.outbox_drain.datasource_url carries credentials (user:password@ or password=): give only host, port and database, and the user and password as a Secrets Manager secret in database.secret_arn (the drain reads it at run time)."
+  }
+
+  validation {
+    condition     = alltrue([for k, v in var.producer.environment : !can(regex("(?i)(PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIAL|PRIVATE_KEY|ACCESS_KEY|API_KEY)", k)) || can(regex("_SECRET_(ARN|TTL)$", k))])
+    error_message = "producer.environment has a key that names a secret (PASSWORD, SECRET, TOKEN, CREDENTIAL, PRIVATE_KEY, ACCESS_KEY or API_KEY; only *_SECRET_ARN and *_SECRET_TTL are allowed): put the secret in Secrets Manager and pass its ARN (database.secret_arn for the database)."
+  }
+
+  validation {
+    condition     = alltrue([for k, v in var.producer.environment : !can(regex("(?i:(://[^/?#@\\s]*@|[?&;]password=))|((AKIA|ASIA)[A-Z0-9]{16}|-----BEGIN [A-Z ]*PRIVATE KEY)", v))])
+    error_message = "producer.environment has a value that looks like a secret (a URL with user:password@ or password=, an AWS access key id, a private key): put it in Secrets Manager and pass its ARN (database.secret_arn for the database)."
+  }
 }
 
 variable "consumer" {
@@ -260,8 +276,19 @@ variable "consumer" {
   }
 
   validation {
-    condition     = alltrue([for k, v in var.consumer.settings : can(regex("^WAIL_", k)) && !can(regex("PASSWORD", k))])
-    error_message = "consumer.settings keys must start with WAIL_ and carry no password: credentials come from database.secret_arn."
+    condition     = alltrue([for k, v in var.consumer.settings : can(regex("^WAIL_", k)) && (!can(regex("(?i)(PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIAL|PRIVATE_KEY|ACCESS_KEY|API_KEY)", k)) || can(regex("_SECRET_(ARN|TTL)$", k)))])
+    error_message = "consumer.settings keys must start with WAIL_ and carry no password or other secret (PASSWORD, SECRET, TOKEN, CREDENTIAL, PRIVATE_KEY, ACCESS_KEY, API_KEY; only *_SECRET_ARN and *_SECRET_TTL are allowed): credentials come from database.secret_arn."
+  }
+
+  # No secret in any value: variables and environment sit in the Terraform state and the function's configuration.
+  validation {
+    condition     = !can(regex("(?i)://[^/?#@\\s]*@", var.consumer.read_model_url)) && !can(regex("(?i)[?&;]password=", var.consumer.read_model_url))
+    error_message = "consumer.read_model_url carries credentials (user:password@ or password=): give only host, port and database, and the user and password as a Secrets Manager secret in database.secret_arn (the consumer reads it at run time)."
+  }
+
+  validation {
+    condition     = alltrue([for k, v in var.consumer.settings : !can(regex("(?i:(://[^/?#@\\s]*@|[?&;]password=))|((AKIA|ASIA)[A-Z0-9]{16}|-----BEGIN [A-Z ]*PRIVATE KEY)", v))])
+    error_message = "consumer.settings has a value that looks like a secret (a URL with user:password@ or password=, e.g. a source's writer or reader URL; an AWS access key id; a private key): give URLs without credentials and the user and password in database.secret_arn."
   }
 }
 

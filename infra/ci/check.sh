@@ -105,7 +105,10 @@ sed -i "s#@ZIP@#$producer_zip#" "$work/invalid/main.tf"
 for expected in 'must end in ".fifo"' 'max_receive_count must be an integer from 1 to 1000' \
                  'consumer.batch_size must be between 1 and 10000' 'carry no password' \
                  'producer.package.runtime must be java21 (the JVM zip) or provided.al2023' \
-                 'alarm_notifications: the alarms would notify nobody'; do
+                 'alarm_notifications: the alarms would notify nobody' \
+                 'producer.outbox_drain.datasource_url carries credentials' 'consumer.read_model_url carries credentials' \
+                 'producer.environment has a key that names a secret' 'producer.environment has a value that looks like a secret' \
+                 'consumer.settings has a value that looks like a secret'; do
   grep -Fq "$expected" "$work/invalid.log" || { cat "$work/invalid.log"; echo "missing validation error: $expected" >&2; exit 1; }
   echo "  refused: $expected"
 done
