@@ -51,6 +51,11 @@ module "consumer" {
   log_retention_days = local.function_defaults.log_retention_days
   alarm_actions      = local.function_defaults.alarm_actions
   tags               = local.function_defaults.tags
+
+  log_kms_key_arn         = local.function_defaults.log_kms_key_arn
+  environment_kms_key_arn = local.function_defaults.environment_key
+  architecture            = local.function_defaults.architecture
+  tracing_mode            = local.function_defaults.tracing_mode
 }
 
 resource "aws_lambda_event_source_mapping" "consumer_sqs" {
@@ -62,6 +67,8 @@ resource "aws_lambda_event_source_mapping" "consumer_sqs" {
   # The handler reports each failed message; only those come back (and reach the DLQ after max_receive_count).
   # Rejected messages it sends to the DLQ itself and acknowledges.
   function_response_types = ["ReportBatchItemFailures"]
+
+  tags = var.tags
 
   dynamic "scaling_config" {
     for_each = var.consumer.maximum_concurrency == null ? [] : [var.consumer.maximum_concurrency]
@@ -101,4 +108,6 @@ resource "aws_lambda_event_source_mapping" "consumer_kinesis" {
       destination_arn = aws_sqs_queue.failures[0].arn
     }
   }
+
+  tags = var.tags
 }

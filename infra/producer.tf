@@ -49,6 +49,11 @@ module "outbox_drain" {
   log_retention_days = local.function_defaults.log_retention_days
   alarm_actions      = local.function_defaults.alarm_actions
   tags               = local.function_defaults.tags
+
+  log_kms_key_arn         = local.function_defaults.log_kms_key_arn
+  environment_kms_key_arn = local.function_defaults.environment_key
+  architecture            = local.function_defaults.architecture
+  tracing_mode            = local.function_defaults.tracing_mode
 }
 
 resource "aws_cloudwatch_event_rule" "outbox_drain" {
@@ -100,6 +105,11 @@ module "aurora_hook" {
   log_retention_days = local.function_defaults.log_retention_days
   alarm_actions      = local.function_defaults.alarm_actions
   tags               = local.function_defaults.tags
+
+  log_kms_key_arn         = local.function_defaults.log_kms_key_arn
+  environment_kms_key_arn = local.function_defaults.environment_key
+  architecture            = local.function_defaults.architecture
+  tracing_mode            = local.function_defaults.tracing_mode
 }
 
 # The triggers invoke asynchronously ('Event'): Lambda retries, then keeps the payload and its error in the failure queue.
@@ -196,6 +206,11 @@ module "dynamodb_stream" {
   log_retention_days = local.function_defaults.log_retention_days
   alarm_actions      = local.function_defaults.alarm_actions
   tags               = local.function_defaults.tags
+
+  log_kms_key_arn         = local.function_defaults.log_kms_key_arn
+  environment_kms_key_arn = local.function_defaults.environment_key
+  architecture            = local.function_defaults.architecture
+  tracing_mode            = local.function_defaults.tracing_mode
 }
 
 resource "aws_lambda_event_source_mapping" "dynamodb_stream" {
@@ -217,4 +232,6 @@ resource "aws_lambda_event_source_mapping" "dynamodb_stream" {
       destination_arn = aws_sqs_queue.failures[0].arn
     }
   }
+
+  tags = var.tags
 }

@@ -363,6 +363,53 @@ variable "monitoring" {
   }
 }
 
+variable "encryption" {
+  description = <<-EOT
+    Customer managed KMS keys; each null keeps the AWS managed default. log_kms_key_arn: every function's log group
+    (the key policy must let logs.<region>.amazonaws.com use it). environment_kms_key_arn: every function's
+    environment variables. failure_queue_kms_key_arn: the failure queue (the functions that send to it get
+    kms:GenerateDataKey and kms:Decrypt on it). The intent queue and its DLQ: intent_log.sqs.kms_key_arn; the stream:
+    intent_log.kinesis.kms_key_arn; the alarm topic: alarm_notifications.kms_key_arn.
+  EOT
+  type = object({
+    log_kms_key_arn           = optional(string)
+    environment_kms_key_arn   = optional(string)
+    failure_queue_kms_key_arn = optional(string)
+  })
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = alltrue([for k, v in var.encryption : v == null || can(regex("^arn:[^:]+:kms:[^:]+:[0-9]{12}:key/.+$", v))])
+    error_message = "encryption.log_kms_key_arn, environment_kms_key_arn and failure_queue_kms_key_arn must be KMS key ARNs (arn:aws:kms:<region>:<account>:key/<id>), not aliases or key ids."
+  }
+}
+
+variable "functions" {
+  description = <<-EOT
+    Settings shared by every function. architecture: x86_64 (default) or arm64; the JVM zip runs on both, a native
+    zip only on the architecture it was built for (native-build/build.sh and the native workflow build x86_64).
+    tracing_mode: PassThrough (default) or Active (X-Ray records every invocation; the roles get the X-Ray write
+    actions, which AWS authorises only on "*").
+  EOT
+  type = object({
+    architecture = optional(string, "x86_64")
+    tracing_mode = optional(string, "PassThrough")
+  })
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = contains(["x86_64", "arm64"], var.functions.architecture)
+    error_message = "functions.architecture must be x86_64 or arm64."
+  }
+
+  validation {
+    condition     = contains(["PassThrough", "Active"], var.functions.tracing_mode)
+    error_message = "functions.tracing_mode must be PassThrough or Active."
+  }
+}
+
 variable "alarm_notifications" {
   description = <<-EOT
     Where every alarm goes (alarm_actions and ok_actions of each). topic_arn: an existing SNS topic (its key policy,

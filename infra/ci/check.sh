@@ -108,7 +108,8 @@ for expected in 'must end in ".fifo"' 'max_receive_count must be an integer from
                  'alarm_notifications: the alarms would notify nobody' \
                  'producer.outbox_drain.datasource_url carries credentials' 'consumer.read_model_url carries credentials' \
                  'producer.environment has a key that names a secret' 'producer.environment has a value that looks like a secret' \
-                 'consumer.settings has a value that looks like a secret'; do
+                 'consumer.settings has a value that looks like a secret' \
+                 'must be KMS key ARNs' 'functions.architecture must be x86_64 or arm64'; do
   grep -Fq "$expected" "$work/invalid.log" || { cat "$work/invalid.log"; echo "missing validation error: $expected" >&2; exit 1; }
   echo "  refused: $expected"
 done

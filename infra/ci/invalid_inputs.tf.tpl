@@ -23,4 +23,7 @@ module "wail" {
       WAIL_SOURCES_SHOP_POSTGRES_WRITER_URL = "postgresql://wail:hunter2@shop.example:5432/shop"
     }
   }
+
+  encryption = { log_kms_key_arn = "alias/wail-logs" }
+  functions  = { architecture = "sparc" }
 }

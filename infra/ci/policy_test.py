@@ -17,6 +17,7 @@ Checks, on every resource the plan holds (root and child modules):
              wail/Refused metric (refused input never reaches a queue, so no queue alarm would see it), the consumer
              on wail/ConfigurationMismatch (a table's configuration no longer fits its source) and
              wail/SourceHistoryChanged; every table with a freshness alarm also alarms on wail/AppendFailed
+  tags       every resource of a taggable type (its planned values hold 'tags') carries tags
   functions  java21 with the Quarkus stream handler (or provided.al2023, the native bootstrap), QUARKUS_LAMBDA_HANDLER
              set, no password in the environment, a log group with retention; a consumer on SQS has WAIL_CONSUMER_MAX_RECEIVE_COUNT equal to the redrive's
              maxReceiveCount and WAIL_CONSUMER_DEAD_LETTER_QUEUE_URL the URL of the redrive's target
@@ -39,6 +40,8 @@ UNSCOPED_ACTIONS = {
     "ec2:DescribeNetworkInterfaces": "Describe* actions support no resource-level permission (Lambda VPC access)",
     "ec2:DescribeSubnets": "Describe* actions support no resource-level permission (Lambda VPC access)",
     "dynamodb:ListStreams": "ListStreams supports no resource-level permission (DynamoDB stream mapping)",
+    "xray:PutTraceSegments": "X-Ray writes support no resource-level permission (tracing_mode Active)",
+    "xray:PutTelemetryRecords": "X-Ray writes support no resource-level permission (tracing_mode Active)",
 }
 POLICY_ATTRIBUTES = {"aws_iam_role_policy": ["policy"], "aws_iam_policy": ["policy"], "aws_iam_role": ["assume_role_policy"]}
 QUARKUS_HANDLER = "io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest"
@@ -234,6 +237,12 @@ def check_alarms(plan, violations):
                               " wail/SourceHistoryChanged alarm")
 
 
+def check_tags(plan, violations):
+    for r in resources(plan):
+        if r.get("mode") == "managed" and "tags" in r.get("values", {}) and not r["values"]["tags"]:
+            violations.append(f"tags: {r['address']} has no tags")
+
+
 def environment_of(function_values):
     """A function's environment variables, {} when it has none."""
     return ((function_values.get("environment") or [{}])[0] or {}).get("variables") or {}
@@ -274,7 +283,7 @@ def check_functions(plan, violations):
 
 def check(plan, source_dirs):
     violations = []
-    for step in (check_iam, check_encryption, check_failure_paths, check_alarms, check_functions):
+    for step in (check_iam, check_encryption, check_failure_paths, check_alarms, check_tags, check_functions):
         step(plan, violations)
     check_wildcard_comments(source_dirs, violations)
     return violations
@@ -326,6 +335,9 @@ def mutations(plan):
                     a["values"]["metric_name"] = "Something"
         return mutate
 
+    def untag_mapping(p):
+        first(p, "aws_lambda_event_source_mapping")["values"]["tags"] = None
+
     def silence_alarm(p):
         first(p, "aws_cloudwatch_metric_alarm")["values"]["alarm_actions"] = []
 
@@ -355,6 +367,7 @@ def mutations(plan):
         ("a consumer without its ConfigurationMismatch alarm", drop_mismatch_alarm,
          "has no wail/ConfigurationMismatch alarm"),
         ("a mapping without DLQ or destination", drop_mapping_failure_path, "failures: "),
+        ("a mapping without tags", untag_mapping, "has no tags"),
         ("an alarm that notifies nobody", silence_alarm, "notifies nobody (alarm_actions []"),
         ("a function without its Duration alarm", rename_metric("Duration"), "has no Duration alarm"),
         ("a consumer without its SourceHistoryChanged alarm", rename_metric("SourceHistoryChanged"),

@@ -21,6 +21,8 @@ resource "aws_dynamodb_table" "customers" {
   server_side_encryption {
     enabled = true
   }
+
+  tags = { app = "wail", example = "dynamodb-kinesis" }
 }
 
 module "wail" {
@@ -63,6 +65,9 @@ module "wail" {
   }
 
   database = { secret_arn = var.database_secret_arn }
+
+  # X-Ray records every invocation (the roles get the X-Ray write actions).
+  functions = { tracing_mode = "Active" }
 
   vpc = length(var.subnet_ids) == 0 ? null : {
     subnet_ids         = var.subnet_ids

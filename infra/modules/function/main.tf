@@ -73,6 +73,16 @@ data "aws_iam_policy_document" "this" {
   }
 
   dynamic "statement" {
+    for_each = var.tracing_mode == "Active" ? [1] : []
+    content {
+      # wildcard-allowed: X-Ray's PutTraceSegments and PutTelemetryRecords support no resource-level permission.
+      sid       = "WriteTraces"
+      actions   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
+      resources = ["*"]
+    }
+  }
+
+  dynamic "statement" {
     for_each = var.policy_statements
     content {
       sid       = statement.value.sid
@@ -102,7 +112,8 @@ resource "aws_lambda_function" "this" {
   role          = aws_iam_role.this.arn
   runtime       = var.package.runtime
   handler       = local.handler
-  architectures = ["x86_64"]
+  architectures = [var.architecture]
+  kms_key_arn   = var.environment_kms_key_arn
   memory_size   = var.memory_size
   timeout       = var.timeout
   publish       = var.snap_start
@@ -132,6 +143,10 @@ resource "aws_lambda_function" "this" {
     content {
       apply_on = "PublishedVersions"
     }
+  }
+
+  tracing_config {
+    mode = var.tracing_mode
   }
 
   logging_config {

@@ -118,6 +118,34 @@ variable "log_kms_key_arn" {
   default     = null
 }
 
+variable "environment_kms_key_arn" {
+  description = "KMS key encrypting the function's environment variables; null uses Lambda's AWS managed key."
+  type        = string
+  default     = null
+}
+
+variable "tracing_mode" {
+  description = "X-Ray tracing: PassThrough (Lambda's default: trace only when the caller sampled) or Active (Lambda samples and records every invocation; the role gets xray:PutTraceSegments and xray:PutTelemetryRecords)."
+  type        = string
+  default     = "PassThrough"
+
+  validation {
+    condition     = contains(["PassThrough", "Active"], var.tracing_mode)
+    error_message = "tracing_mode must be PassThrough or Active."
+  }
+}
+
+variable "architecture" {
+  description = "Instruction set: x86_64 or arm64 (the JVM zip runs on both; a native zip only on the one it was built for)."
+  type        = string
+  default     = "x86_64"
+
+  validation {
+    condition     = contains(["x86_64", "arm64"], var.architecture)
+    error_message = "architecture must be x86_64 or arm64."
+  }
+}
+
 variable "alarm_actions" {
   description = "ARNs notified when an alarm fires or clears (the root module's alarm topic); at least one."
   type        = list(string)
