@@ -28,7 +28,9 @@ trap cleanup EXIT
 
 # A scratch copy keeps .terraform folders, state and overrides out of the source tree.
 cp -r "$infra" "$work/infra"
-find "$work/infra" \( -name .terraform -o -name .terraform.lock.hcl -o -name "*.tfstate*" \) -prune -exec rm -rf {} +
+# The examples' lock files stay: init must accept them as they are (-lockfile=readonly below).
+find "$work/infra" \( -name .terraform -o -name "*.tfstate*" \) -prune -exec rm -rf {} +
+find "$work/infra" -name .terraform.lock.hcl -not -path "*/examples/*" -delete
 cat >"$work/terraformrc" <<RC
 provider_installation {
   filesystem_mirror {
@@ -52,9 +54,11 @@ if [ ! -d "$plugins/registry.terraform.io/hashicorp/aws" ]; then
 fi
 
 
-step "terraform init (offline, provider mirror $plugins) and validate: module, modules/function, examples"
+step "terraform init (offline, provider mirror $plugins; the examples' lock files read-only) and validate: module, modules/function, examples"
 for dir in . modules/function "${examples[@]/#/examples/}"; do
-  (cd "$work/infra/$dir" && terraform init -backend=false -no-color >"$work/init.log" 2>&1 || { cat "$work/init.log"; exit 1; }
+  lockfile=() # an example's committed lock file must already name the provider build in use, hashes included
+  [[ "$dir" == examples/* ]] && lockfile=(-lockfile=readonly)
+  (cd "$work/infra/$dir" && terraform init -backend=false -no-color "${lockfile[@]}" >"$work/init.log" 2>&1 || { cat "$work/init.log"; exit 1; }
    terraform validate -no-color | grep -v "^$" | sed "s#^#  $dir: #")
 done
 
