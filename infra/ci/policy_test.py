@@ -4,7 +4,10 @@
 Checks, on every resource the plan holds (root and child modules):
   iam        no '*' in an action, no NotAction/NotResource, no '*' principal; a '*' resource only for actions in
              UNSCOPED_ACTIONS (AWS offers no resource-level permission for them), and every such use in the .tf
-             sources carries a 'wildcard-allowed:' comment just above it
+             sources carries a 'wildcard-allowed:' comment just above it; no '*' anywhere else in an ARN but at the
+             end of its resource part after a concrete prefix (never in its service, region or account); no managed
+             policy attached (AdministratorAccess or any other); every Lambda permission for a service names its
+             source_arn
   encryption every SQS queue uses SSE (SQS-managed or KMS); every Kinesis stream uses KMS; every SNS topic uses KMS;
              KMS keys rotate
   failures   every queue that is not itself a DLQ or failure destination redrives to a DLQ; every event source
@@ -95,6 +98,45 @@ def check_statement(address, st, violations):
         unscoped = [a for a in actions if a not in UNSCOPED_ACTIONS]
         if unscoped:
             violations.append(f"iam: {address} allows resource '*' for scopable actions {sorted(unscoped)}")
+    for resource in as_list(st.get("Resource", [])):
+        if resource != "*" and "*" in resource and not scoped_wildcard(resource):
+            violations.append(f"iam: {address} allows wildcard ARN {resource}")
+
+
+def scoped_wildcard(arn):
+    """A '*' only inside the resource part, after a concrete prefix (log-group:/aws/lambda/f:*, network-interface/*);
+    never in the partition, service, region or account, and never a resource part that starts with '*'."""
+    parts = arn.split(":", 5)
+    return len(parts) == 6 and parts[0] == "arn" and not any("*" in p for p in parts[1:5]) \
+        and not parts[5].startswith("*")
+
+
+# Managed policies the module may attach: none (every role has one inline policy of named actions on ARNs).
+ALLOWED_MANAGED_POLICIES = set()
+
+
+def check_managed_policies(plan, violations):
+    for kind in ("aws_iam_role_policy_attachment", "aws_iam_policy_attachment", "aws_iam_user_policy_attachment",
+                 "aws_iam_group_policy_attachment", "aws_iam_role_policy_attachments_exclusive"):
+        for r in by_type(plan, kind):
+            arns = as_list(r["values"].get("policy_arn") or r["values"].get("policy_arns") or [])
+            for arn in arns:
+                if arn not in ALLOWED_MANAGED_POLICIES:
+                    violations.append(f"iam: {r['address']} attaches the managed policy {arn}")
+    for r in by_type(plan, "aws_iam_role"):
+        for arn in r["values"].get("managed_policy_arns") or []:
+            if arn not in ALLOWED_MANAGED_POLICIES:
+                violations.append(f"iam: {r['address']} attaches the managed policy {arn}")
+
+
+def check_lambda_permissions(plan, violations):
+    """A service may invoke a function only from the resource named in source_arn (else any account's rule could)."""
+    for r in by_type(plan, "aws_lambda_permission"):
+        v = r["values"]
+        if str(v.get("principal", "")).endswith(".amazonaws.com") and not v.get("source_arn"):
+            violations.append(f"iam: {r['address']} lets {v.get('principal')} invoke {v.get('function_name')} without a source_arn")
+        if v.get("principal") == "*":
+            violations.append(f"iam: {r['address']} lets anyone invoke {v.get('function_name')}")
 
 
 def check_wildcard_comments(source_dirs, violations):
@@ -283,7 +325,7 @@ def check_functions(plan, violations):
 
 def check(plan, source_dirs):
     violations = []
-    for step in (check_iam, check_encryption, check_failure_paths, check_alarms, check_tags, check_functions):
+    for step in (check_iam, check_managed_policies, check_lambda_permissions, check_encryption, check_failure_paths, check_alarms, check_tags, check_functions):
         step(plan, violations)
     check_wildcard_comments(source_dirs, violations)
     return violations
@@ -335,6 +377,21 @@ def mutations(plan):
                     a["values"]["metric_name"] = "Something"
         return mutate
 
+    def wildcard_arn(p):
+        r = first(p, "aws_iam_role_policy")
+        doc = json.loads(r["values"]["policy"])
+        doc["Statement"] = as_list(doc["Statement"]) + [{"Effect": "Allow", "Action": "sqs:DeleteQueue", "Resource": "arn:aws:sqs:*:*:*"}]
+        r["values"]["policy"] = json.dumps(doc)
+
+    def administrator_access(p):
+        p["planned_values"]["root_module"].setdefault("resources", []).append({
+            "address": "aws_iam_role_policy_attachment.admin", "mode": "managed", "type": "aws_iam_role_policy_attachment",
+            "name": "admin", "values": {"role": "x", "policy_arn": "arn:aws:iam::aws:policy/AdministratorAccess"}})
+
+    def permission_without_source(p):
+        for r in by_type(p, "aws_lambda_permission"):
+            r["values"]["source_arn"] = None
+
     def untag_mapping(p):
         first(p, "aws_lambda_event_source_mapping")["values"]["tags"] = None
 
@@ -366,8 +423,15 @@ def mutations(plan):
         ("a producer without its Refused alarm", drop_refused_alarm, "has no wail/Refused alarm"),
         ("a consumer without its ConfigurationMismatch alarm", drop_mismatch_alarm,
          "has no wail/ConfigurationMismatch alarm"),
-        ("a mapping without DLQ or destination", drop_mapping_failure_path, "failures: "),
+        # The message of the mapping's own check (a bare "failures: " also matched the DLQ that lost its role).
+        ("a mapping without DLQ or destination", drop_mapping_failure_path,
+         "reads a queue without a dead-letter queue"
+         if ":sqs:" in (first(plan, "aws_lambda_event_source_mapping")["values"].get("event_source_arn") or "")
+         else "has no on-failure destination"),
         ("a mapping without tags", untag_mapping, "has no tags"),
+        ("a wildcard ARN (arn:aws:sqs:*:*:*)", wildcard_arn, "allows wildcard ARN arn:aws:sqs:*:*:*"),
+        ("AdministratorAccess attached", administrator_access,
+         "attaches the managed policy arn:aws:iam::aws:policy/AdministratorAccess"),
         ("an alarm that notifies nobody", silence_alarm, "notifies nobody (alarm_actions []"),
         ("a function without its Duration alarm", rename_metric("Duration"), "has no Duration alarm"),
         ("a consumer without its SourceHistoryChanged alarm", rename_metric("SourceHistoryChanged"),
@@ -380,6 +444,8 @@ def mutations(plan):
     if any(":sqs:" in (m["values"].get("event_source_arn") or "") for m in by_type(plan, "aws_lambda_event_source_mapping")):
         breaks.append(("a consumer that does not know its dead-letter queue", drop_dead_letter_queue_url,
                        "WAIL_CONSUMER_DEAD_LETTER_QUEUE_URL=None"))
+    if by_type(plan, "aws_lambda_permission"):
+        breaks.append(("a Lambda permission without source_arn", permission_without_source, "without a source_arn"))
     if by_type(plan, "aws_lambda_function_event_invoke_config"):
         breaks.append(("an asynchronous function without its AsyncEventsDropped alarm", rename_metric("AsyncEventsDropped"),
                        "has no AsyncEventsDropped alarm"))
