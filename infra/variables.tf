@@ -104,6 +104,7 @@ variable "producer" {
       s3_bucket         = optional(string)
       s3_key            = optional(string)
       s3_object_version = optional(string)
+      s3_sha256         = optional(string)
       runtime           = optional(string, "java21")
     })
     memory_size   = optional(number, 512)
@@ -140,6 +141,11 @@ variable "producer" {
       bisect_batch_on_function_error     = optional(bool, true)
     })), {})
   })
+
+  validation {
+    condition     = var.producer.package.s3_bucket == null || var.producer.package.s3_object_version != null || var.producer.package.s3_sha256 != null
+    error_message = "producer.package.s3_bucket needs producer.package.s3_object_version or producer.package.s3_sha256 (the zip's base64 SHA-256, filebase64sha256): without either, new code uploaded under the same key is never deployed."
+  }
 
   validation {
     condition     = contains(["java21", "provided.al2023"], var.producer.package.runtime)
@@ -225,6 +231,7 @@ variable "consumer" {
       s3_bucket         = optional(string)
       s3_key            = optional(string)
       s3_object_version = optional(string)
+      s3_sha256         = optional(string)
       runtime           = optional(string, "java21")
     })
     memory_size                        = optional(number, 1024)
@@ -244,6 +251,11 @@ variable "consumer" {
       parallelization_factor         = optional(number, 1)
     }), {})
   })
+
+  validation {
+    condition     = var.consumer.package.s3_bucket == null || var.consumer.package.s3_object_version != null || var.consumer.package.s3_sha256 != null
+    error_message = "consumer.package.s3_bucket needs consumer.package.s3_object_version or consumer.package.s3_sha256 (the zip's base64 SHA-256, filebase64sha256): without either, new code uploaded under the same key is never deployed."
+  }
 
   validation {
     condition     = contains(["java21", "provided.al2023"], var.consumer.package.runtime)

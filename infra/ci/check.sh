@@ -113,7 +113,8 @@ for expected in 'must end in ".fifo"' 'max_receive_count must be an integer from
                  'producer.outbox_drain.datasource_url carries credentials' 'consumer.read_model_url carries credentials' \
                  'producer.environment has a key that names a secret' 'producer.environment has a value that looks like a secret' \
                  'consumer.settings has a value that looks like a secret' \
-                 'must be KMS key ARNs' 'functions.architecture must be x86_64 or arm64'; do
+                 'must be KMS key ARNs' 'functions.architecture must be x86_64 or arm64' \
+                 'consumer.package.s3_bucket needs consumer.package.s3_object_version or'; do
   grep -Fq "$expected" "$work/invalid.log" || { cat "$work/invalid.log"; echo "missing validation error: $expected" >&2; exit 1; }
   echo "  refused: $expected"
 done

@@ -15,7 +15,7 @@ module "wail" {
   }
 
   consumer = {
-    package        = { local_file = "@ZIP@" }
+    package        = { s3_bucket = "wail-artifacts", s3_key = "consumer/function.zip" }
     read_model_url = "postgresql://read-model.example:5432/shop?user=wail&password=hunter2"
     batch_size     = 20000
     settings = {

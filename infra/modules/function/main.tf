@@ -118,8 +118,9 @@ resource "aws_lambda_function" "this" {
   timeout       = var.timeout
   publish       = var.snap_start
 
-  filename          = var.package.local_file
-  source_code_hash  = var.package.local_file == null ? null : filebase64sha256(var.package.local_file)
+  filename = var.package.local_file
+  # The zip's hash makes a new zip a change: the local file's, or the one given for the S3 object.
+  source_code_hash  = var.package.local_file == null ? var.package.s3_sha256 : filebase64sha256(var.package.local_file)
   s3_bucket         = var.package.s3_bucket
   s3_key            = var.package.s3_key
   s3_object_version = var.package.s3_object_version

@@ -19,18 +19,29 @@ variable "handler_name" {
 }
 
 variable "package" {
-  description = "Where the function.zip is: a local file, or an S3 object (needed above Lambda's 50 MB direct upload limit); runtime: java21 for the JVM zip (target/function.zip of mvn verify), provided.al2023 for the native zip (a bootstrap executable, from native-build/build.sh)."
+  description = "Where the function.zip is: a local file, or an S3 object (needed above Lambda's 50 MB direct upload limit) with its s3_object_version (a versioned bucket) or s3_sha256 (the zip's base64 SHA-256, as filebase64sha256 or `openssl dgst -sha256 -binary function.zip | base64` gives it), so that new code under the same key is noticed; runtime: java21 for the JVM zip (target/function.zip of mvn verify), provided.al2023 for the native zip (a bootstrap executable, from native-build/build.sh)."
   type = object({
     local_file        = optional(string)
     s3_bucket         = optional(string)
     s3_key            = optional(string)
     s3_object_version = optional(string)
+    s3_sha256         = optional(string)
     runtime           = optional(string, "java21")
   })
 
   validation {
     condition     = (var.package.local_file != null) != (var.package.s3_bucket != null && var.package.s3_key != null)
     error_message = "Set either package.local_file, or package.s3_bucket and package.s3_key, not both."
+  }
+
+  validation {
+    condition     = var.package.s3_bucket == null || var.package.s3_object_version != null || var.package.s3_sha256 != null
+    error_message = "package.s3_bucket needs package.s3_object_version or package.s3_sha256 (the zip's base64 SHA-256): without either, new code uploaded under the same key is never deployed."
+  }
+
+  validation {
+    condition     = var.package.s3_sha256 == null || can(regex("^[A-Za-z0-9+/]{43}=$", var.package.s3_sha256))
+    error_message = "package.s3_sha256 must be the base64 SHA-256 of the zip (44 characters ending in '=', as filebase64sha256 gives it), not a hex digest."
   }
 
   validation {
