@@ -62,6 +62,10 @@ for dir in . modules/function "${examples[@]/#/examples/}"; do
    terraform validate -no-color | grep -v "^$" | sed "s#^#  $dir: #")
 done
 
+step "terraform test (tests/*.tftest.hcl: mocked provider, plans only)"
+(cd "$work/infra" && terraform test -no-color >"$work/test.log" 2>&1) || { cat "$work/test.log"; echo "terraform test failed" >&2; exit 1; }
+grep -E '^(  run |Success|Failure)' "$work/test.log"
+
 moto=$(command -v moto_server || true)
 [ -z "$moto" ] && [ -x /root/.pyenv/shims/moto_server ] && moto=/root/.pyenv/shims/moto_server
 if [ -z "$moto" ]; then
