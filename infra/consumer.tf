@@ -44,12 +44,18 @@ module "consumer" {
   vpc                            = var.vpc
   environment                    = local.consumer_environment
   iterator_age_alarm_ms          = local.use_kinesis ? var.monitoring.iterator_age_ms : null
+  has_failure_destination        = local.use_kinesis
   policy_statements              = concat(local.consumer_read_statements, local.consumer_dead_letter_statements, local.secret_statements, local.use_kinesis ? local.failure_queue_statements : [])
 
   snap_start         = local.function_defaults.snap_start
   log_retention_days = local.function_defaults.log_retention_days
   alarm_actions      = local.function_defaults.alarm_actions
   tags               = local.function_defaults.tags
+
+  log_kms_key_arn         = local.function_defaults.log_kms_key_arn
+  environment_kms_key_arn = local.function_defaults.environment_key
+  architecture            = local.function_defaults.architecture
+  tracing_mode            = local.function_defaults.tracing_mode
 }
 
 resource "aws_lambda_event_source_mapping" "consumer_sqs" {
@@ -61,6 +67,8 @@ resource "aws_lambda_event_source_mapping" "consumer_sqs" {
   # The handler reports each failed message; only those come back (and reach the DLQ after max_receive_count).
   # Rejected messages it sends to the DLQ itself and acknowledges.
   function_response_types = ["ReportBatchItemFailures"]
+
+  tags = var.tags
 
   dynamic "scaling_config" {
     for_each = var.consumer.maximum_concurrency == null ? [] : [var.consumer.maximum_concurrency]
@@ -100,4 +108,6 @@ resource "aws_lambda_event_source_mapping" "consumer_kinesis" {
       destination_arn = aws_sqs_queue.failures[0].arn
     }
   }
+
+  tags = var.tags
 }

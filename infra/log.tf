@@ -87,6 +87,7 @@ resource "aws_sqs_queue" "failures" {
   count                     = local.needs_failure_queue ? 1 : 0
   name                      = "${var.name}-failures"
   message_retention_seconds = var.monitoring.failure_queue_retention_seconds
-  sqs_managed_sse_enabled   = true
+  sqs_managed_sse_enabled   = var.encryption.failure_queue_kms_key_arn == null ? true : null
+  kms_master_key_id         = var.encryption.failure_queue_kms_key_arn
   tags                      = var.tags
 }

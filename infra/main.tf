@@ -26,14 +26,21 @@ locals {
     ],
   )
 
-  failure_queue_statements = local.needs_failure_queue ? [
-    { sid = "SendFailuresToFailureQueue", actions = ["sqs:SendMessage"], resources = [aws_sqs_queue.failures[0].arn], why_unscoped = null }
-  ] : []
+  failure_queue_statements = local.needs_failure_queue ? concat(
+    [{ sid = "SendFailuresToFailureQueue", actions = ["sqs:SendMessage"], resources = [aws_sqs_queue.failures[0].arn], why_unscoped = null }],
+    var.encryption.failure_queue_kms_key_arn == null ? [] : [
+      { sid = "EncryptFailures", actions = ["kms:GenerateDataKey", "kms:Decrypt"], resources = [var.encryption.failure_queue_kms_key_arn], why_unscoped = null }
+    ],
+  ) : []
 
   function_defaults = {
     snap_start         = var.snap_start
     log_retention_days = var.monitoring.log_retention_days
-    alarm_actions      = var.monitoring.alarm_actions
+    alarm_actions      = local.alarm_actions
+    log_kms_key_arn    = var.encryption.log_kms_key_arn
+    environment_key    = var.encryption.environment_kms_key_arn
+    architecture       = var.functions.architecture
+    tracing_mode       = var.functions.tracing_mode
     tags               = var.tags
   }
 }

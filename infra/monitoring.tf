@@ -80,6 +80,27 @@ locals {
         missing     = "notBreaching"
       }
     },
+    # Intents the log still refused after every retry, per monitored table (AppendFailed carries Source and Table,
+    # not Function): the outbox keeps the rows, the hook invocation fails, the stream batch is retried; nothing is
+    # lost yet, but the log is refusing writes (throttling, a key or policy change, an outage).
+    { for k, t in local.freshness_tables : "${var.name}-append-failed-${replace(k, "/", "-")}" => {
+      description = "the producers could not append intents of ${k} to the log after every retry (metric wail/AppendFailed); their logs name the error"
+      namespace   = "wail", metric = "AppendFailed", statistic = "Sum"
+      dimensions  = tomap({ Source = t.source, Table = t.table })
+      threshold   = 0, evaluation_periods = 1, datapoints_to_alarm = null
+      missing     = "notBreaching"
+    } },
+    # A source restored, reloaded or failed over: the sink opened a new epoch. Rows that do not change again keep the
+    # old history's state until a backfill.
+    {
+      "${module.consumer.function_name}-source-history-changed" = {
+        description = "a source's history changed (restore, reload, failover that lost WAL) and the sink opened a new epoch (metric wail/SourceHistoryChanged, property Source): backfill that source's tables"
+        namespace   = "wail", metric = "SourceHistoryChanged", statistic = "Sum"
+        dimensions  = tomap({ Function = module.consumer.function_name })
+        threshold   = 0, evaluation_periods = 1, datapoints_to_alarm = null
+        missing     = "notBreaching"
+      }
+    },
     # The drain reports the age of the oldest row left after each run. Missing data breaches: a drain that stops
     # running (a disabled schedule, a broken role) leaves the outbox growing in the database without any error.
     var.producer.outbox_drain.enabled ? {
@@ -92,6 +113,67 @@ locals {
       }
     } : {},
   )
+}
+
+# Where the alarms go: an existing topic, or one this module creates with its subscriptions.
+locals {
+  create_alarm_topic = var.alarm_notifications.topic_arn == null
+  alarm_topic_arn    = local.create_alarm_topic ? aws_sns_topic.alarms[0].arn : var.alarm_notifications.topic_arn
+  alarm_actions      = [local.alarm_topic_arn]
+}
+
+# CloudWatch can publish to an encrypted topic only when the key policy lets it use the key; the AWS managed key
+# (alias/aws/sns) cannot be given that, so the topic needs a customer managed key: this one unless kms_key_arn is set.
+data "aws_iam_policy_document" "alarm_key" {
+  statement {
+    # wildcard-allowed: a key policy's resource is the key itself ("*"); the account administers its key, as in
+    # KMS's default key policy (IAM policies of the account then decide who may use it).
+    sid       = "AccountAdministersKey"
+    actions   = ["kms:*"]
+    resources = ["*"]
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:${local.partition}:iam::${local.account_id}:root"]
+    }
+  }
+  statement {
+    # wildcard-allowed: a key policy's resource is the key itself ("*").
+    sid       = "CloudWatchPublishesAlarms"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+    resources = ["*"]
+    principals {
+      type        = "Service"
+      identifiers = ["cloudwatch.amazonaws.com"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+  }
+}
+
+resource "aws_kms_key" "alarms" {
+  count                   = local.create_alarm_topic && var.alarm_notifications.kms_key_arn == null ? 1 : 0
+  description             = "wail ${var.name}: encrypts the alarm topic"
+  enable_key_rotation     = true
+  deletion_window_in_days = 30
+  policy                  = data.aws_iam_policy_document.alarm_key.json
+  tags                    = var.tags
+}
+
+resource "aws_sns_topic" "alarms" {
+  count             = local.create_alarm_topic ? 1 : 0
+  name              = "${var.name}-alarms"
+  kms_master_key_id = coalesce(var.alarm_notifications.kms_key_arn, try(aws_kms_key.alarms[0].arn, null))
+  tags              = var.tags
+}
+
+resource "aws_sns_topic_subscription" "alarms" {
+  for_each  = local.create_alarm_topic ? { for s in var.alarm_notifications.subscriptions : "${s.protocol}:${s.endpoint}" => s } : {}
+  topic_arn = aws_sns_topic.alarms[0].arn
+  protocol  = each.value.protocol
+  endpoint  = each.value.endpoint
 }
 
 resource "aws_cloudwatch_metric_alarm" "this" {
@@ -108,8 +190,8 @@ resource "aws_cloudwatch_metric_alarm" "this" {
   threshold           = each.value.threshold
   comparison_operator = "GreaterThanThreshold"
   treat_missing_data  = each.value.missing
-  alarm_actions       = var.monitoring.alarm_actions
-  ok_actions          = var.monitoring.alarm_actions
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
   tags                = var.tags
 }
 

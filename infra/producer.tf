@@ -34,7 +34,9 @@ module "outbox_drain" {
   # rate(1 minute)) makes consecutive invocations overlap by a few seconds, so that the outbox is always polled.
   # Overlapping drains share the outbox (SKIP LOCKED); the function is then busy all the time (see the README).
   timeout = var.producer.outbox_drain.timeout
-  vpc     = var.vpc
+  # It runs until 5 s before its timeout by design: alarm only when it overran that deadline.
+  duration_alarm_ms = (var.producer.outbox_drain.timeout - 2) * 1000
+  vpc               = var.vpc
   environment = merge(var.producer.environment, local.producer_log_environment, local.secret_environment, {
     QUARKUS_DATASOURCE_REACTIVE_URL      = var.producer.outbox_drain.datasource_url
     WAIL_PRODUCER_OUTBOX_BATCH_ROWS      = tostring(var.producer.outbox_drain.batch_rows)
@@ -47,6 +49,11 @@ module "outbox_drain" {
   log_retention_days = local.function_defaults.log_retention_days
   alarm_actions      = local.function_defaults.alarm_actions
   tags               = local.function_defaults.tags
+
+  log_kms_key_arn         = local.function_defaults.log_kms_key_arn
+  environment_kms_key_arn = local.function_defaults.environment_key
+  architecture            = local.function_defaults.architecture
+  tracing_mode            = local.function_defaults.tracing_mode
 }
 
 resource "aws_cloudwatch_event_rule" "outbox_drain" {
@@ -91,10 +98,18 @@ module "aurora_hook" {
   environment       = merge(var.producer.environment, local.producer_log_environment)
   policy_statements = concat(local.producer_write_statements, local.failure_queue_statements)
 
+  has_failure_destination = true
+  invoked_asynchronously  = true
+
   snap_start         = local.function_defaults.snap_start
   log_retention_days = local.function_defaults.log_retention_days
   alarm_actions      = local.function_defaults.alarm_actions
   tags               = local.function_defaults.tags
+
+  log_kms_key_arn         = local.function_defaults.log_kms_key_arn
+  environment_kms_key_arn = local.function_defaults.environment_key
+  architecture            = local.function_defaults.architecture
+  tracing_mode            = local.function_defaults.tracing_mode
 }
 
 # The triggers invoke asynchronously ('Event'): Lambda retries, then keeps the payload and its error in the failure queue.
@@ -163,13 +178,14 @@ module "dynamodb_stream" {
   source   = "./modules/function"
   for_each = var.producer.dynamodb_streams
 
-  name                  = "${var.name}-ddb-${each.key}"
-  handler_name          = "dynamodb-stream"
-  package               = var.producer.package
-  memory_size           = var.producer.memory_size
-  timeout               = var.producer.timeout
-  environment           = merge(var.producer.environment, local.producer_log_environment, { WAIL_PRODUCER_DYNAMODB_SOURCE = each.value.source })
-  iterator_age_alarm_ms = var.monitoring.iterator_age_ms
+  name                    = "${var.name}-ddb-${each.key}"
+  handler_name            = "dynamodb-stream"
+  package                 = var.producer.package
+  memory_size             = var.producer.memory_size
+  timeout                 = var.producer.timeout
+  environment             = merge(var.producer.environment, local.producer_log_environment, { WAIL_PRODUCER_DYNAMODB_SOURCE = each.value.source })
+  iterator_age_alarm_ms   = var.monitoring.iterator_age_ms
+  has_failure_destination = true
   policy_statements = concat(local.producer_write_statements, local.failure_queue_statements, [
     {
       sid          = "ReadTableStream"
@@ -190,6 +206,11 @@ module "dynamodb_stream" {
   log_retention_days = local.function_defaults.log_retention_days
   alarm_actions      = local.function_defaults.alarm_actions
   tags               = local.function_defaults.tags
+
+  log_kms_key_arn         = local.function_defaults.log_kms_key_arn
+  environment_kms_key_arn = local.function_defaults.environment_key
+  architecture            = local.function_defaults.architecture
+  tracing_mode            = local.function_defaults.tracing_mode
 }
 
 resource "aws_lambda_event_source_mapping" "dynamodb_stream" {
@@ -211,4 +232,6 @@ resource "aws_lambda_event_source_mapping" "dynamodb_stream" {
       destination_arn = aws_sqs_queue.failures[0].arn
     }
   }
+
+  tags = var.tags
 }

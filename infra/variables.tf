@@ -104,6 +104,7 @@ variable "producer" {
       s3_bucket         = optional(string)
       s3_key            = optional(string)
       s3_object_version = optional(string)
+      s3_sha256         = optional(string)
       runtime           = optional(string, "java21")
     })
     memory_size   = optional(number, 512)
@@ -140,6 +141,11 @@ variable "producer" {
       bisect_batch_on_function_error     = optional(bool, true)
     })), {})
   })
+
+  validation {
+    condition     = var.producer.package.s3_bucket == null || var.producer.package.s3_object_version != null || var.producer.package.s3_sha256 != null
+    error_message = "producer.package.s3_bucket needs producer.package.s3_object_version or producer.package.s3_sha256 (the zip's base64 SHA-256, filebase64sha256): without either, new code uploaded under the same key is never deployed."
+  }
 
   validation {
     condition     = contains(["java21", "provided.al2023"], var.producer.package.runtime)
@@ -188,6 +194,22 @@ variable "producer" {
     condition     = var.producer.send_attempts >= 1
     error_message = "producer.send_attempts must be at least 1."
   }
+
+  # No secret in any value: variables and environment sit in the Terraform state and the function's configuration.
+  validation {
+    condition     = !can(regex("(?i)://[^/?#@\\s]*@", var.producer.outbox_drain.datasource_url)) && !can(regex("(?i)[?&;]password=", var.producer.outbox_drain.datasource_url))
+    error_message = "producer.outbox_drain.datasource_url carries credentials (user:password@ or password=): give only host, port and database, and the user and password as a Secrets Manager secret in database.secret_arn (the drain reads it at run time)."
+  }
+
+  validation {
+    condition     = alltrue([for k, v in var.producer.environment : !can(regex("(?i)(PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIAL|PRIVATE_KEY|ACCESS_KEY|API_KEY)", k)) || can(regex("_SECRET_(ARN|TTL)$", k))])
+    error_message = "producer.environment has a key that names a secret (PASSWORD, SECRET, TOKEN, CREDENTIAL, PRIVATE_KEY, ACCESS_KEY or API_KEY; only *_SECRET_ARN and *_SECRET_TTL are allowed): put the secret in Secrets Manager and pass its ARN (database.secret_arn for the database)."
+  }
+
+  validation {
+    condition     = alltrue([for k, v in var.producer.environment : !can(regex("(?i:(://[^/?#@\\s]*@|[?&;]password=))|((AKIA|ASIA)[A-Z0-9]{16}|-----BEGIN [A-Z ]*PRIVATE KEY)", v))])
+    error_message = "producer.environment has a value that looks like a secret (a URL with user:password@ or password=, an AWS access key id, a private key): put it in Secrets Manager and pass its ARN (database.secret_arn for the database)."
+  }
 }
 
 variable "consumer" {
@@ -209,6 +231,7 @@ variable "consumer" {
       s3_bucket         = optional(string)
       s3_key            = optional(string)
       s3_object_version = optional(string)
+      s3_sha256         = optional(string)
       runtime           = optional(string, "java21")
     })
     memory_size                        = optional(number, 1024)
@@ -228,6 +251,11 @@ variable "consumer" {
       parallelization_factor         = optional(number, 1)
     }), {})
   })
+
+  validation {
+    condition     = var.consumer.package.s3_bucket == null || var.consumer.package.s3_object_version != null || var.consumer.package.s3_sha256 != null
+    error_message = "consumer.package.s3_bucket needs consumer.package.s3_object_version or consumer.package.s3_sha256 (the zip's base64 SHA-256, filebase64sha256): without either, new code uploaded under the same key is never deployed."
+  }
 
   validation {
     condition     = contains(["java21", "provided.al2023"], var.consumer.package.runtime)
@@ -260,8 +288,19 @@ variable "consumer" {
   }
 
   validation {
-    condition     = alltrue([for k, v in var.consumer.settings : can(regex("^WAIL_", k)) && !can(regex("PASSWORD", k))])
-    error_message = "consumer.settings keys must start with WAIL_ and carry no password: credentials come from database.secret_arn."
+    condition     = alltrue([for k, v in var.consumer.settings : can(regex("^WAIL_", k)) && (!can(regex("(?i)(PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIAL|PRIVATE_KEY|ACCESS_KEY|API_KEY)", k)) || can(regex("_SECRET_(ARN|TTL)$", k)))])
+    error_message = "consumer.settings keys must start with WAIL_ and carry no password or other secret (PASSWORD, SECRET, TOKEN, CREDENTIAL, PRIVATE_KEY, ACCESS_KEY, API_KEY; only *_SECRET_ARN and *_SECRET_TTL are allowed): credentials come from database.secret_arn."
+  }
+
+  # No secret in any value: variables and environment sit in the Terraform state and the function's configuration.
+  validation {
+    condition     = !can(regex("(?i)://[^/?#@\\s]*@", var.consumer.read_model_url)) && !can(regex("(?i)[?&;]password=", var.consumer.read_model_url))
+    error_message = "consumer.read_model_url carries credentials (user:password@ or password=): give only host, port and database, and the user and password as a Secrets Manager secret in database.secret_arn (the consumer reads it at run time)."
+  }
+
+  validation {
+    condition     = alltrue([for k, v in var.consumer.settings : !can(regex("(?i:(://[^/?#@\\s]*@|[?&;]password=))|((AKIA|ASIA)[A-Z0-9]{16}|-----BEGIN [A-Z ]*PRIVATE KEY)", v))])
+    error_message = "consumer.settings has a value that looks like a secret (a URL with user:password@ or password=, e.g. a source's writer or reader URL; an AWS access key id; a private key): give URLs without credentials and the user and password in database.secret_arn."
   }
 }
 
@@ -306,7 +345,7 @@ variable "snap_start" {
 
 variable "monitoring" {
   description = <<-EOT
-    Log retention, alarm thresholds and targets, and the freshness alarms: one per (source, table) on the functions'
+    Log retention, alarm thresholds (who is notified: alarm_notifications), and the freshness alarms: one per (source, table) on the functions'
     own EMF metric wail/FreshnessLagMs (dimensions Source, Table). Each producer function also alarms on its
     wail/Refused metric (input that could not become intents), and the outbox drain on wail/OutboxOldestAgeMs above
     outbox_oldest_row_age_ms (or no report for 5 minutes). The consumer alarms on wail/ConfigurationMismatch
@@ -314,7 +353,6 @@ variable "monitoring" {
   EOT
   type = object({
     log_retention_days              = optional(number, 30)
-    alarm_actions                   = optional(list(string), [])
     queue_oldest_message_age_s      = optional(number, 300)
     iterator_age_ms                 = optional(number, 60000)
     freshness_lag_ms                = optional(number, 60000)
@@ -334,6 +372,94 @@ variable "monitoring" {
   validation {
     condition     = var.monitoring.queue_oldest_message_age_s > 0 && var.monitoring.iterator_age_ms > 0 && var.monitoring.freshness_lag_ms > 0 && var.monitoring.outbox_oldest_row_age_ms > 0
     error_message = "Alarm thresholds must be positive."
+  }
+}
+
+variable "encryption" {
+  description = <<-EOT
+    Customer managed KMS keys; each null keeps the AWS managed default. log_kms_key_arn: every function's log group
+    (the key policy must let logs.<region>.amazonaws.com use it). environment_kms_key_arn: every function's
+    environment variables. failure_queue_kms_key_arn: the failure queue (the functions that send to it get
+    kms:GenerateDataKey and kms:Decrypt on it). The intent queue and its DLQ: intent_log.sqs.kms_key_arn; the stream:
+    intent_log.kinesis.kms_key_arn; the alarm topic: alarm_notifications.kms_key_arn.
+  EOT
+  type = object({
+    log_kms_key_arn           = optional(string)
+    environment_kms_key_arn   = optional(string)
+    failure_queue_kms_key_arn = optional(string)
+  })
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = alltrue([for k, v in var.encryption : v == null || can(regex("^arn:[^:]+:kms:[^:]+:[0-9]{12}:key/.+$", v))])
+    error_message = "encryption.log_kms_key_arn, environment_kms_key_arn and failure_queue_kms_key_arn must be KMS key ARNs (arn:aws:kms:<region>:<account>:key/<id>), not aliases or key ids."
+  }
+}
+
+variable "functions" {
+  description = <<-EOT
+    Settings shared by every function. architecture: x86_64 (default) or arm64; the JVM zip runs on both, a native
+    zip only on the architecture it was built for (native-build/build.sh and the native workflow build x86_64).
+    tracing_mode: PassThrough (default) or Active (X-Ray records every invocation; the roles get the X-Ray write
+    actions, which AWS authorises only on "*").
+  EOT
+  type = object({
+    architecture = optional(string, "x86_64")
+    tracing_mode = optional(string, "PassThrough")
+  })
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = contains(["x86_64", "arm64"], var.functions.architecture)
+    error_message = "functions.architecture must be x86_64 or arm64."
+  }
+
+  validation {
+    condition     = contains(["PassThrough", "Active"], var.functions.tracing_mode)
+    error_message = "functions.tracing_mode must be PassThrough or Active."
+  }
+}
+
+variable "alarm_notifications" {
+  description = <<-EOT
+    Where every alarm goes (alarm_actions and ok_actions of each). topic_arn: an existing SNS topic (its key policy,
+    if it is encrypted with a customer managed key, must let cloudwatch.amazonaws.com use the key). Otherwise the
+    module creates the topic <name>-alarms, encrypted with kms_key_arn or with a key it creates (CloudWatch cannot
+    publish to a topic under the AWS managed key alias/aws/sns), and subscribes each of subscriptions to it (e-mail
+    subscriptions stay pending until the address confirms). One of the two is required: alarms that notify nobody
+    are refused.
+  EOT
+  type = object({
+    topic_arn = optional(string)
+    subscriptions = optional(list(object({
+      protocol = string
+      endpoint = string
+    })), [])
+    kms_key_arn = optional(string)
+  })
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = var.alarm_notifications.topic_arn != null || length(var.alarm_notifications.subscriptions) > 0
+    error_message = "alarm_notifications: the alarms would notify nobody. Set alarm_notifications.topic_arn to an existing SNS topic, or alarm_notifications.subscriptions (e.g. [{ protocol = \"email\", endpoint = \"oncall@example.com\" }]) for the topic the module creates."
+  }
+
+  validation {
+    condition     = var.alarm_notifications.topic_arn == null || can(regex("^arn:[^:]+:sns:[^:]+:[0-9]{12}:[A-Za-z0-9_-]+$", var.alarm_notifications.topic_arn))
+    error_message = "alarm_notifications.topic_arn must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>)."
+  }
+
+  validation {
+    condition     = var.alarm_notifications.topic_arn == null || (length(var.alarm_notifications.subscriptions) == 0 && var.alarm_notifications.kms_key_arn == null)
+    error_message = "alarm_notifications.subscriptions and alarm_notifications.kms_key_arn apply to the topic the module creates: with topic_arn, subscribe and encrypt your topic where it is managed."
+  }
+
+  validation {
+    condition     = alltrue([for s in var.alarm_notifications.subscriptions : contains(["email", "email-json", "sms", "https", "sqs", "lambda", "firehose", "application"], s.protocol)])
+    error_message = "alarm_notifications.subscriptions[*].protocol must be one of email, email-json, sms, https, sqs, lambda, firehose, application."
   }
 }
 

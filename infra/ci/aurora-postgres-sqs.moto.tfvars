@@ -5,3 +5,4 @@ reader_endpoint     = "shop.cluster-ro-abc.us-east-1.rds.amazonaws.com"
 database_secret_arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:wail-db-AbCdEf"
 subnet_ids          = ["subnet-0123456789abcdef0"]
 security_group_ids  = ["sg-0123456789abcdef0"]
+alarm_email         = "oncall@example.com"

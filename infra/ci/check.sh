@@ -28,7 +28,9 @@ trap cleanup EXIT
 
 # A scratch copy keeps .terraform folders, state and overrides out of the source tree.
 cp -r "$infra" "$work/infra"
-find "$work/infra" \( -name .terraform -o -name .terraform.lock.hcl -o -name "*.tfstate*" \) -prune -exec rm -rf {} +
+# The examples' lock files stay: init must accept them as they are (-lockfile=readonly below).
+find "$work/infra" \( -name .terraform -o -name "*.tfstate*" \) -prune -exec rm -rf {} +
+find "$work/infra" -name .terraform.lock.hcl -not -path "*/examples/*" -delete
 cat >"$work/terraformrc" <<RC
 provider_installation {
   filesystem_mirror {
@@ -52,11 +54,17 @@ if [ ! -d "$plugins/registry.terraform.io/hashicorp/aws" ]; then
 fi
 
 
-step "terraform init (offline, provider mirror $plugins) and validate: module, modules/function, examples"
+step "terraform init (offline, provider mirror $plugins; the examples' lock files read-only) and validate: module, modules/function, examples"
 for dir in . modules/function "${examples[@]/#/examples/}"; do
-  (cd "$work/infra/$dir" && terraform init -backend=false -no-color >"$work/init.log" 2>&1 || { cat "$work/init.log"; exit 1; }
+  lockfile=() # an example's committed lock file must already name the provider build in use, hashes included
+  [[ "$dir" == examples/* ]] && lockfile=(-lockfile=readonly)
+  (cd "$work/infra/$dir" && terraform init -backend=false -no-color "${lockfile[@]}" >"$work/init.log" 2>&1 || { cat "$work/init.log"; exit 1; }
    terraform validate -no-color | grep -v "^$" | sed "s#^#  $dir: #")
 done
+
+step "terraform test (tests/*.tftest.hcl: mocked provider, plans only)"
+(cd "$work/infra" && terraform test -no-color >"$work/test.log" 2>&1) || { cat "$work/test.log"; echo "terraform test failed" >&2; exit 1; }
+grep -E '^(  run |Success|Failure)' "$work/test.log"
 
 moto=$(command -v moto_server || true)
 [ -z "$moto" ] && [ -x /root/.pyenv/shims/moto_server ] && moto=/root/.pyenv/shims/moto_server
@@ -104,7 +112,13 @@ sed -i "s#@ZIP@#$producer_zip#" "$work/invalid/main.tf"
   || { cat "$work/invalid.log"; echo "a plan with invalid inputs did not fail" >&2; exit 1; }
 for expected in 'must end in ".fifo"' 'max_receive_count must be an integer from 1 to 1000' \
                  'consumer.batch_size must be between 1 and 10000' 'carry no password' \
-                 'producer.package.runtime must be java21 (the JVM zip) or provided.al2023'; do
+                 'producer.package.runtime must be java21 (the JVM zip) or provided.al2023' \
+                 'alarm_notifications: the alarms would notify nobody' \
+                 'producer.outbox_drain.datasource_url carries credentials' 'consumer.read_model_url carries credentials' \
+                 'producer.environment has a key that names a secret' 'producer.environment has a value that looks like a secret' \
+                 'consumer.settings has a value that looks like a secret' \
+                 'must be KMS key ARNs' 'functions.architecture must be x86_64 or arm64' \
+                 'consumer.package.s3_bucket needs consumer.package.s3_object_version or'; do
   grep -Fq "$expected" "$work/invalid.log" || { cat "$work/invalid.log"; echo "missing validation error: $expected" >&2; exit 1; }
   echo "  refused: $expected"
 done

@@ -4,4 +4,5 @@ read_model_url      = "postgresql://read-model.example:5432/crm"
 database_secret_arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:wail-db-AbCdEf"
 # The native packaging's path through the module (runtime, handler, environment); moto creates functions without
 # running their code, so the zips here are the JVM ones.
-runtime = "provided.al2023"
+runtime     = "provided.al2023"
+alarm_email = "oncall@example.com"

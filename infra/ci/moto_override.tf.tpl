@@ -20,6 +20,7 @@ provider "aws" {
     lambda         = "@ENDPOINT@"
     rds            = "@ENDPOINT@"
     secretsmanager = "@ENDPOINT@"
+    sns            = "@ENDPOINT@"
     sqs            = "@ENDPOINT@"
     sts            = "@ENDPOINT@"
   }

@@ -53,8 +53,13 @@ module "wail" {
   }
 
   monitoring = {
-    alarm_actions    = var.alarm_topic_arn == null ? [] : [var.alarm_topic_arn]
     freshness_tables = [{ source = "shop", table = "orders" }]
+  }
+
+  # Every alarm notifies this topic: an existing one (alarm_topic_arn), or the module's own with an e-mail subscription.
+  alarm_notifications = {
+    topic_arn     = var.alarm_topic_arn
+    subscriptions = [for e in compact([var.alarm_email]) : { protocol = "email", endpoint = e }]
   }
 
   tags = { app = "wail", example = "aurora-postgres-sqs" }

@@ -60,7 +60,13 @@ variable "security_group_ids" {
 }
 
 variable "alarm_topic_arn" {
-  description = "SNS topic notified by the alarms; null for none."
+  description = "An existing SNS topic every alarm notifies; null to let the module create one subscribed by alarm_email."
+  type        = string
+  default     = null
+}
+
+variable "alarm_email" {
+  description = "The address the module's alarm topic e-mails (confirm the subscription from the first message); used when alarm_topic_arn is null."
   type        = string
   default     = null
 }

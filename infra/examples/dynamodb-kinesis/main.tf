@@ -21,6 +21,8 @@ resource "aws_dynamodb_table" "customers" {
   server_side_encryption {
     enabled = true
   }
+
+  tags = { app = "wail", example = "dynamodb-kinesis" }
 }
 
 module "wail" {
@@ -64,14 +66,22 @@ module "wail" {
 
   database = { secret_arn = var.database_secret_arn }
 
+  # X-Ray records every invocation (the roles get the X-Ray write actions).
+  functions = { tracing_mode = "Active" }
+
   vpc = length(var.subnet_ids) == 0 ? null : {
     subnet_ids         = var.subnet_ids
     security_group_ids = var.security_group_ids
   }
 
   monitoring = {
-    alarm_actions    = var.alarm_topic_arn == null ? [] : [var.alarm_topic_arn]
     freshness_tables = [{ source = "crm", table = "customers" }]
+  }
+
+  # Every alarm notifies this topic: an existing one (alarm_topic_arn), or the module's own with an e-mail subscription.
+  alarm_notifications = {
+    topic_arn     = var.alarm_topic_arn
+    subscriptions = [for e in compact([var.alarm_email]) : { protocol = "email", endpoint = e }]
   }
 
   tags = { app = "wail", example = "dynamodb-kinesis" }

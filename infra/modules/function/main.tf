@@ -73,6 +73,16 @@ data "aws_iam_policy_document" "this" {
   }
 
   dynamic "statement" {
+    for_each = var.tracing_mode == "Active" ? [1] : []
+    content {
+      # wildcard-allowed: X-Ray's PutTraceSegments and PutTelemetryRecords support no resource-level permission.
+      sid       = "WriteTraces"
+      actions   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
+      resources = ["*"]
+    }
+  }
+
+  dynamic "statement" {
     for_each = var.policy_statements
     content {
       sid       = statement.value.sid
@@ -102,13 +112,15 @@ resource "aws_lambda_function" "this" {
   role          = aws_iam_role.this.arn
   runtime       = var.package.runtime
   handler       = local.handler
-  architectures = ["x86_64"]
+  architectures = [var.architecture]
+  kms_key_arn   = var.environment_kms_key_arn
   memory_size   = var.memory_size
   timeout       = var.timeout
   publish       = var.snap_start
 
-  filename          = var.package.local_file
-  source_code_hash  = var.package.local_file == null ? null : filebase64sha256(var.package.local_file)
+  filename = var.package.local_file
+  # The zip's hash makes a new zip a change: the local file's, or the one given for the S3 object.
+  source_code_hash  = var.package.local_file == null ? var.package.s3_sha256 : filebase64sha256(var.package.local_file)
   s3_bucket         = var.package.s3_bucket
   s3_key            = var.package.s3_key
   s3_object_version = var.package.s3_object_version
@@ -132,6 +144,10 @@ resource "aws_lambda_function" "this" {
     content {
       apply_on = "PublishedVersions"
     }
+  }
+
+  tracing_config {
+    mode = var.tracing_mode
   }
 
   logging_config {
@@ -161,27 +177,60 @@ resource "aws_lambda_alias" "live" {
 }
 
 locals {
-  # The function's own alarms, one resource block for all of them: failed invocations, throttles and, for functions
-  # a stream triggers, how old the newest processed record is.
+  # Duration alarm threshold: by default 90% of the timeout (a function that nears its timeout is about to fail
+  # whole invocations, which Errors shows only once they time out).
+  duration_alarm_ms = coalesce(var.duration_alarm_ms, floor(var.timeout * 900))
+
+  # The function's own alarms, one resource block for all of them: failed invocations, throttles, duration near the
+  # timeout and, for functions a stream triggers, how old the newest processed record is; for functions with an
+  # on-failure destination, deliveries to it that failed; for asynchronously invoked ones, events dropped.
+  # Evaluation: one-minute periods; 3 breaching minutes of 5 unless datapoints is 1 (any minute: each count is lost
+  # or kept input).
   function_alarms = merge({
     errors = {
       metric      = "Errors"
       statistic   = "Sum"
       threshold   = 0
+      datapoints  = 3
       description = "invocations failed (a whole batch or event failed, not single records)"
     }
     throttles = {
       metric      = "Throttles"
       statistic   = "Sum"
       threshold   = 0
+      datapoints  = 3
       description = "invocations throttled (raise concurrency or lower the mapping's maximum concurrency)"
+    }
+    duration = {
+      metric      = "Duration"
+      statistic   = "Maximum"
+      threshold   = local.duration_alarm_ms
+      datapoints  = 3
+      description = "an invocation ran longer than ${local.duration_alarm_ms} ms of its ${var.timeout} s timeout"
     }
     }, var.iterator_age_alarm_ms == null ? {} : {
     iterator-age = {
       metric      = "IteratorAge"
       statistic   = "Maximum"
       threshold   = var.iterator_age_alarm_ms
+      datapoints  = 3
       description = "the newest record this function processed is older than ${var.iterator_age_alarm_ms} ms"
+    }
+    }, !var.has_failure_destination ? {} : {
+    destination-delivery-failures = {
+      metric      = "DestinationDeliveryFailures"
+      statistic   = "Sum"
+      threshold   = 0
+      datapoints  = 1
+      description = "events or batches given up on could not be delivered to the failure queue (check its policy and key): they are lost"
+    }
+    }, !var.invoked_asynchronously ? {} : {
+    async-events-dropped = {
+      metric      = "AsyncEventsDropped"
+      statistic   = "Sum"
+      threshold   = 0
+      datapoints  = 1
+      description = "asynchronous events were dropped after their retries or maximum age (each went to the failure queue if it could)"
     }
   })
 }
@@ -195,8 +244,8 @@ resource "aws_cloudwatch_metric_alarm" "function" {
   dimensions          = { FunctionName = aws_lambda_function.this.function_name }
   statistic           = each.value.statistic
   period              = 60
-  evaluation_periods  = 5
-  datapoints_to_alarm = 3
+  evaluation_periods  = each.value.datapoints == 1 ? 1 : 5
+  datapoints_to_alarm = each.value.datapoints
   threshold           = each.value.threshold
   comparison_operator = "GreaterThanThreshold"
   treat_missing_data  = "notBreaching"

@@ -19,18 +19,29 @@ variable "handler_name" {
 }
 
 variable "package" {
-  description = "Where the function.zip is: a local file, or an S3 object (needed above Lambda's 50 MB direct upload limit); runtime: java21 for the JVM zip (target/function.zip of mvn verify), provided.al2023 for the native zip (a bootstrap executable, from native-build/build.sh)."
+  description = "Where the function.zip is: a local file, or an S3 object (needed above Lambda's 50 MB direct upload limit) with its s3_object_version (a versioned bucket) or s3_sha256 (the zip's base64 SHA-256, as filebase64sha256 or `openssl dgst -sha256 -binary function.zip | base64` gives it), so that new code under the same key is noticed; runtime: java21 for the JVM zip (target/function.zip of mvn verify), provided.al2023 for the native zip (a bootstrap executable, from native-build/build.sh)."
   type = object({
     local_file        = optional(string)
     s3_bucket         = optional(string)
     s3_key            = optional(string)
     s3_object_version = optional(string)
+    s3_sha256         = optional(string)
     runtime           = optional(string, "java21")
   })
 
   validation {
     condition     = (var.package.local_file != null) != (var.package.s3_bucket != null && var.package.s3_key != null)
     error_message = "Set either package.local_file, or package.s3_bucket and package.s3_key, not both."
+  }
+
+  validation {
+    condition     = var.package.s3_bucket == null || var.package.s3_object_version != null || var.package.s3_sha256 != null
+    error_message = "package.s3_bucket needs package.s3_object_version or package.s3_sha256 (the zip's base64 SHA-256): without either, new code uploaded under the same key is never deployed."
+  }
+
+  validation {
+    condition     = var.package.s3_sha256 == null || can(regex("^[A-Za-z0-9+/]{43}=$", var.package.s3_sha256))
+    error_message = "package.s3_sha256 must be the base64 SHA-256 of the zip (44 characters ending in '=', as filebase64sha256 gives it), not a hex digest."
   }
 
   validation {
@@ -118,16 +129,66 @@ variable "log_kms_key_arn" {
   default     = null
 }
 
+variable "environment_kms_key_arn" {
+  description = "KMS key encrypting the function's environment variables; null uses Lambda's AWS managed key."
+  type        = string
+  default     = null
+}
+
+variable "tracing_mode" {
+  description = "X-Ray tracing: PassThrough (Lambda's default: trace only when the caller sampled) or Active (Lambda samples and records every invocation; the role gets xray:PutTraceSegments and xray:PutTelemetryRecords)."
+  type        = string
+  default     = "PassThrough"
+
+  validation {
+    condition     = contains(["PassThrough", "Active"], var.tracing_mode)
+    error_message = "tracing_mode must be PassThrough or Active."
+  }
+}
+
+variable "architecture" {
+  description = "Instruction set: x86_64 or arm64 (the JVM zip runs on both; a native zip only on the one it was built for)."
+  type        = string
+  default     = "x86_64"
+
+  validation {
+    condition     = contains(["x86_64", "arm64"], var.architecture)
+    error_message = "architecture must be x86_64 or arm64."
+  }
+}
+
 variable "alarm_actions" {
-  description = "ARNs notified when an alarm fires or clears (e.g. an SNS topic)."
+  description = "ARNs notified when an alarm fires or clears (the root module's alarm topic); at least one."
   type        = list(string)
-  default     = []
+
+  validation {
+    condition     = length(var.alarm_actions) > 0
+    error_message = "alarm_actions must name at least one ARN (an SNS topic): an alarm that notifies nobody is not monitoring."
+  }
 }
 
 variable "iterator_age_alarm_ms" {
   description = "For stream-triggered functions, alarm when the function's IteratorAge exceeds this many milliseconds; null adds no such alarm."
   type        = number
   default     = null
+}
+
+variable "duration_alarm_ms" {
+  description = "Alarm when an invocation's Duration exceeds this many milliseconds; null: 90% of the timeout."
+  type        = number
+  default     = null
+}
+
+variable "has_failure_destination" {
+  description = "The function has an on-failure destination (asynchronous invoke config or a stream mapping): alarm on DestinationDeliveryFailures."
+  type        = bool
+  default     = false
+}
+
+variable "invoked_asynchronously" {
+  description = "The function is invoked asynchronously (the aurora-hook): alarm on AsyncEventsDropped."
+  type        = bool
+  default     = false
 }
 
 variable "tags" {
