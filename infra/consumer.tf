@@ -70,6 +70,9 @@ resource "aws_lambda_event_source_mapping" "consumer_sqs" {
 
   tags = var.tags
 
+  # No batch before the deploy-time schema step has run: the consumer's first batch would fail until it has.
+  depends_on = [aws_lambda_invocation.consumer_schema]
+
   dynamic "scaling_config" {
     for_each = var.consumer.maximum_concurrency == null ? [] : [var.consumer.maximum_concurrency]
     content {
@@ -110,4 +113,7 @@ resource "aws_lambda_event_source_mapping" "consumer_kinesis" {
   }
 
   tags = var.tags
+
+  # No batch before the deploy-time schema step has run: the consumer's first batch would fail until it has.
+  depends_on = [aws_lambda_invocation.consumer_schema]
 }

@@ -35,6 +35,11 @@ module "consumer_schema" {
   log_retention_days = local.function_defaults.log_retention_days
   alarm_actions      = local.function_defaults.alarm_actions
   tags               = local.function_defaults.tags
+
+  log_kms_key_arn         = local.function_defaults.log_kms_key_arn
+  environment_kms_key_arn = local.function_defaults.environment_key
+  architecture            = local.function_defaults.architecture
+  tracing_mode            = local.function_defaults.tracing_mode
 }
 
 # Runs on create and whenever the schema version changes (or the step's function is replaced). The answer is

@@ -6,3 +6,5 @@ database_secret_arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:wail
 subnet_ids          = ["subnet-0123456789abcdef0"]
 security_group_ids  = ["sg-0123456789abcdef0"]
 alarm_email         = "oncall@example.com"
+# moto_server cannot run a function (its Invoke needs Docker): the schema step is deployed, not invoked.
+invoke_consumer_schema_step = false

@@ -6,3 +6,5 @@ database_secret_arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:wail
 # running their code, so the zips here are the JVM ones.
 runtime     = "provided.al2023"
 alarm_email = "oncall@example.com"
+# moto_server cannot run a function (its Invoke needs Docker): the schema step is deployed, not invoked.
+invoke_consumer_schema_step = false

@@ -5,7 +5,8 @@
 module "wail" {
   source = "../.."
 
-  name = var.name
+  name                        = var.name
+  invoke_consumer_schema_step = var.invoke_consumer_schema_step
 
   intent_log = {
     type = "sqs"

@@ -28,7 +28,8 @@ resource "aws_dynamodb_table" "customers" {
 module "wail" {
   source = "../.."
 
-  name = var.name
+  name                        = var.name
+  invoke_consumer_schema_step = var.invoke_consumer_schema_step
 
   intent_log = {
     type    = "kinesis"

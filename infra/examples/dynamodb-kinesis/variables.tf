@@ -61,3 +61,9 @@ variable "alarm_email" {
   type        = string
   default     = null
 }
+
+variable "invoke_consumer_schema_step" {
+  description = "Whether apply invokes the consumer's deploy-time schema step; false only where Lambda cannot run the zip (moto_server)."
+  type        = bool
+  default     = true
+}

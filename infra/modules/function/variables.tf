@@ -9,12 +9,12 @@ variable "name" {
 }
 
 variable "handler_name" {
-  description = "The Quarkus handler this function serves (QUARKUS_LAMBDA_HANDLER): outbox-drain, aurora-hook, dynamodb-stream, consumer-sqs or consumer-kinesis."
+  description = "The Quarkus handler this function serves (QUARKUS_LAMBDA_HANDLER): outbox-drain, aurora-hook, dynamodb-stream, consumer-sqs, consumer-kinesis, or install-schema (the consumer zip's deploy-time schema step)."
   type        = string
 
   validation {
-    condition     = contains(["outbox-drain", "aurora-hook", "dynamodb-stream", "consumer-sqs", "consumer-kinesis"], var.handler_name)
-    error_message = "handler_name must be one of outbox-drain, aurora-hook, dynamodb-stream, consumer-sqs, consumer-kinesis."
+    condition     = contains(["outbox-drain", "aurora-hook", "dynamodb-stream", "consumer-sqs", "consumer-kinesis", "install-schema"], var.handler_name)
+    error_message = "handler_name must be one of outbox-drain, aurora-hook, dynamodb-stream, consumer-sqs, consumer-kinesis, install-schema."
   }
 }
 
