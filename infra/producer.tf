@@ -32,7 +32,7 @@ module "outbox_drain" {
   memory_size  = var.producer.memory_size
   # The drain polls until 5 s before its timeout: a timeout a little longer than the schedule's period (70 s against
   # rate(1 minute)) makes consecutive invocations overlap by a few seconds, so that the outbox is always polled.
-  # Overlapping drains share the outbox (SKIP LOCKED); the function is then busy all the time (see the README).
+  # Overlapping drains share the outbox (SKIP LOCKED); the function is then busy all the time (see docs/capture.md, the outbox drain).
   timeout = var.producer.outbox_drain.timeout
   # It runs until 5 s before its timeout by design: alarm only when it overran that deadline.
   duration_alarm_ms = (var.producer.outbox_drain.timeout - 2) * 1000

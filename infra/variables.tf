@@ -218,7 +218,7 @@ variable "consumer" {
     configuration as environment variables (e.g. WAIL_SOURCES_SHOP_TABLES_ORDERS_KEY_COLUMNS = "id"), never secrets.
     batch_size, the batching window and maximum_concurrency shape the event source mapping; kinesis holds the
     stream-only settings (bisect on error, retry and age limits; failures go to the module's failure queue).
-    Defaults, from the consumer's measured costs (README, "Consumer: batch cost and memory"): batch_size 10 messages
+    Defaults, from the consumer's measured costs (docs/consumer.md, "Batch cost and memory"): batch_size 10 messages
     on SQS (the most without a batching window: producers pack many intents per message, so a batch is already
     hundreds to thousands of intents) and 100 records on Kinesis; no batching window (it would add up to its length
     to every change's latency at low rates); maximum_concurrency 50 (SQS only), which bounds the consumer's database

@@ -42,7 +42,7 @@ $$;
 -- The histories of each source the sink has followed. Positions compare only within one history: a restore, a dump
 -- and reload into a new cluster, or a failover that lost WAL starts a new one, detected by the consumer (another
 -- system identifier, or a read from the writer below a recorded position), which opens the next epoch here. A newer
--- epoch wins over every position of the older ones. Alarm on the SourceHistoryChanged metric; see the README.
+-- epoch wins over every position of the older ones. The module alarms on the SourceHistoryChanged metric; see docs/operate.md.
 CREATE TABLE IF NOT EXISTS wail.source_epochs (
     source         text        NOT NULL,  -- the source's name in the configuration (wail.sources.<name>)
     epoch          bigint      NOT NULL,

@@ -147,8 +147,8 @@ public interface ConsumerConfig {
          * The most entities one sink call refreshes ({@code WAIL_CONSUMER_MAX_ENTITIES_PER_REFRESH}): one source read
          * and one sink transaction each; a batch with more entities of one table is refreshed in several calls, one
          * after another. It bounds what a call holds in memory (keys, read states, statement parameters) and how long
-         * it holds its per-entity guards, whatever the batch size and the packing. Measured: see the README,
-         * "Consumer: batch cost and memory".
+         * it holds its per-entity guards, whatever the batch size and the packing. Measured: see docs/consumer.md,
+         * "Batch cost and memory".
          */
         @WithName("max-entities-per-refresh")
         @WithDefault("2000")
