@@ -133,4 +133,14 @@ public final class ConfigurationReference {
         }
         return problems;
     }
+
+    /** The index of the table row documenting {@code name} (in backticks) among the page's lines. */
+    public static int indexOfRow(List<String> lines, String name) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).startsWith("| " + name)) {
+                return i;
+            }
+        }
+        throw new AssertionError("no row " + name);
+    }
 }

@@ -30,9 +30,9 @@ class ConsumerConfigurationReferenceTest {
     void aRowTakenOutOrAWrongDefaultIsNamed() throws Exception {
         Path page = ConfigurationReference.page();
         List<String> lines = new ArrayList<>(Files.readAllLines(page));
-        int row = indexOfRow(lines, "`wail.sources.*.postgres.max-connections`");
+        int row = ConfigurationReference.indexOfRow(lines, "`wail.sources.*.postgres.max-connections`");
         lines.remove(row);
-        int timeout = indexOfRow(lines, "`wail.consumer.lock-timeout`");
+        int timeout = ConfigurationReference.indexOfRow(lines, "`wail.consumer.lock-timeout`");
         lines.set(timeout, lines.get(timeout).replace("`5s`", "`7s`"));
 
         assertThat(ConfigurationReference.problems(ConsumerConfig.class, lines, page.toString(), SECTIONS))
@@ -40,14 +40,5 @@ class ConsumerConfigurationReferenceTest {
                         .startsWith("wail.sources.*.postgres.max-connections (ConsumerConfig) is missing"))
                 .anySatisfy(p -> assertThat(p).startsWith("wail.consumer.lock-timeout: ").contains("`5s`"))
                 .hasSize(2);
-    }
-
-    private static int indexOfRow(List<String> lines, String name) {
-        for (int i = 0; i < lines.size(); i++) {
-            if (lines.get(i).startsWith("| " + name)) {
-                return i;
-            }
-        }
-        throw new AssertionError("no row " + name);
     }
 }

@@ -29,7 +29,7 @@ class ProducerConfigurationReferenceTest {
     void aRowTakenOutOrAddedIsNamed() throws Exception {
         Path page = ConfigurationReference.page();
         List<String> lines = new ArrayList<>(Files.readAllLines(page));
-        int row = indexOfRow(lines, "`wail.producer.send-backoff`");
+        int row = ConfigurationReference.indexOfRow(lines, "`wail.producer.send-backoff`");
         lines.remove(row);
         lines.add(row, "| `wail.producer.no-such-setting` | int | none | gone |");
 
@@ -37,14 +37,5 @@ class ProducerConfigurationReferenceTest {
                 .anySatisfy(p -> assertThat(p).startsWith("wail.producer.send-backoff (ProducerConfig) is missing"))
                 .anySatisfy(p -> assertThat(p).startsWith("wail.producer.no-such-setting is documented"))
                 .hasSize(2);
-    }
-
-    private static int indexOfRow(List<String> lines, String name) {
-        for (int i = 0; i < lines.size(); i++) {
-            if (lines.get(i).startsWith("| " + name)) {
-                return i;
-            }
-        }
-        throw new AssertionError("no row " + name);
     }
 }
